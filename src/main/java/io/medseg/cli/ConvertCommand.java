@@ -1,0 +1,56 @@
+package io.medseg.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import io.medseg.MedSegException;
+import io.medseg.image.Geometry;
+import io.medseg.image.Volume;
+import io.medseg.io.ImageFiles;
+import io.medseg.io.ImageFormat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code medseg convert IN OUT}: any supported format to any other, geometry preserved where the target holds it. */
+@Command(name = "convert", mixinStandardHelpOptions = true,
+        description = { "Convert an image between .nii, .nii.gz, .png, .tif and .tiff. NIfTI keeps the geometry and the",
+                "stored data type; PNG/TIFF hold 2D whole numbers 0..65535 (TIFF also float) and no geometry." })
+final class ConvertCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "IN", description = "Image to read.")
+    Path in;
+
+    @Parameters(index = "1", paramLabel = "OUT", description = "Image to write; its ending chooses the format.")
+    Path out;
+
+    @Option(names = "--overwrite", description = "Replace OUT if it exists.")
+    boolean overwrite;
+
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        ImageFormat target = ImageFormat.of(out);
+        if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
+            throw new MedSegException(out + ": is the input file; choose another output name");
+        }
+        ImageFiles.checkReadable(in);
+        if (!overwrite) {
+            io.medseg.io.AtomicFiles.checkWritable(out, false);
+        }
+        Volume v = ImageFiles.read(in);
+        if (!target.isNifti() && !v.geometry().approximatelyEquals(Geometry.identity(v.spatialDims()), 1e-9)) {
+            spec.commandLine().getErr().println("medseg: warning: " + out + ": " + target
+                    + " stores no geometry; spacing, origin and orientation of " + in + " are dropped");
+        }
+        ImageFiles.write(v, out, overwrite);
+        return 0;
+    }
+}

@@ -1,0 +1,62 @@
+package io.medseg.cli;
+
+import java.io.PrintWriter;
+
+import io.medseg.MedSegException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The {@code medseg} command line. Errors the user can fix print one line and exit with status 1; usage errors exit
+ * with 2; anything unexpected with 3. {@code --debug} adds the stack trace.
+ */
+@Command(name = "medseg", mixinStandardHelpOptions = true, versionProvider = Versions.class,
+        description = "Medical image segmentation with LightM-UNet and xLSTM-UNet on DJL.",
+        subcommands = { InfoCommand.class, ConvertCommand.class,
+                CommandLine.HelpCommand.class })
+public final class MedSegCli {
+    public static final int EXIT_USER_ERROR = 1;
+    public static final int EXIT_INTERNAL_ERROR = 3;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit status (used by tests, which must not call System.exit). */
+    public static int run(String... args) {
+        return newCommandLine().execute(args);
+    }
+
+    static CommandLine newCommandLine() {
+        CommandLine cli = new CommandLine(new MedSegCli());
+        cli.setExecutionExceptionHandler(new ErrorHandler());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        return cli;
+    }
+
+    /** Turns exceptions into one-line messages and exit codes. */
+    private static final class ErrorHandler implements IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
+            PrintWriter err = cmd.getErr();
+            boolean debug = parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"))
+                    || parsed.hasMatchedOption("--debug");
+            if (ex instanceof MedSegException) {
+                err.println("medseg: error: " + ex.getMessage());
+                if (debug) {
+                    ex.printStackTrace(err);
+                }
+                err.flush();
+                return EXIT_USER_ERROR;
+            }
+            err.println("medseg: internal error: " + ex + (debug ? "" : " (run with --debug for details)"));
+            if (debug) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return EXIT_INTERNAL_ERROR;
+        }
+    }
+}
