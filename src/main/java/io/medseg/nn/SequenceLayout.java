@@ -1,0 +1,48 @@
+package io.medseg.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Turns feature maps into token sequences and back, the way LightM-UNet, U-Mamba and xLSTM-UNet do: C-order
+ * flattening, so the last spatial axis varies fastest.
+ *
+ * <ul>
+ * <li>Patch tokens: (B, C, *S) → (B, L, C) with L = prod(S); each voxel is a token of C features.</li>
+ * <li>Channel tokens (U-Mamba/xLSTM-UNet Enc on tiny maps): (B, C, *S) → (B, C, L); each channel is a token whose
+ * features are the L voxels.</li>
+ * </ul>
+ */
+public final class SequenceLayout {
+    private SequenceLayout() {
+    }
+
+    /** (B, C, *S) → (B, L, C). */
+    public static NDArray toPatchTokens(NDArray map) {
+        Shape s = map.getShape();
+        return map.reshape(s.get(0), s.get(1), -1).transpose(0, 2, 1);
+    }
+
+    /** (B, L, C) → (B, C, *S) for the spatial shape S of the original map. */
+    public static NDArray fromPatchTokens(NDArray tokens, Shape spatial) {
+        Shape s = tokens.getShape();
+        return tokens.transpose(0, 2, 1).reshape(new Shape(s.get(0), s.get(2)).addAll(spatial));
+    }
+
+    /** (B, C, *S) → (B, C, L): channels as tokens. */
+    public static NDArray toChannelTokens(NDArray map) {
+        Shape s = map.getShape();
+        return map.reshape(s.get(0), s.get(1), -1);
+    }
+
+    /** (B, C, L) → (B, C, *S). */
+    public static NDArray fromChannelTokens(NDArray tokens, Shape spatial) {
+        Shape s = tokens.getShape();
+        return tokens.reshape(new Shape(s.get(0), s.get(1)).addAll(spatial));
+    }
+
+    /** The spatial part (*S) of a (B, C, *S) shape. */
+    public static Shape spatialShape(Shape mapShape) {
+        return mapShape.slice(2);
+    }
+}

@@ -1,0 +1,162 @@
+package io.medseg.nn.checkpoint;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * Activation recomputation (gradient checkpointing) for DJL, which has no custom-backward API.
+ *
+ * <p>During a training step's forward pass, {@link #checkpoint} runs a {@link Segment} with autograd off, so none of
+ * its intermediate tensors are kept, and hands its outputs to the rest of the network as fresh leaves. The tape
+ * remembers only the segment and its inputs. {@link #backward} then back-propagates the loss through the recorded
+ * graph (keeping it), and visits the checkpointed segments in reverse order of creation: each is recomputed with
+ * autograd on from detached copies of its inputs, {@code sum(output * upstream gradient)} is back-propagated into its
+ * parameters and inputs, and the input gradients are pushed on into the recorded graph that produced the inputs. The
+ * reverse order is a topological order, and gradients of leaves accumulate (PyTorch semantics), so an output used by
+ * several later consumers (skip connections) receives the sum of their contributions before its segment is visited.
+ *
+ * <p>Segments may checkpoint sub-segments (for example the chunks of a long scan): while a segment is recomputed a
+ * nested tape is current, and its holes are processed before the segment's input gradients are pushed on.
+ *
+ * <p>Memory: per checkpointed segment the tape holds its inputs (usually already alive in the recorded graph) and its
+ * outputs; the segment's internal activations exist only while it is being recomputed, one segment at a time.
+ *
+ * <p>Use: open a gradient collector, {@code try (var scope = tape.activate()) { loss = forward(...); }}, then
+ * {@code tape.backward(loss)} instead of {@code collector.backward(loss)}. Outside an active tape,
+ * {@link #checkpoint} simply runs the segment (plain autograd, or inference). PyTorch engine only.
+ */
+public final class CheckpointTape {
+    private static final ThreadLocal<CheckpointTape> CURRENT = new ThreadLocal<>();
+
+    private final List<Hole> holes = new ArrayList<>();
+
+    private record Hole(Segment segment, NDList inputs, NDList outputs) {
+    }
+
+    /** Makes this tape the one {@link #checkpoint} records into, until the returned scope is closed. */
+    public Scope activate() {
+        CheckpointTape previous = CURRENT.get();
+        CURRENT.set(this);
+        return () -> {
+            if (previous == null) {
+                CURRENT.remove();
+            } else {
+                CURRENT.set(previous);
+            }
+        };
+    }
+
+    /** Ends an activation; closing does not throw. */
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Runs {@code segment} on {@code inputs}. With an active tape and autograd on, the segment's activations are not
+     * kept and its outputs are leaves that the tape's backward connects again; otherwise this is a plain call.
+     */
+    public static NDList checkpoint(Segment segment, NDList inputs) {
+        CheckpointTape tape = CURRENT.get();
+        if (tape == null || !JniUtils.isGradMode()) {
+            return segment.apply(inputs);
+        }
+        return tape.record(segment, inputs);
+    }
+
+    /** True while a tape is recording, i.e. checkpointed segments will be recomputed in the backward pass. */
+    public static boolean isRecording() {
+        return CURRENT.get() != null && JniUtils.isGradMode();
+    }
+
+    private NDList record(Segment segment, NDList inputs) {
+        NDList outputs;
+        JniUtils.setGradMode(false);
+        try {
+            outputs = segment.apply(detach(inputs, false));
+        } finally {
+            JniUtils.setGradMode(true);
+        }
+        for (NDArray o : outputs) {
+            if (o.getDataType().isFloating()) {
+                o.setRequiresGradient(true);
+            }
+        }
+        holes.add(new Hole(segment, inputs, outputs));
+        return outputs;
+    }
+
+    /** Back-propagates a scalar loss through the recorded graph and every checkpointed segment. */
+    public void backward(NDArray loss) {
+        backward(loss, loss.onesLike());
+    }
+
+    /** Back-propagates {@code target} seeded with {@code seed} (same shape) through graph and segments. */
+    public void backward(NDArray target, NDArray seed) {
+        boolean previous = JniUtils.isGradMode();
+        JniUtils.setGradMode(true);
+        try {
+            JniUtils.backward((PtNDArray) target, (PtNDArray) seed, true, false);
+            for (int k = holes.size() - 1; k >= 0; k--) {
+                replay(holes.get(k));
+            }
+            holes.clear();
+        } finally {
+            JniUtils.setGradMode(previous);
+        }
+    }
+
+    private static void replay(Hole hole) {
+        NDList leaves = detach(hole.inputs, true);
+        CheckpointTape nested = new CheckpointTape();
+        NDList recomputed;
+        try (Scope scope = nested.activate()) {
+            recomputed = hole.segment.apply(leaves);
+        }
+        NDArray seed = null;
+        for (int i = 0; i < recomputed.size(); i++) {
+            NDArray upstream = gradientOrNull(hole.outputs.get(i));
+            if (upstream == null) {
+                continue;
+            }
+            NDArray term = recomputed.get(i).mul(upstream).sum();
+            seed = seed == null ? term : seed.add(term);
+        }
+        if (seed == null) {
+            return; // no output of this segment reached the loss
+        }
+        nested.backward(seed);
+        for (int i = 0; i < leaves.size(); i++) {
+            NDArray original = hole.inputs.get(i);
+            NDArray g = gradientOrNull(leaves.get(i));
+            if (g != null && JniUtils.requiresGrad((PtNDArray) original)) {
+                JniUtils.backward((PtNDArray) original, (PtNDArray) g, true, false);
+            }
+        }
+    }
+
+    private static NDList detach(NDList inputs, boolean asLeaves) {
+        NDList out = new NDList(inputs.size());
+        for (NDArray a : inputs) {
+            NDArray d = a.stopGradient();
+            if (asLeaves && a.getDataType().isFloating() && JniUtils.requiresGrad((PtNDArray) a)) {
+                d.setRequiresGradient(true);
+            }
+            out.add(d);
+        }
+        return out;
+    }
+
+    /** The accumulated gradient of a tensor, or null when it has none (not in the graph, or never reached). */
+    static NDArray gradientOrNull(NDArray a) {
+        if (!JniUtils.requiresGrad((PtNDArray) a)) {
+            return null;
+        }
+        return JniUtils.getGradient((PtNDArray) a);
+    }
+}
