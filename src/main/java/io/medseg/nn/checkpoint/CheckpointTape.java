@@ -112,6 +112,20 @@ public final class CheckpointTape {
     }
 
     private static void replay(Hole hole) {
+        if (hole.segment instanceof ExplicitGradient) {
+            NDList upstream = new NDList(hole.outputs.size());
+            boolean any = false;
+            for (NDArray o : hole.outputs) {
+                NDArray g = gradientOrNull(o);
+                any |= g != null;
+                upstream.add(g);
+            }
+            if (any) {
+                NDList grads = ((ExplicitGradient) hole.segment).gradients(detach(hole.inputs, false), upstream);
+                push(hole.inputs, grads);
+            }
+            return;
+        }
         NDList leaves = detach(hole.inputs, true);
         CheckpointTape nested = new CheckpointTape();
         NDList recomputed;
@@ -131,9 +145,18 @@ public final class CheckpointTape {
             return; // no output of this segment reached the loss
         }
         nested.backward(seed);
-        for (int i = 0; i < leaves.size(); i++) {
-            NDArray original = hole.inputs.get(i);
-            NDArray g = gradientOrNull(leaves.get(i));
+        NDList grads = new NDList(leaves.size());
+        for (NDArray leaf : leaves) {
+            grads.add(gradientOrNull(leaf));
+        }
+        push(hole.inputs, grads);
+    }
+
+    /** Continues back-propagation from a segment's inputs into the recorded graph that produced them. */
+    private static void push(NDList inputs, NDList grads) {
+        for (int i = 0; i < inputs.size(); i++) {
+            NDArray original = inputs.get(i);
+            NDArray g = i < grads.size() ? grads.get(i) : null;
             if (g != null && JniUtils.requiresGrad((PtNDArray) original)) {
                 JniUtils.backward((PtNDArray) original, (PtNDArray) g, true, false);
             }
