@@ -158,6 +158,9 @@ public final class NiftiWriter {
         b.srowY = a[1].clone();
         b.srowZ = a[2].clone();
         Qform q = Qform.fromAffine(a);
+        if (version == 1) {
+            q = q.forFloatStorage();
+        }
         b.qformCode = XFORM_SCANNER;
         b.quaternB = q.b();
         b.quaternC = q.c();

@@ -123,6 +123,33 @@ public record Qform(double b, double c, double d, double qfac, double dx, double
     }
 
     /**
+     * This qform adjusted for a header that stores b, c, d as 32-bit floats (NIfTI-1). Readers recover a as
+     * sqrt(1 - b^2 - c^2 - d^2); near a half turn that difference is below float resolution, so rounding b, c, d
+     * can turn a = 0 into a = 3e-4 (a 0.03&deg; error, which nibabel shows for exact 180&deg; rotations). When the
+     * rounded values would imply a worse a than zero does, (b, c, d) is stored as a unit vector rounded so that the
+     * sum of squares is not below 1, which every reader takes as a = 0.
+     */
+    public Qform forFloatStorage() {
+        double a = Math.sqrt(Math.max(0, 1 - (b * b + c * c + d * d)));
+        if (Math.abs(impliedA((float) b, (float) c, (float) d) - a) <= a) {
+            return this;
+        }
+        double n = Math.sqrt(b * b + c * c + d * d);
+        for (int step = 0; step < 64; step++) {
+            double f = (1 + step * 1e-8) / n;
+            float fb = (float) (b * f), fc = (float) (c * f), fd = (float) (d * f);
+            if ((double) fb * fb + (double) fc * fc + (double) fd * fd >= 1) {
+                return new Qform(fb, fc, fd, qfac, dx, dy, dz, ox, oy, oz);
+            }
+        }
+        return this;
+    }
+
+    private static double impliedA(double b, double c, double d) {
+        return Math.sqrt(Math.max(0, 1 - (b * b + c * c + d * d)));
+    }
+
+    /**
      * A zero column (for example the unused slice axis of a degenerate 2D affine) has no direction; give it one
      * orthogonal to the others so a rotation exists. Its voxel size is reported as 1.
      */
