@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -63,9 +64,13 @@ public final class NiftiReader {
             return read(in, path, fileSize, gzip);
         } catch (MedSegException e) {
             throw e;
-        } catch (ZipException | EOFException e) {
-            // a bad gzip header, a corrupt deflate block or a cut-off stream before the data was reached
+        } catch (ZipException e) {
+            // a bad gzip header, a corrupt deflate block, or a CRC or length mismatch in the trailer
             throw new MedSegException(file + ": corrupt gzip stream (" + oneLine(e) + ")", e);
+        } catch (EOFException e) {
+            // GZIPInputStream's way of saying the compressed stream was cut off (outside the voxel data, whose
+            // early end is reported with byte counts)
+            throw new MedSegException(file + ": truncated: the gzip stream ends early (" + oneLine(e) + ")", e);
         } catch (IOException e) {
             throw new MedSegException(file + ": cannot read (" + AtomicFiles.describe(e) + ")", e);
         }
@@ -85,6 +90,11 @@ public final class NiftiReader {
         skipFully(in, h.voxOffset() - headerSize, h, layout, file);
         Scaling scaling = scaling(h, layout.storedType());
         Img<? extends RealType<?>> pixels = NiftiVoxels.read(in, layout, h.byteOrder(), scaling, file);
+        if (gzip) {
+            // read to the end so GZIPInputStream checks the trailer's CRC and length: corruption inside the voxel
+            // data of a stored (incompressible) block is only visible there
+            in.transferTo(OutputStream.nullOutputStream());
+        }
         Geometry geometry = Geometry.ofAffine(layout.spatialDims(), NiftiAffine.of(h));
         return new Volume(pixels, geometry, layout.storedType(), scaling, h);
     }
