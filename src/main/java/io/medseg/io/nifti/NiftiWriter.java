@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Optional;
 
 import io.medseg.MedSegException;
@@ -44,8 +45,8 @@ public final class NiftiWriter {
         out.write(h.toBytes());
         out.write(new byte[4]); // extension flag: no extensions
         // quantise with the scaling as the header stores it (NIfTI-1 narrows it to float), so readers get our values
-        Scaling stored = h.sclSlope() == 0 ? Scaling.IDENTITY : new Scaling(h.sclSlope(), h.sclInter());
-        NiftiVoxels.write(volume.pixels(), storedType(volume), stored, h.byteOrder(), out);
+        ImageDataType type = storedType(volume);
+        NiftiVoxels.write(volume.pixels(), type, NiftiReader.scaling(h, type), h.byteOrder(), out);
         out.flush();
     }
 
@@ -88,8 +89,8 @@ public final class NiftiWriter {
         ImageDataType type = storedType(volume);
         long fileChannels = type == ImageDataType.RGB24 ? channels / 3 : channels;
         Optional<NiftiHeader> source = niftiSource(volume);
-        NiftiHeader.Builder b = source.filter(s -> sameGeometry(s, volume)).map(NiftiHeader::toBuilder)
-                .orElseGet(() -> fresh(volume, version));
+        Optional<NiftiHeader> verbatim = source.filter(s -> sameGeometry(s, volume));
+        NiftiHeader.Builder b = verbatim.map(NiftiHeader::toBuilder).orElseGet(() -> fresh(volume, version));
         b.version = version;
         b.byteOrder = source.map(NiftiHeader::byteOrder).orElse(ByteOrder.LITTLE_ENDIAN);
         b.voxOffset = version == 1 ? NiftiHeader.NIFTI1_VOX_OFFSET : NiftiHeader.NIFTI2_VOX_OFFSET;
@@ -97,8 +98,14 @@ public final class NiftiWriter {
         b.bitpix = 8 * type.bytesPerVoxel();
         Scaling scaling = volume.scaling();
         boolean scaled = type != ImageDataType.RGB24 && !scaling.isIdentity();
-        b.sclSlope = scaled ? narrow(version, scaling.slope()) : 0;
-        b.sclInter = scaled ? narrow(version, scaling.intercept()) : 0;
+        // "no scaling" has several spellings (slope 0, NaN, or 1 with intercept 0); keep the source's if it means
+        // the same as the volume's scaling, so a rewritten header stays byte-identical
+        boolean keep = verbatim.isPresent() && Objects.equals(NiftiReader.scaling(verbatim.get(), type),
+                scaled ? new Scaling(narrow(version, scaling.slope()), narrow(version, scaling.intercept())) : null);
+        if (!keep) {
+            b.sclSlope = scaled ? narrow(version, scaling.slope()) : 0;
+            b.sclInter = scaled ? narrow(version, scaling.intercept()) : 0;
+        }
         setDims(b, shape, fileChannels, source.orElse(null));
         if (version == 1) {
             for (int i = 1; i < 8; i++) {
