@@ -80,10 +80,15 @@ class NiftiScalingTest {
     @ParameterizedTest(name = "slope {0}, inter {1}")
     @CsvSource({ "0, 5", "NaN, 0", "Infinity, 0", "1, 0" })
     void noScalingWhenSlopeIsZeroNonFiniteOrIdentity(double slope, double inter) throws IOException {
-        Volume v = ImageFiles.read(scaledInt16("n.nii", slope, inter));
+        Path in = scaledInt16("n.nii", slope, inter);
+        Volume v = ImageFiles.read(in);
         assertInstanceOf(ShortType.class, v.pixels().getType());
         assertTrue(v.scaling().isIdentity());
         assertEquals(-3, NiftiTestFiles.values(v)[0]);
+        // the header's own way of saying "no scaling" is kept, and does not scale the written values
+        Path out = dir.resolve("n2.nii");
+        ImageFiles.write(v, out, false);
+        assertArrayEquals(Files.readAllBytes(in), Files.readAllBytes(out));
     }
 
     @Test
