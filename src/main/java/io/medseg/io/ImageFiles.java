@@ -45,7 +45,9 @@ public final class ImageFiles {
      */
     public static void write(Volume volume, Path path, boolean overwrite) {
         ImageFormat format = ImageFormat.of(path);
-        if (!format.isNifti()) {
+        if (format.isNifti()) {
+            NiftiWriter.checkWritable(volume, path);
+        } else {
             RasterImages.checkWritable(volume, path, format);
         }
         AtomicFiles.write(path, overwrite, tmp -> {
