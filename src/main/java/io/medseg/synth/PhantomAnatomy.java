@@ -42,11 +42,10 @@ final class PhantomAnatomy {
         // vertebra in the posterior midline, aorta left-anterior of it
         double spineX = rnd.uniform(-0.04, 0.04);
         double spineY = body.centre()[1] - bodyAxes[1] * rnd.uniform(0.45, 0.55);
-        double spineRx = rnd.uniform(0.10, 0.14);
-        double spineRy = rnd.uniform(0.08, 0.10);
+        double spineRx = rnd.uniform(0.12, 0.16);
+        double spineRy = rnd.uniform(0.10, 0.12);
         spine = new double[] { spineX, spineY, spineRx, spineRy };
         discPeriod = rnd.uniform(0.22, 0.30);
-        discPhase = rnd.uniform(0, 1);
         double aortaR = rnd.uniform(0.04, 0.06);
         aorta = new double[] { spineX - rnd.uniform(0.06, 0.10), spineY + spineRy + aortaR + rnd.uniform(0.01, 0.03),
             aortaR };
@@ -77,6 +76,8 @@ final class PhantomAnatomy {
 
         // a 2D phantom is an axial slice through the organ
         double sliceZ = organ.centre()[2] + organ.semiAxes()[2] * rnd.uniform(-0.25, 0.25);
+        // put the vertebra pattern so a 2D slice cuts bone rather than a disc, so every 2D case has its bright distractor
+        discPhase = rnd.uniform(0.3, 0.9) - sliceZ / discPeriod;
         frame = PatientFrame.of(geometry, shape, sliceZ);
         placeLesions(rnd, organHu, sliceZ);
     }
