@@ -81,7 +81,9 @@ public final class DatasetValidator {
             return "not an image file of a known type, so the dataset's file ending cannot be guessed";
         }
         if (!name.endsWith(ending)) {
-            return "file ending differs from file_ending " + ending;
+            return ds.descriptor().fileEnding() != null ? "file ending differs from file_ending " + ending
+                    : "file ending differs from " + ending + ", the ending of most images (dataset.json has no usable "
+                            + "file_ending)";
         }
         boolean isImage = f.getParent().getFileName().toString().startsWith("images");
         if (isImage && !Pattern.matches(".+_\\d{4}" + Pattern.quote(ending), name)) {
