@@ -14,7 +14,7 @@ final class BiasField {
     private final double[] bumpAmplitudes;
 
     private BiasField(CaseRandom rnd) {
-        gradient = new double[] { rnd.uniform(-5, 5), rnd.uniform(-5, 5), rnd.uniform(-5, 5) };
+        gradient = new double[] { rnd.uniform(-4, 4), rnd.uniform(-4, 4), rnd.uniform(-4, 4) };
         int bumps = 2 + rnd.nextInt(2);
         bumpCentres = new double[bumps][];
         bumpWidths = new double[bumps];
@@ -22,7 +22,7 @@ final class BiasField {
         for (int b = 0; b < bumps; b++) {
             bumpCentres[b] = new double[] { rnd.uniform(-0.8, 0.8), rnd.uniform(-0.8, 0.8), rnd.uniform(-0.8, 0.8) };
             bumpWidths[b] = rnd.uniform(0.4, 0.9);
-            bumpAmplitudes[b] = rnd.signedUniform(4, 12);
+            bumpAmplitudes[b] = rnd.signedUniform(4, 10);
         }
     }
 

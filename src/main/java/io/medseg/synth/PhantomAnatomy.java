@@ -9,7 +9,7 @@ import io.medseg.image.Geometry;
  * The randomised anatomy of one synthetic abdominal CT case, in normalised patient coordinates (see
  * {@link PatientFrame}): a body (soft tissue with a subcutaneous fat rim, air outside), a vertebra with cortex, marrow
  * and discs, an aorta, a spleen-like second organ, the liver-like target organ and 0-3 lesions inside it, each with
- * its own CT value in HU.
+ * its own CT value in HU (some with an enhancing rim), and hypodense vessels inside the organ.
  *
  * <p>The distractors are what makes the task need shape and context rather than a threshold: the second organ has
  * nearly the organ's density, soft tissue and vessels overlap with hypodense lesions, and the bone is far brighter
@@ -18,6 +18,9 @@ import io.medseg.image.Geometry;
 final class PhantomAnatomy {
     /** Fibonacci-sphere directions used to test that a lesion lies well inside the organ. */
     private static final double[][] DIRECTIONS = fibonacciSphere(160);
+
+    /** Outer share of a rimmed lesion's radius that forms the rim. */
+    private static final double RIM_FRACTION = 0.3;
 
     private final PatientFrame frame;
     private final DeformedEllipsoid body;
@@ -28,11 +31,15 @@ final class PhantomAnatomy {
     private final double[] aorta;
     private final DeformedEllipsoid secondOrgan;
     private final DeformedEllipsoid organ;
+    /** Vessel tree inside the organ: segments from a hilum point, each {x0, y0, z0, x1, y1, z1, radius}. */
+    private final double[][] organVessels;
     private final List<DeformedEllipsoid> lesions = new ArrayList<>();
     private final double[] tissueHu = new double[Tissue.values().length];
     private final List<Double> lesionHu = new ArrayList<>();
+    /** Per lesion: CT value of its enhancing rim, or NaN for a lesion without rim. */
+    private final List<Double> lesionRimHu = new ArrayList<>();
 
-    private PhantomAnatomy(CaseRandom rnd, Geometry geometry, int[] shape) {
+    private PhantomAnatomy(CaseRandom rnd, Geometry geometry, int[] shape, double noiseSigma) {
         // body: an elliptic cylinder along z (a long z semi-axis makes it taper only slightly at the ends)
         double[] bodyAxes = { rnd.uniform(0.80, 0.90), rnd.uniform(0.62, 0.74), 3.0 };
         body = DeformedEllipsoid.random(rnd, new double[] { 0, rnd.uniform(-0.05, 0.03), 0 }, bodyAxes,
@@ -63,8 +70,19 @@ final class PhantomAnatomy {
                 new double[] { rnd.uniform(0.30, 0.38), rnd.uniform(0.30, 0.38), rnd.uniform(0.45, 0.60) },
                 organRotation, 4, 0.18);
 
+        // a few vessel branches fanning out from the organ's medial side (its hilum) into its interior
+        double[] hilum = organ.pointAt(new double[] { -0.45, rnd.uniform(-0.2, 0.2), rnd.uniform(-0.2, 0.2) });
+        organVessels = new double[2 + rnd.nextInt(3)][];
+        for (int v = 0; v < organVessels.length; v++) {
+            double[] u = rnd.unitVector();
+            double reach = rnd.uniform(0.5, 0.85);
+            double[] end = organ.pointAt(new double[] { Math.abs(u[0]) * reach, u[1] * reach, u[2] * reach });
+            organVessels[v] = new double[] { hilum[0], hilum[1], hilum[2], end[0], end[1], end[2],
+                rnd.uniform(0.02, 0.035) };
+        }
+
         // CT numbers (HU); per-case variation so intensity alone does not identify a tissue across cases
-        double organHu = Math.max(50, Math.min(70, 60 + 5 * rnd.gaussian()));
+        double organHu = Math.max(52, Math.min(68, 60 + 4 * rnd.gaussian()));
         tissueHu[Tissue.AIR.ordinal()] = -1000;
         tissueHu[Tissue.FAT.ordinal()] = -100 + rnd.uniform(-15, 15);
         tissueHu[Tissue.SOFT_TISSUE.ordinal()] = rnd.uniform(32, 48);
@@ -73,18 +91,22 @@ final class PhantomAnatomy {
         tissueHu[Tissue.VESSEL.ordinal()] = rnd.uniform(35, 50);
         tissueHu[Tissue.SECOND_ORGAN.ordinal()] = organHu + rnd.uniform(-15, 5);
         tissueHu[Tissue.ORGAN.ordinal()] = organHu;
+        tissueHu[Tissue.ORGAN_VESSEL.ordinal()] = organHu - rnd.uniform(12, 22);
 
         // a 2D phantom is an axial slice through the organ
         double sliceZ = organ.centre()[2] + organ.semiAxes()[2] * rnd.uniform(-0.25, 0.25);
         // put the vertebra pattern so a 2D slice cuts bone rather than a disc, so every 2D case has its bright distractor
         discPhase = rnd.uniform(0.3, 0.9) - sliceZ / discPeriod;
         frame = PatientFrame.of(geometry, shape, sliceZ);
-        placeLesions(rnd, organHu, sliceZ);
+        placeLesions(rnd, organHu, sliceZ, noiseSigma);
     }
 
-    /** Draws the anatomy of a case scanned with this geometry and spatial shape. */
-    static PhantomAnatomy sample(CaseRandom rnd, Geometry geometry, int[] shape) {
-        return new PhantomAnatomy(rnd, geometry, shape);
+    /**
+     * Draws the anatomy of a case scanned with this geometry and spatial shape; {@code noiseSigma} (HU) is the noise
+     * the image will get, which limits lesion contrast.
+     */
+    static PhantomAnatomy sample(CaseRandom rnd, Geometry geometry, int[] shape, double noiseSigma) {
+        return new PhantomAnatomy(rnd, geometry, shape, noiseSigma);
     }
 
     PatientFrame frame() {
@@ -96,15 +118,18 @@ final class PhantomAnatomy {
     }
 
     /**
-     * The tissue code at q: a {@link Tissue} ordinal, or for lesion k, {@code Tissue.LESION.ordinal() + k}. Codes
-     * index {@link #huTable()}.
+     * The tissue code at q: a {@link Tissue} ordinal below {@code Tissue.LESION.ordinal()}, or for lesion k
+     * {@code Tissue.LESION.ordinal() + 2k} (core) and {@code + 2k + 1} (rim). Codes index {@link #huTable()} and
+     * {@link #labelTable()}.
      */
     int tissueCode(double qx, double qy, double qz) {
         int t = tissueWithoutLesions(qx, qy, qz);
-        if (t == Tissue.ORGAN.ordinal()) {
+        if (isOrgan(t)) {
             for (int k = 0; k < lesions.size(); k++) {
-                if (lesions.get(k).contains(qx, qy, qz)) {
-                    return Tissue.LESION.ordinal() + k;
+                double r = lesions.get(k).radius(qx, qy, qz);
+                if (r <= 1) {
+                    boolean rim = !Double.isNaN(lesionRimHu.get(k)) && r > 1 - RIM_FRACTION;
+                    return Tissue.LESION.ordinal() + 2 * k + (rim ? 1 : 0);
                 }
             }
         }
@@ -113,7 +138,7 @@ final class PhantomAnatomy {
 
     /** Label value for each tissue code. */
     int[] labelTable() {
-        int[] labels = new int[Tissue.LESION.ordinal() + Math.max(1, lesions.size())];
+        int[] labels = new int[codeCount()];
         for (int code = 0; code < labels.length; code++) {
             labels[code] = code >= Tissue.LESION.ordinal() ? Tissue.LESION.label() : Tissue.values()[code].label();
         }
@@ -122,12 +147,18 @@ final class PhantomAnatomy {
 
     /** CT value (HU) for each tissue code. */
     double[] huTable() {
-        double[] hu = new double[Tissue.LESION.ordinal() + Math.max(1, lesions.size())];
+        double[] hu = new double[codeCount()];
         System.arraycopy(tissueHu, 0, hu, 0, Tissue.LESION.ordinal());
         for (int k = 0; k < lesions.size(); k++) {
-            hu[Tissue.LESION.ordinal() + k] = lesionHu.get(k);
+            hu[Tissue.LESION.ordinal() + 2 * k] = lesionHu.get(k);
+            double rim = lesionRimHu.get(k);
+            hu[Tissue.LESION.ordinal() + 2 * k + 1] = Double.isNaN(rim) ? lesionHu.get(k) : rim;
         }
         return hu;
+    }
+
+    private int codeCount() {
+        return Tissue.LESION.ordinal() + 2 * lesions.size();
     }
 
     private int tissueWithoutLesions(double qx, double qy, double qz) {
@@ -154,6 +185,11 @@ final class PhantomAnatomy {
             return Tissue.VESSEL.ordinal();
         }
         if (organ.contains(qx, qy, qz)) {
+            for (double[] v : organVessels) {
+                if (distanceToSegment(qx, qy, qz, v) <= v[6]) {
+                    return Tissue.ORGAN_VESSEL.ordinal();
+                }
+            }
             return Tissue.ORGAN.ordinal();
         }
         if (secondOrgan.contains(qx, qy, qz)) {
@@ -162,7 +198,7 @@ final class PhantomAnatomy {
         return Tissue.SOFT_TISSUE.ordinal();
     }
 
-    private void placeLesions(CaseRandom rnd, double organHu, double sliceZ) {
+    private void placeLesions(CaseRandom rnd, double organHu, double sliceZ, double noiseSigma) {
         int count = rnd.weighted(0.15, 0.35, 0.30, 0.20);
         double voxel = frame.voxelSize();
         double reach = frame.neighbourReach();
@@ -170,7 +206,14 @@ final class PhantomAnatomy {
         double minAxis = Math.min(oa[0], Math.min(oa[1], oa[2]));
         for (int n = 0; n < count; n++) {
             boolean hyperdense = rnd.chance(0.25);
-            double hu = hyperdense ? organHu + rnd.uniform(15, 30) : organHu - rnd.uniform(15, 35);
+            // contrast at most 2.5 noise sigmas (but at least 15 HU): lesion and organ intensities must overlap after
+            // noise, otherwise a large lesion in a quiet image is found by thresholding alone
+            double maxContrast = Math.max(15, 2.5 * noiseSigma);
+            double contrast = Math.min(maxContrast, hyperdense ? rnd.uniform(15, 30) : rnd.uniform(15, 35));
+            double hu = hyperdense ? organHu + contrast : organHu - contrast;
+            // some hypodense lesions have an enhancing rim (brighter than the organ), as metastases often do: the
+            // lesion is then both darker and brighter than the organ, which no single threshold captures
+            double rimHu = !hyperdense && rnd.chance(0.3) ? organHu + rnd.uniform(10, 25) : Double.NaN;
             // a share of small lesions (a few voxels across): the hard cases for segmentation
             double radius = rnd.chance(0.4) ? rnd.uniform(1.5, 2.5) * voxel
                     : Math.max(2.5 * voxel, rnd.uniform(0.12, 0.35) * minAxis);
@@ -186,6 +229,7 @@ final class PhantomAnatomy {
                 if (wellInsideOrgan(centre, lesion.maxRadius() + reach)) {
                     lesions.add(lesion);
                     lesionHu.add(hu);
+                    lesionRimHu.add(rimHu);
                     break;
                 }
             }
@@ -204,19 +248,36 @@ final class PhantomAnatomy {
      * spine or vessels): checked on three concentric shells, so no lesion voxel can touch non-organ tissue.
      */
     private boolean wellInsideOrgan(double[] centre, double r) {
-        int organCode = Tissue.ORGAN.ordinal();
-        if (tissueWithoutLesions(centre[0], centre[1], centre[2]) != organCode) {
+        if (!isOrgan(tissueWithoutLesions(centre[0], centre[1], centre[2]))) {
             return false;
         }
         for (double shell : new double[] { 0.5, 0.8, 1.0 }) {
             for (double[] d : DIRECTIONS) {
-                if (tissueWithoutLesions(centre[0] + shell * r * d[0], centre[1] + shell * r * d[1],
-                        centre[2] + shell * r * d[2]) != organCode) {
+                if (!isOrgan(tissueWithoutLesions(centre[0] + shell * r * d[0], centre[1] + shell * r * d[1],
+                        centre[2] + shell * r * d[2]))) {
                     return false;
                 }
             }
         }
         return true;
+    }
+
+    /** Organ parenchyma or its vessels: where lesions may be. */
+    private static boolean isOrgan(int tissueCode) {
+        return tissueCode == Tissue.ORGAN.ordinal() || tissueCode == Tissue.ORGAN_VESSEL.ordinal();
+    }
+
+    /** Distance from q to the segment {x0, y0, z0, x1, y1, z1, ...}. */
+    private static double distanceToSegment(double qx, double qy, double qz, double[] s) {
+        double dx = s[3] - s[0];
+        double dy = s[4] - s[1];
+        double dz = s[5] - s[2];
+        double t = ((qx - s[0]) * dx + (qy - s[1]) * dy + (qz - s[2]) * dz) / (dx * dx + dy * dy + dz * dz);
+        t = Math.max(0, Math.min(1, t));
+        double ex = qx - s[0] - t * dx;
+        double ey = qy - s[1] - t * dy;
+        double ez = qz - s[2] - t * dz;
+        return Math.sqrt(ex * ex + ey * ey + ez * ez);
     }
 
     private static double[][] fibonacciSphere(int n) {

@@ -60,8 +60,9 @@ public final class PhantomGenerator {
         CaseRandom biasRandom = root.split();
         CaseRandom noiseRandom = root.split();
 
+        double noiseSigma = noiseRandom.uniform(MIN_NOISE, MAX_NOISE);
         Geometry geometry = ScanGeometrySampler.sample(geometryRandom, shape);
-        PhantomAnatomy anatomy = PhantomAnatomy.sample(anatomyRandom, geometry, shape);
+        PhantomAnatomy anatomy = PhantomAnatomy.sample(anatomyRandom, geometry, shape, noiseSigma);
         BiasField bias = BiasField.sample(biasRandom);
 
         int n = Arrays.stream(shape).reduce(1, Math::multiplyExact);
@@ -69,7 +70,7 @@ public final class PhantomGenerator {
         byte[] labels = new byte[n];
         render(anatomy, bias, shape, hu, labels);
         ImageDegradation.blur(hu, shape, BLUR_SIGMA);
-        ImageDegradation.addNoise(hu, noiseRandom.uniform(MIN_NOISE, MAX_NOISE), noiseRandom);
+        ImageDegradation.addNoise(hu, noiseSigma, noiseRandom);
 
         short[] stored = new short[n];
         for (int i = 0; i < n; i++) {

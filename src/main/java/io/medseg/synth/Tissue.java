@@ -10,6 +10,8 @@ enum Tissue {
     VESSEL(0),
     /** Spleen-like distractor: about as bright as the organ but not labelled. */
     SECOND_ORGAN(0),
+    /** Vessels inside the organ: darker than the organ on unenhanced CT, like lesions, but labelled organ. */
+    ORGAN_VESSEL(PhantomLabels.ORGAN),
     ORGAN(PhantomLabels.ORGAN),
     LESION(PhantomLabels.LESION);
 
