@@ -8,7 +8,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -123,7 +122,7 @@ public final class SegmentationDataset {
         Pattern imageName = Pattern.compile("(.+)_(\\d{4})" + Pattern.quote(ending));
         Path imagesDir = root.resolve(split.imagesFolder());
         Path labelsDir = root.resolve(split.labelsFolder());
-        Map<String, Set<Integer>> channelsById = new TreeMap<>();
+        Map<String, TreeSet<Integer>> channelsById = new TreeMap<>();
         for (Path f : files(imagesDir)) {
             Matcher m = imageName.matcher(f.getFileName().toString());
             if (m.matches()) {
@@ -143,7 +142,7 @@ public final class SegmentationDataset {
         }
         // without channel_names, assume every channel index found on disk was meant to be there
         int channels = declaredChannels > 0 ? declaredChannels
-                : channelsById.values().stream().mapToInt(s -> ((TreeSet<Integer>) s).last() + 1).max().orElse(1);
+                : channelsById.values().stream().mapToInt(s -> s.last() + 1).max().orElse(1);
         TreeSet<String> ids = new TreeSet<>(channelsById.keySet());
         ids.addAll(labelsById.keySet());
         for (String id : ids) {
@@ -151,7 +150,7 @@ public final class SegmentationDataset {
             for (int c = 0; c < channels; c++) {
                 channelImages.add(imagesDir.resolve(String.format("%s_%04d%s", id, c, ending)));
             }
-            for (int c : channelsById.getOrDefault(id, Set.of())) {
+            for (int c : channelsById.getOrDefault(id, new TreeSet<>())) {
                 if (c >= channels) {
                     unassigned.add(imagesDir.resolve(String.format("%s_%04d%s", id, c, ending)));
                 }
