@@ -1,9 +1,16 @@
 package io.medseg.bench;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.IntFunction;
 
 import ai.djl.engine.Engine;
@@ -13,29 +20,44 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import io.medseg.MedSegException;
 import io.medseg.engine.DjlEnvironment;
 import io.medseg.nn.checkpoint.CheckpointTape;
 import io.medseg.nn.mamba.MambaBlock;
 import io.medseg.nn.mamba.SelectiveScan;
 
 /**
- * Forward+backward time and peak memory of the sequence mixers against the sequence length L, on CPU, in one run, so
- * the ratios time(4L)/time(L) and memory(4L)/memory(L) compare like with like. Also the speed-up of the production
- * scan over the sequential definition. Absolute times on shared machines are noise; the ratios are the result.
+ * Forward+backward time and peak memory of the sequence mixers against the sequence length L, on CPU, with the
+ * ratios time(4L)/time(L) and memory(4L)/memory(L) from one run, and the speed-up of the production scan over the
+ * sequential definition. Absolute times on shared machines are noise; the ratios are the result.
+ *
+ * <p>Each measurement runs in a fresh child JVM with glibc's mmap threshold fixed at 64 KiB, so every tensor's memory
+ * goes back to the system when freed and the kernel's peak resident size (VmHWM) of the step is the step's own peak,
+ * not the leftovers of an earlier one.
  */
 public final class MixerBenchmark {
+    /** Mixers by name: each builds a (B, L, C) → (B, L, C) block for a model dimension C. */
+    private static final Map<String, IntFunction<Block>> MIXERS = new LinkedHashMap<>();
+
+    static {
+        MIXERS.put("mamba", c -> MambaBlock.builder().setModelDim(c).build());
+        MIXERS.put("mamba-x8", c -> {
+            SequentialBlock stack = new SequentialBlock();
+            for (int i = 0; i < 8; i++) {
+                stack.add(MambaBlock.builder().setModelDim(c).build());
+            }
+            return stack;
+        });
+    }
+
     private final PrintWriter out;
     private final int channels;
     private final int minLength;
     private final int maxLength;
     private final int repeats;
-    private final List<Mixer> extraMixers = new ArrayList<>();
-
-    /** A mixer to measure: builds a (B, L, C) → (B, L, C) block for a model dimension. */
-    public record Mixer(String name, IntFunction<Block> factory) {
-    }
 
     public MixerBenchmark(PrintWriter out, int channels, int minLength, int maxLength, int repeats) {
         this.out = out;
@@ -45,85 +67,141 @@ public final class MixerBenchmark {
         this.repeats = repeats;
     }
 
-    /** Adds another mixer (the mLSTM) to the table. */
-    public MixerBenchmark with(Mixer mixer) {
-        extraMixers.add(mixer);
-        return this;
+    /** Registers another mixer (for example the mLSTM) under a name. */
+    public static void register(String name, IntFunction<Block> factory) {
+        MIXERS.put(name, factory);
     }
 
     public void run() {
         Engine engine = DjlEnvironment.pytorch();
-        out.printf(Locale.ROOT, "engine %s %s, device cpu, threads %d, batch 1, C = %d, fp32, checkpointed training step%n",
-                engine.getEngineName(), engine.getVersion(), Runtime.getRuntime().availableProcessors(), channels);
+        out.printf(Locale.ROOT, "engine %s %s, device cpu, %d cores, batch 1, C = %d, fp32, checkpointed training step"
+                + " (forward + backward), median of %d%n", engine.getEngineName(), engine.getVersion(),
+                Runtime.getRuntime().availableProcessors(), channels, repeats);
         if (!PeakMemory.isSupported()) {
-            out.println("(peak memory not measurable on this OS; memory columns show 0)");
+            out.println("(peak memory is not measurable on this system; memory columns show 0)");
         }
-        List<Mixer> mixers = new ArrayList<>();
-        mixers.add(new Mixer("mamba", c -> MambaBlock.builder().setModelDim(c).build()));
-        mixers.addAll(extraMixers);
-        for (Mixer mixer : mixers) {
-            table(engine, mixer);
+        Map<String, Map<Integer, double[]>> results = new LinkedHashMap<>();
+        for (String mixer : MIXERS.keySet()) {
+            results.put(mixer, table(mixer));
+        }
+        if (results.containsKey("mamba") && results.containsKey("mamba-x8")) {
+            out.printf(Locale.ROOT, "%npeak memory of 8 stacked Mamba layers / one layer:");
+            for (Map.Entry<Integer, double[]> e : results.get("mamba-x8").entrySet()) {
+                double one = results.get("mamba").get(e.getKey())[1];
+                out.printf(Locale.ROOT, "  L=%d: %.2f", e.getKey(), one > 0 ? e.getValue()[1] / one : Double.NaN);
+            }
+            out.println();
         }
         scanSpeedUp(engine);
         out.flush();
     }
 
-    private void table(Engine engine, Mixer mixer) {
-        out.printf(Locale.ROOT, "%n%-8s %9s %12s %14s %12s %10s%n", mixer.name(), "L", "fwd+bwd ms", "peak MB", "t(L)/t(L/4)",
+    private Map<Integer, double[]> table(String mixer) {
+        out.printf(Locale.ROOT, "%n%-9s %9s %12s %10s %12s %12s%n", mixer, "L", "fwd+bwd ms", "peak MB", "t(L)/t(L/4)",
                 "m(L)/m(L/4)");
-        double previousTime = Double.NaN;
-        double previousMem = Double.NaN;
+        Map<Integer, double[]> rows = new LinkedHashMap<>();
+        double[] previous = null;
         for (int length = minLength; length <= maxLength; length *= 4) {
-            double[] m = measure(engine, mixer, length);
-            out.printf(Locale.ROOT, "%-8s %9d %12.1f %14.1f %12s %10s%n", "", length, m[0], m[1] / 1e6,
-                    ratio(m[0], previousTime), ratio(m[1], previousMem));
+            double[] m = measureInChild(mixer, length);
+            out.printf(Locale.ROOT, "%-9s %9d %12.1f %10.1f %12s %12s%n", "", length, m[0], m[1] / 1e6,
+                    previous == null ? "-" : ratio(m[0], previous[0]), previous == null ? "-" : ratio(m[1], previous[1]));
             out.flush();
-            previousTime = m[0];
-            previousMem = m[1];
+            rows.put(length, m);
+            previous = m;
+        }
+        return rows;
+    }
+
+    private double[] measureInChild(String mixer, int length) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+        for (String p : new String[] { "ai.djl.offline", "DJL_CACHE_DIR" }) {
+            if (System.getProperty(p) != null) {
+                cmd.add("-D" + p + "=" + System.getProperty(p));
+            }
+        }
+        cmd.addAll(List.of(Probe.class.getName(), mixer, String.valueOf(length), String.valueOf(channels),
+                String.valueOf(repeats)));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("MALLOC_MMAP_THRESHOLD_", "65536");
+        try {
+            Process p = pb.start();
+            String last = null;
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null;) {
+                    last = line;
+                }
+            }
+            int status = p.waitFor();
+            if (status != 0 || last == null || !last.startsWith("RESULT ")) {
+                throw new MedSegException("bench: the measurement of " + mixer + " at L=" + length + " failed (exit "
+                        + status + "; out of memory?)");
+            }
+            String[] parts = last.split(" ");
+            return new double[] { Double.parseDouble(parts[1]), Double.parseDouble(parts[2]) };
+        } catch (IOException e) {
+            throw new MedSegException("bench: cannot start a measurement process: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MedSegException("bench: interrupted");
         }
     }
 
-    /** Median time (ms) and peak extra resident memory (bytes) of one checkpointed forward+backward step. */
-    private double[] measure(Engine engine, Mixer mixer, int length) {
-        double[] times = new double[repeats];
-        long peak = 0;
-        for (int r = -1; r < repeats; r++) { // r = -1 warms up
+    /** Child-process entry: measures one mixer at one length and prints "RESULT millis peakBytes". */
+    public static final class Probe {
+        public static void main(String[] args) {
+            String mixer = args[0];
+            int length = Integer.parseInt(args[1]);
+            int channels = Integer.parseInt(args[2]);
+            int repeats = Integer.parseInt(args[3]);
+            Engine engine = DjlEnvironment.pytorch();
+            double[] times = new double[repeats];
+            long peak = 0;
             try (NDManager m = engine.newBaseManager()) {
                 engine.setRandomSeed(1);
-                Block block = mixer.factory().apply(channels);
+                Block block = MIXERS.get(mixer).apply(channels);
                 block.initialize(m, DataType.FLOAT32, new Shape(1, length, channels));
                 NDArray x = m.randomNormal(new Shape(1, length, channels));
-                System.gc();
-                long base = PeakMemory.isSupported() ? PeakMemory.residentBytes() : 0;
-                if (PeakMemory.isSupported()) {
+                for (int r = -1; r < repeats; r++) { // r = -1 warms up
+                    long base = PeakMemory.residentBytes();
                     PeakMemory.reset();
-                }
-                long t0 = System.nanoTime();
-                try (GradientCollector gc = engine.newGradientCollector()) {
-                    CheckpointTape tape = new CheckpointTape();
-                    NDArray loss;
-                    try (CheckpointTape.Scope s = tape.activate()) {
-                        loss = block.forward(new ParameterStore(m, false), new NDList(x), true).singletonOrThrow()
-                                .square().mean();
+                    long t0 = System.nanoTime();
+                    try (NDManager step = m.newSubManager()) {
+                        NDArray input = x.duplicate();
+                        input.attach(step);
+                        trainingStep(engine, block, step, input);
                     }
-                    tape.backward(loss);
-                }
-                long t1 = System.nanoTime();
-                if (r >= 0) {
-                    times[r] = (t1 - t0) / 1e6;
-                    if (PeakMemory.isSupported()) {
+                    long t1 = System.nanoTime();
+                    if (r >= 0) {
+                        times[r] = (t1 - t0) / 1e6;
                         peak = Math.max(peak, PeakMemory.peakBytes() - base);
+                    }
+                    for (var p : block.getParameters()) {
+                        p.getValue().getArray().getGradient().subi(p.getValue().getArray().getGradient());
                     }
                 }
             }
+            Arrays.sort(times);
+            System.out.println("RESULT " + times[repeats / 2] + " " + peak);
         }
-        java.util.Arrays.sort(times);
-        return new double[] { times[repeats / 2], peak };
+    }
+
+    /** One checkpointed training step: forward under a tape, loss = mean(y²), backward. */
+    static void trainingStep(Engine engine, Block block, NDManager manager, NDArray x) {
+        try (GradientCollector gc = engine.newGradientCollector()) {
+            CheckpointTape tape = new CheckpointTape();
+            NDArray loss;
+            try (CheckpointTape.Scope s = tape.activate()) {
+                loss = block.forward(new ParameterStore(manager, false), new NDList(x), true).singletonOrThrow().square()
+                        .mean();
+            }
+            tape.backward(loss);
+        }
     }
 
     private void scanSpeedUp(Engine engine) {
-        out.printf(Locale.ROOT, "%nscan only (E = %d, N = 16, forward+backward)%n%9s %14s %14s %10s%n", 2 * channels, "L",
-                "sequential ms", "production ms", "speed-up");
+        out.printf(Locale.ROOT, "%nscan alone (E = %d, N = 16, forward + backward)%n%9s %14s %14s %10s%n", 2 * channels,
+                "L", "sequential ms", "production ms", "speed-up");
         for (int length = minLength; length <= Math.min(maxLength, 4 * minLength); length *= 4) {
             double seq = scanTime(engine, length, true);
             double prod = scanTime(engine, length, false);
@@ -133,33 +211,37 @@ public final class MixerBenchmark {
     }
 
     private double scanTime(Engine engine, int length, boolean sequential) {
-        try (NDManager m = engine.newBaseManager()) {
-            engine.setRandomSeed(2);
-            int e = 2 * channels;
-            NDList in = new NDList(m.randomNormal(new Shape(1, length, e)),
-                    m.randomUniform(-4f, 0f, new Shape(1, length, e)).exp(),
-                    m.randomUniform(0f, 2.7f, new Shape(e, 16)).exp().neg(), m.randomNormal(new Shape(1, length, 16)),
-                    m.randomNormal(new Shape(1, length, 16)), m.randomNormal(new Shape(e)));
-            for (NDArray a : in) {
-                a.setRequiresGradient(true);
-            }
-            long t0 = System.nanoTime();
-            try (GradientCollector gc = engine.newGradientCollector()) {
-                CheckpointTape tape = new CheckpointTape();
-                NDArray loss;
-                try (CheckpointTape.Scope s = tape.activate()) {
-                    NDArray y = sequential
-                            ? SelectiveScan.sequential(in.get(0), in.get(1), in.get(2), in.get(3), in.get(4), in.get(5))
-                            : SelectiveScan.scan(in.get(0), in.get(1), in.get(2), in.get(3), in.get(4), in.get(5));
-                    loss = y.square().mean();
+        double best = Double.POSITIVE_INFINITY;
+        for (int r = 0; r < 2; r++) {
+            try (NDManager m = engine.newBaseManager()) {
+                engine.setRandomSeed(2);
+                int e = 2 * channels;
+                NDList in = new NDList(m.randomNormal(new Shape(1, length, e)),
+                        m.randomUniform(-4f, 0f, new Shape(1, length, e)).exp(),
+                        m.randomUniform(0f, 2.7f, new Shape(e, 16)).exp().neg(), m.randomNormal(new Shape(1, length, 16)),
+                        m.randomNormal(new Shape(1, length, 16)), m.randomNormal(new Shape(e)));
+                for (NDArray a : in) {
+                    a.setRequiresGradient(true);
                 }
-                tape.backward(loss);
+                long t0 = System.nanoTime();
+                try (GradientCollector gc = engine.newGradientCollector()) {
+                    CheckpointTape tape = new CheckpointTape();
+                    NDArray loss;
+                    try (CheckpointTape.Scope s = tape.activate()) {
+                        NDArray y = sequential
+                                ? SelectiveScan.sequential(in.get(0), in.get(1), in.get(2), in.get(3), in.get(4), in.get(5))
+                                : SelectiveScan.scan(in.get(0), in.get(1), in.get(2), in.get(3), in.get(4), in.get(5));
+                        loss = y.square().mean();
+                    }
+                    tape.backward(loss);
+                }
+                best = Math.min(best, (System.nanoTime() - t0) / 1e6);
             }
-            return (System.nanoTime() - t0) / 1e6;
         }
+        return best;
     }
 
     private static String ratio(double now, double before) {
-        return Double.isNaN(before) || before <= 0 ? "-" : String.format(Locale.ROOT, "%.2f", now / before);
+        return before <= 0 ? "-" : String.format(Locale.ROOT, "%.2f", now / before);
     }
 }
