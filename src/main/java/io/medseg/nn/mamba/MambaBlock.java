@@ -133,7 +133,12 @@ public final class MambaBlock extends AbstractBlock {
         return CheckpointTape.checkpoint(in -> new NDList(compute(ps, in.singletonOrThrow(), training)), new NDList(x));
     }
 
-    private NDArray compute(ParameterStore ps, NDArray x, boolean training) {
+    private NDArray compute(ParameterStore ps, NDArray input, boolean training) {
+        // The scan runs in fp32 whatever the surrounding precision, as mamba_ssm, U-Mamba and LightM-UNet do: in fp16
+        // the products of decays underflow and the scan turns to NaN after some epochs.
+        DataType type = input.getDataType();
+        boolean lowPrecision = type == DataType.FLOAT16 || type == DataType.BFLOAT16;
+        NDArray x = lowPrecision ? input.toType(DataType.FLOAT32, false) : input;
         var dev = x.getDevice();
         NDArray xz = x.matMul(ps.getValue(inProj, dev, training).transpose()); // (B, L, 2E)
         NDArray xm = xz.get(":, :, :{}", inner);
@@ -148,7 +153,8 @@ public final class MambaBlock extends AbstractBlock {
                 .add(ps.getValue(dtBias, dev, training)));
         NDArray a = ps.getValue(aLog, dev, training).exp().neg();
         NDArray y = SelectiveScan.scan(u, delta, a, bSel, cSel, ps.getValue(d, dev, training));
-        return y.mul(Functions.silu(z)).matMul(ps.getValue(outProj, dev, training).transpose());
+        NDArray out = y.mul(Functions.silu(z)).matMul(ps.getValue(outProj, dev, training).transpose());
+        return lowPrecision ? out.toType(type, false) : out;
     }
 
     @Override

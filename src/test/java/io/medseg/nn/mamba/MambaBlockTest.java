@@ -195,6 +195,18 @@ class MambaBlockTest {
     }
 
     @Test
+    void halfPrecisionInputsAreScannedInFloat32() {
+        MambaBlock b = block(8, 20, DataType.FLOAT32, true);
+        NDArray x = manager.randomNormal(new Shape(2, 20, 8)).toType(DataType.FLOAT16, false);
+        NDArray half = b.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow();
+        assertEquals(DataType.FLOAT16, half.getDataType());
+        NDArray full = b.forward(new ParameterStore(manager, false), new NDList(x.toType(DataType.FLOAT32, false)), false)
+                .singletonOrThrow();
+        double diff = half.toType(DataType.FLOAT32, false).sub(full).abs().max().getFloat();
+        assertTrue(diff <= 1e-3 * Math.max(1, full.abs().max().getFloat()), "fp16 output differs by " + diff);
+    }
+
+    @Test
     void checkpointedTrainingGivesTheSameGradientsAsPlainAutograd() {
         int c = 8;
         int length = 50;
