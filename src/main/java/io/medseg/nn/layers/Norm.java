@@ -1,0 +1,111 @@
+package io.medseg.nn.layers;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.util.PairList;
+
+/**
+ * Normalisations DJL lacks, composed from mean and variance (biased, as PyTorch normalises):
+ * <ul>
+ * <li>{@link #groupNorm}: GroupNorm(G, C) on (B, C, *S), γ = 1, β = 0 (LightM-UNet uses G = 8);</li>
+ * <li>{@link #instanceNorm}: InstanceNorm(C, affine) = GroupNorm(C, C) (nnU-Net's backbone);</li>
+ * <li>{@link #layerNorm}: LayerNorm over the last axis of (…, C), with or without bias.</li>
+ * </ul>
+ * All with eps 1e-5. Statistics are computed in at least fp32.
+ */
+public final class Norm extends AbstractBlock {
+    public static final float EPS = 1e-5f;
+
+    private enum Kind {
+        GROUP, LAYER
+    }
+
+    private final Kind kind;
+    private final int groups;
+    private final int channels;
+    private final Parameter gamma;
+    private final Parameter beta;
+
+    private Norm(Kind kind, int groups, int channels, boolean bias) {
+        this.kind = kind;
+        this.groups = groups;
+        this.channels = channels;
+        gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA)
+                .optShape(new Shape(channels)).optInitializer(new ConstantInitializer(1f)).build());
+        beta = bias ? addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA)
+                .optShape(new Shape(channels)).optInitializer(new ConstantInitializer(0f)).build()) : null;
+    }
+
+    /** GroupNorm(groups, channels) with affine γ, β, over (B, C, *S). */
+    public static Norm groupNorm(int groups, int channels) {
+        if (channels % groups != 0) {
+            throw new IllegalArgumentException(channels + " channels cannot form " + groups + " groups");
+        }
+        return new Norm(Kind.GROUP, groups, channels, true);
+    }
+
+    /** InstanceNorm(channels, affine=True) over (B, C, *S). */
+    public static Norm instanceNorm(int channels) {
+        return new Norm(Kind.GROUP, channels, channels, true);
+    }
+
+    /** LayerNorm(channels) over the last axis, with a bias or without. */
+    public static Norm layerNorm(int channels, boolean bias) {
+        return new Norm(Kind.LAYER, 1, channels, bias);
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        NDArray g = ps.getValue(gamma, x.getDevice(), training);
+        NDArray b = beta == null ? null : ps.getValue(beta, x.getDevice(), training);
+        return new NDList(kind == Kind.LAYER ? layerNorm(x, g, b) : groupNorm(x, groups, g, b));
+    }
+
+    /** GroupNorm on (B, C, *S) with per-channel γ and β (β may be null). */
+    public static NDArray groupNorm(NDArray x, int groups, NDArray gamma, NDArray beta) {
+        Shape s = x.getShape();
+        NDArray grouped = x.reshape(s.get(0), groups, -1);
+        NDArray mean = grouped.mean(new int[] { 2 }, true);
+        NDArray centred = grouped.sub(mean);
+        NDArray var = centred.square().mean(new int[] { 2 }, true);
+        NDArray normed = centred.div(var.add(EPS).sqrt()).reshape(s);
+        long[] broadcast = new long[s.dimension()];
+        java.util.Arrays.fill(broadcast, 1);
+        broadcast[1] = s.get(1);
+        Shape perChannel = new Shape(broadcast);
+        NDArray y = normed.mul(gamma.reshape(perChannel));
+        return beta == null ? y : y.add(beta.reshape(perChannel));
+    }
+
+    /** LayerNorm over the last axis with γ and optional β. */
+    public static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta) {
+        int last = x.getShape().dimension() - 1;
+        NDArray mean = x.mean(new int[] { last }, true);
+        NDArray centred = x.sub(mean);
+        NDArray var = centred.square().mean(new int[] { last }, true);
+        NDArray y = centred.div(var.add(EPS).sqrt()).mul(gamma);
+        return beta == null ? y : y.add(beta);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] { inputShapes[0] };
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        // no children
+    }
+
+    public int channels() {
+        return channels;
+    }
+}
