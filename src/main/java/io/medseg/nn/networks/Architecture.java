@@ -1,0 +1,55 @@
+package io.medseg.nn.networks;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+import io.medseg.MedSegException;
+
+/** The networks users can choose, by the names the command line and the nodes show. */
+public enum Architecture {
+    /** LightM-UNet (Liao et al. 2024): Mamba RVM layers in a lightweight UNet, fixed topology. */
+    LIGHTM_UNET("lightm-unet"),
+    /** xLSTM-UNet with one ViL layer at the bottleneck (Chen et al. 2024). */
+    XLSTM_UNET_BOT("xlstm-unet-bot"),
+    /** xLSTM-UNet with ViL layers in the encoder stages, placed as the released code does. */
+    XLSTM_UNET_ENC("xlstm-unet-enc"),
+    /** U-Mamba with one Mamba layer at the bottleneck (Ma et al. 2024). */
+    UMAMBA_BOT("umamba-bot"),
+    /** U-Mamba with Mamba layers in the encoder stages. */
+    UMAMBA_ENC("umamba-enc"),
+    /** The nnU-Net-style residual UNet with no sequence layer: the baseline. */
+    RESIDUAL_UNET("residual-unet");
+
+    private final String id;
+
+    Architecture(String id) {
+        this.id = id;
+    }
+
+    /** The name users type, e.g. {@code lightm-unet}. */
+    public String id() {
+        return id;
+    }
+
+    /** True for the networks built on the planned nnU-Net residual backbone (all but LightM-UNet). */
+    public boolean usesBackbonePlan() {
+        return this != LIGHTM_UNET;
+    }
+
+    public static Architecture of(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+        for (Architecture a : values()) {
+            if (a.id.equals(n)) {
+                return a;
+            }
+        }
+        throw new MedSegException("unknown model '" + name + "'; expected one of "
+                + Arrays.stream(values()).map(Architecture::id).collect(Collectors.joining(", ")));
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}
