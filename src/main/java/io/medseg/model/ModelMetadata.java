@@ -1,0 +1,36 @@
+package io.medseg.model;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a trained model needs besides its weights to be used on new images, as plain data.
+ *
+ * @param labels label name → value, including background (e.g. background 0, organ 1, lesion 2)
+ * @param channelNames input channel index → name (e.g. "0" → "CT")
+ * @param patchSize the training patch size (voxels per axis)
+ * @param normalisation how intensities were normalised (scheme and its statistics), as strings
+ * @param versions versions of MedSeg, DJL, PyTorch and the device used for training
+ * @param notes anything else worth keeping (training command, dataset name), as strings
+ */
+public record ModelMetadata(Map<String, Integer> labels, Map<String, String> channelNames, long[] patchSize,
+        Map<String, String> normalisation, Map<String, String> versions, Map<String, String> notes) {
+
+    public ModelMetadata {
+        labels = copy(labels);
+        channelNames = copy(channelNames);
+        patchSize = patchSize == null ? new long[0] : patchSize.clone();
+        normalisation = copy(normalisation);
+        versions = copy(versions);
+        notes = copy(notes);
+    }
+
+    private static <V> Map<String, V> copy(Map<String, V> m) {
+        return m == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(m));
+    }
+
+    @Override
+    public long[] patchSize() {
+        return patchSize.clone();
+    }
+}
