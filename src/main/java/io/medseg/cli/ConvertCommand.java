@@ -46,6 +46,7 @@ final class ConvertCommand implements Callable<Integer> {
             io.medseg.io.AtomicFiles.checkWritable(out, false);
         }
         Volume v = ImageFiles.read(in);
+        ImageFiles.checkWritable(v, out, overwrite);
         if (!target.isNifti() && !v.geometry().approximatelyEquals(Geometry.identity(v.spatialDims()), 1e-9)) {
             spec.commandLine().getErr().println("medseg: warning: " + out + ": " + target
                     + " stores no geometry; spacing, origin and orientation of " + in + " are dropped");

@@ -124,6 +124,10 @@ final class InfoCommand implements Callable<Integer> {
     }
 
     private static String num(double d) {
-        return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.format(Locale.ROOT, "%.6g", d);
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            return String.valueOf(d);
+        }
+        // six significant digits without trailing zeros: 2.0000001 prints as 2, 0.699999988 as 0.7
+        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.6g", d)).stripTrailingZeros().toPlainString();
     }
 }

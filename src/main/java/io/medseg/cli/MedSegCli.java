@@ -14,7 +14,7 @@ import picocli.CommandLine.ParseResult;
  */
 @Command(name = "medseg", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = "Medical image segmentation with LightM-UNet and xLSTM-UNet on DJL.",
-        subcommands = { InfoCommand.class, ConvertCommand.class,
+        subcommands = { InfoCommand.class, ConvertCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class })
 public final class MedSegCli {
     public static final int EXIT_USER_ERROR = 1;
@@ -29,7 +29,8 @@ public final class MedSegCli {
         return newCommandLine().execute(args);
     }
 
-    static CommandLine newCommandLine() {
+    /** The configured command line (tests redirect its output with setOut/setErr). */
+    public static CommandLine newCommandLine() {
         CommandLine cli = new CommandLine(new MedSegCli());
         cli.setExecutionExceptionHandler(new ErrorHandler());
         cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -44,10 +44,7 @@ public final class ImageFiles {
      * {@code overwrite}; a failed write leaves nothing behind.
      */
     public static void write(Volume volume, Path path, boolean overwrite) {
-        ImageFormat format = ImageFormat.of(path);
-        if (!format.isNifti()) {
-            RasterImages.checkWritable(volume, path, format);
-        }
+        ImageFormat format = checkWritable(volume, path, overwrite);
         AtomicFiles.write(path, overwrite, tmp -> {
             if (format.isNifti()) {
                 try (OutputStream out = open(tmp, format == ImageFormat.NIFTI_GZ)) {
@@ -57,6 +54,21 @@ public final class ImageFiles {
                 RasterImages.write(volume, tmp, format);
             }
         });
+    }
+
+    /**
+     * Fails with a clear message, before anything is written, if {@code volume} cannot be stored at {@code path}: an
+     * unknown ending, an image the format cannot hold, or an existing file without {@code overwrite}.
+     */
+    public static ImageFormat checkWritable(Volume volume, Path path, boolean overwrite) {
+        ImageFormat format = ImageFormat.of(path);
+        if (format.isNifti()) {
+            NiftiWriter.checkWritable(volume, path);
+        } else {
+            RasterImages.checkWritable(volume, path, format);
+        }
+        AtomicFiles.checkWritable(path.toAbsolutePath().normalize(), overwrite);
+        return format;
     }
 
     private static OutputStream open(Path tmp, boolean gzip) throws IOException {

@@ -3,6 +3,7 @@ package io.medseg.nn.checkpoint;
 import java.util.ArrayList;
 import java.util.List;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -112,6 +113,20 @@ public final class CheckpointTape {
     }
 
     private static void replay(Hole hole) {
+        if (hole.segment instanceof ExplicitGradient) {
+            NDList upstream = new NDList(hole.outputs.size());
+            boolean any = false;
+            for (NDArray o : hole.outputs) {
+                NDArray g = gradientOrNull(o);
+                any |= g != null;
+                upstream.add(g);
+            }
+            if (any) {
+                NDList grads = ((ExplicitGradient) hole.segment).gradients(detach(hole.inputs, false), upstream);
+                push(hole.inputs, grads);
+            }
+            return;
+        }
         NDList leaves = detach(hole.inputs, true);
         CheckpointTape nested = new CheckpointTape();
         NDList recomputed;
@@ -131,11 +146,29 @@ public final class CheckpointTape {
             return; // no output of this segment reached the loss
         }
         nested.backward(seed);
-        for (int i = 0; i < leaves.size(); i++) {
-            NDArray original = hole.inputs.get(i);
-            NDArray g = gradientOrNull(leaves.get(i));
-            if (g != null && JniUtils.requiresGrad((PtNDArray) original)) {
+        NDList grads = new NDList(leaves.size());
+        for (NDArray leaf : leaves) {
+            grads.add(gradientOrNull(leaf));
+        }
+        push(hole.inputs, grads);
+    }
+
+    /** Continues back-propagation from a segment's inputs into the recorded graph that produced them. */
+    private static void push(NDList inputs, NDList grads) {
+        for (int i = 0; i < inputs.size(); i++) {
+            NDArray original = inputs.get(i);
+            NDArray g = i < grads.size() ? grads.get(i) : null;
+            if (g == null) {
+                continue;
+            }
+            try {
                 JniUtils.backward((PtNDArray) original, (PtNDArray) g, true, false);
+            } catch (EngineException e) {
+                // DJL cannot ask a non-leaf tensor whether it is in the graph (its requiresGrad only reports leaves),
+                // so inputs outside the graph, such as the image, are recognised by PyTorch's refusal here.
+                if (!String.valueOf(e.getMessage()).contains("does not require grad")) {
+                    throw e;
+                }
             }
         }
     }
@@ -144,7 +177,7 @@ public final class CheckpointTape {
         NDList out = new NDList(inputs.size());
         for (NDArray a : inputs) {
             NDArray d = a.stopGradient();
-            if (asLeaves && a.getDataType().isFloating() && JniUtils.requiresGrad((PtNDArray) a)) {
+            if (asLeaves && a.getDataType().isFloating()) {
                 d.setRequiresGradient(true);
             }
             out.add(d);
@@ -152,7 +185,10 @@ public final class CheckpointTape {
         return out;
     }
 
-    /** The accumulated gradient of a tensor, or null when it has none (not in the graph, or never reached). */
+    /**
+     * The accumulated gradient of a leaf tensor, or null when it has none (not a leaf requiring gradients, or never
+     * reached). DJL's requiresGrad is true only for such leaves.
+     */
     static NDArray gradientOrNull(NDArray a) {
         if (!JniUtils.requiresGrad((PtNDArray) a)) {
             return null;

@@ -1,0 +1,51 @@
+package io.medseg.cli;
+
+import java.util.concurrent.Callable;
+
+import io.medseg.MedSegException;
+import io.medseg.bench.MixerBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code medseg bench WHAT}: benchmarks that print ratios measured in one run. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = { "Run a benchmark and print its table. WHAT is one of: mixers (sequence mixers: forward+backward",
+                "time and peak memory against the sequence length, and the scan's speed-up over the sequential loop)." })
+final class BenchCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "WHAT", description = "Benchmark to run: mixers.")
+    String what;
+
+    @Option(names = "--channels", defaultValue = "32", description = "Model dimension C of the mixers (default ${DEFAULT-VALUE}).")
+    int channels;
+
+    @Option(names = "--min-length", defaultValue = "1024", description = "Shortest sequence (default ${DEFAULT-VALUE}).")
+    int minLength;
+
+    @Option(names = "--max-length", defaultValue = "262144", description = "Longest sequence (default ${DEFAULT-VALUE}).")
+    int maxLength;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "Timed runs per length; the median is shown (default ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (channels <= 0 || minLength <= 0 || maxLength < minLength || repeats <= 0) {
+            throw new MedSegException("bench: --channels, --min-length and --repeats must be positive and --max-length >= --min-length");
+        }
+        if (!"mixers".equals(what)) {
+            throw new MedSegException("bench: unknown benchmark '" + what + "'; expected: mixers");
+        }
+        new MixerBenchmark(spec.commandLine().getOut(), channels, minLength, maxLength, repeats).run();
+        return 0;
+    }
+}

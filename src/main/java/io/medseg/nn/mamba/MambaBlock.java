@@ -1,0 +1,168 @@
+package io.medseg.nn.mamba;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.training.initializer.UniformInitializer;
+import ai.djl.util.PairList;
+import io.medseg.nn.CausalDepthwiseConv1d;
+import io.medseg.nn.Functions;
+import io.medseg.nn.checkpoint.CheckpointTape;
+
+/**
+ * The Mamba (v1) block exactly as {@code Mamba(d_model=C, d_state=16, d_conv=4, expand=2)} of mamba_ssm, which
+ * LightM-UNet and U-Mamba instantiate: in-projection to (x, z), causal depthwise conv + SiLU, x-projection to
+ * (δ, B, C), Δ = softplus(δ·W_dtᵀ + b_dt), the selective scan with A = -exp(A_log) and the D skip, the SiLU(z) gate and
+ * the out-projection. E = 2C inner channels, R = ceil(C/16), N = 16 states. Parameters: 6C² + 4C·R + 110C.
+ *
+ * <p>Shapes: input and output (B, L, C), C-order tokens (see {@link io.medseg.nn.SequenceLayout}).
+ *
+ * <p>Initialisation as mamba_ssm: PyTorch's default U(±1/√fan_in) for the linear layers and the conv; dt_proj weight
+ * U(±R^-½); dt bias = softplus⁻¹(dt) with dt log-uniform in [1e-3, 0.1] floored at 1e-4; A_log = ln(1..N) for every
+ * channel; D = 1. Random draws come from the engine's seeded generator.
+ *
+ * <p>Memory in a training step. With checkpointing on (the default) the block is a checkpointed segment: between the
+ * forward and backward passes it keeps nothing but its input and output, 2·B·L·C values. While it is recomputed in the
+ * backward pass it holds about B·L·(9E + R + 2N) values for projections, conv, gates and Δ, plus the scan's one-block
+ * working set (see {@link SelectiveScan}); never the B·L·E·N states of the whole sequence.
+ */
+public final class MambaBlock extends AbstractBlock {
+    public static final int STATES = 16;
+    public static final int CONV_KERNEL = 4;
+    public static final int EXPAND = 2;
+
+    private final int modelDim;
+    private final int inner;
+    private final int dtRank;
+    private final boolean checkpoint;
+    private final Parameter inProj;
+    private final CausalDepthwiseConv1d conv;
+    private final Parameter xProj;
+    private final Parameter dtWeight;
+    private final Parameter dtBias;
+    private final Parameter aLog;
+    private final Parameter d;
+    private final Parameter outProj;
+
+    private MambaBlock(Builder b) {
+        modelDim = b.modelDim;
+        inner = EXPAND * modelDim;
+        dtRank = (modelDim + 15) / 16;
+        checkpoint = b.checkpoint;
+        inProj = weight("in_proj", new Shape(2L * inner, modelDim), torchDefault(modelDim));
+        conv = addChildBlock("conv1d", new CausalDepthwiseConv1d(inner, CONV_KERNEL));
+        xProj = weight("x_proj", new Shape(dtRank + 2L * STATES, inner), torchDefault(inner));
+        dtWeight = weight("dt_proj_weight", new Shape(inner, dtRank), new UniformInitializer((float) Math.pow(dtRank, -0.5)));
+        dtBias = addParameter(Parameter.builder().setName("dt_proj_bias").setType(Parameter.Type.BIAS)
+                .optShape(new Shape(inner)).optInitializer(MambaBlock::initDtBias).build());
+        aLog = weight("A_log", new Shape(inner, STATES), MambaBlock::initALog);
+        d = weight("D", new Shape(inner), new ConstantInitializer(1f));
+        outProj = weight("out_proj", new Shape(modelDim, inner), torchDefault(inner));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link MambaBlock}. */
+    public static final class Builder {
+        private int modelDim;
+        private boolean checkpoint = true;
+
+        /** The model dimension C (token features). */
+        public Builder setModelDim(int c) {
+            this.modelDim = c;
+            return this;
+        }
+
+        /** Whether a training step recomputes the block in backward instead of keeping its activations (default). */
+        public Builder optCheckpoint(boolean on) {
+            this.checkpoint = on;
+            return this;
+        }
+
+        public MambaBlock build() {
+            if (modelDim <= 0) {
+                throw new IllegalArgumentException("model dimension must be positive, got " + modelDim);
+            }
+            return new MambaBlock(this);
+        }
+    }
+
+    /** The exact parameter count 6C² + 4C·ceil(C/16) + 110C. */
+    public static long parameterCount(long c) {
+        return 6 * c * c + 4 * c * ((c + 15) / 16) + 110 * c;
+    }
+
+    private Parameter weight(String name, Shape shape, Initializer init) {
+        return addParameter(Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).optShape(shape)
+                .optInitializer(init).build());
+    }
+
+    private static Initializer torchDefault(int fanIn) {
+        return new UniformInitializer((float) (1.0 / Math.sqrt(fanIn)));
+    }
+
+    /** dt = exp(U(ln 1e-3, ln 0.1)) floored at 1e-4, stored as its inverse softplus. */
+    private static NDArray initDtBias(NDManager m, Shape shape, DataType type) {
+        NDArray dt = m.randomUniform((float) Math.log(1e-3), (float) Math.log(0.1), shape, DataType.FLOAT64).exp()
+                .maximum(1e-4);
+        // x + log(-expm1(-x)); for dt ≥ 1e-4, 1 - exp(-dt) is far from cancellation trouble in float64
+        return dt.add(dt.neg().exp().neg().add(1).log()).toType(type, false);
+    }
+
+    /** A_log[e, n] = ln(n + 1): S4D-real initialisation, the same for every channel. */
+    private static NDArray initALog(NDManager m, Shape shape, DataType type) {
+        return m.arange(1, (int) shape.get(1) + 1, 1, DataType.FLOAT64).log().broadcast(shape).toType(type, false)
+                .duplicate();
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        if (!checkpoint) {
+            return new NDList(compute(ps, x, training));
+        }
+        return CheckpointTape.checkpoint(in -> new NDList(compute(ps, in.singletonOrThrow(), training)), new NDList(x));
+    }
+
+    private NDArray compute(ParameterStore ps, NDArray x, boolean training) {
+        var dev = x.getDevice();
+        NDArray xz = x.matMul(ps.getValue(inProj, dev, training).transpose()); // (B, L, 2E)
+        NDArray xm = xz.get(":, :, :{}", inner);
+        NDArray z = xz.get(":, :, {}:", inner);
+        NDArray u = Functions.silu(CausalDepthwiseConv1d.apply(xm, ps.getValue(conv.weight(), dev, training),
+                ps.getValue(conv.bias(), dev, training), CONV_KERNEL));
+        NDArray dbl = u.matMul(ps.getValue(xProj, dev, training).transpose()); // (B, L, R + 2N)
+        NDArray dtLow = dbl.get(":, :, :{}", dtRank);
+        NDArray bSel = dbl.get(":, :, {}:{}", dtRank, dtRank + STATES);
+        NDArray cSel = dbl.get(":, :, {}:", dtRank + STATES);
+        NDArray delta = Functions.softplus(dtLow.matMul(ps.getValue(dtWeight, dev, training).transpose())
+                .add(ps.getValue(dtBias, dev, training)));
+        NDArray a = ps.getValue(aLog, dev, training).exp().neg();
+        NDArray y = SelectiveScan.scan(u, delta, a, bSel, cSel, ps.getValue(d, dev, training));
+        return y.mul(Functions.silu(z)).matMul(ps.getValue(outProj, dev, training).transpose());
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] { inputShapes[0] };
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape tokens = inputShapes[0];
+        conv.initialize(manager, dataType, new Shape(tokens.get(0), tokens.get(1), inner));
+    }
+
+    public int modelDim() {
+        return modelDim;
+    }
+}
