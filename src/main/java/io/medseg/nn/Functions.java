@@ -25,6 +25,16 @@ public final class Functions {
         return x.mul(x.getNDArrayInternal().sigmoid());
     }
 
+    /**
+     * x · c with c held in a tensor PyTorch allocated itself. DJL's {@code mul(Number)} wraps the number in a tensor
+     * over a Java direct buffer and closes it at once; autograd keeps that tensor for the backward pass, and once the
+     * buffer is collected the saved factor is garbage (seen as rare non-finite gradients). Use this in anything that
+     * is differentiated.
+     */
+    public static NDArray scale(NDArray x, double c) {
+        return x.mul(x.getManager().full(new ai.djl.ndarray.types.Shape(), (float) c, x.getDataType()));
+    }
+
     /** Inverse of softplus for x > 0: x + log(-expm1(-x)), used to initialise Mamba's dt bias. */
     public static double inverseSoftplus(double x) {
         return x + Math.log(-Math.expm1(-x));

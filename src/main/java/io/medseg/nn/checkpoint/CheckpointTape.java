@@ -6,6 +6,7 @@ import java.util.List;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -25,7 +26,10 @@ import ai.djl.pytorch.jni.JniUtils;
  * nested tape is current, and its holes are processed before the segment's input gradients are pushed on.
  *
  * <p>Memory: per checkpointed segment the tape holds its inputs (usually already alive in the recorded graph) and its
- * outputs; the segment's internal activations exist only while it is being recomputed, one segment at a time.
+ * outputs; the segment's internal activations exist only while it is being recomputed, one segment at a time. Both
+ * the unrecorded forward and each replay run inside an {@link NDScope}, because DJL frees native memory only when
+ * NDArrays are closed. Segments must therefore not keep arrays they create beyond their call, except their outputs
+ * (or arrays they explicitly unregister from the scope, like a scan's saved block states).
  *
  * <p>Use: open a gradient collector, {@code try (var scope = tape.activate()) { loss = forward(...); }}, then
  * {@code tape.backward(loss)} instead of {@code collector.backward(loss)}. Outside an active tape,
@@ -78,8 +82,11 @@ public final class CheckpointTape {
     private NDList record(Segment segment, NDList inputs) {
         NDList outputs;
         JniUtils.setGradMode(false);
-        try {
+        // Everything the segment creates except its outputs is closed here: DJL frees native memory only when an
+        // NDArray is closed, so without the scope the unrecorded intermediates would live until the step ends.
+        try (NDScope scope = new NDScope()) {
             outputs = segment.apply(detach(inputs, false));
+            NDScope.unregister(outputs);
         } finally {
             JniUtils.setGradMode(true);
         }
@@ -122,35 +129,40 @@ public final class CheckpointTape {
                 upstream.add(g);
             }
             if (any) {
-                NDList grads = ((ExplicitGradient) hole.segment).gradients(detach(hole.inputs, false), upstream);
-                push(hole.inputs, grads);
+                try (NDScope scope = new NDScope()) {
+                    NDList grads = ((ExplicitGradient) hole.segment).gradients(detach(hole.inputs, false), upstream);
+                    push(hole.inputs, grads);
+                }
             }
             return;
         }
-        NDList leaves = detach(hole.inputs, true);
-        CheckpointTape nested = new CheckpointTape();
-        NDList recomputed;
-        try (Scope scope = nested.activate()) {
-            recomputed = hole.segment.apply(leaves);
-        }
-        NDArray seed = null;
-        for (int i = 0; i < recomputed.size(); i++) {
-            NDArray upstream = gradientOrNull(hole.outputs.get(i));
-            if (upstream == null) {
-                continue;
+        // The recomputation's activations and graph exist only inside this scope, one segment at a time.
+        try (NDScope scope = new NDScope()) {
+            NDList leaves = detach(hole.inputs, true);
+            CheckpointTape nested = new CheckpointTape();
+            NDList recomputed;
+            try (Scope active = nested.activate()) {
+                recomputed = hole.segment.apply(leaves);
             }
-            NDArray term = recomputed.get(i).mul(upstream).sum();
-            seed = seed == null ? term : seed.add(term);
+            NDArray seed = null;
+            for (int i = 0; i < recomputed.size(); i++) {
+                NDArray upstream = gradientOrNull(hole.outputs.get(i));
+                if (upstream == null) {
+                    continue;
+                }
+                NDArray term = recomputed.get(i).mul(upstream).sum();
+                seed = seed == null ? term : seed.add(term);
+            }
+            if (seed == null) {
+                return; // no output of this segment reached the loss
+            }
+            nested.backward(seed);
+            NDList grads = new NDList(leaves.size());
+            for (NDArray leaf : leaves) {
+                grads.add(gradientOrNull(leaf));
+            }
+            push(hole.inputs, grads);
         }
-        if (seed == null) {
-            return; // no output of this segment reached the loss
-        }
-        nested.backward(seed);
-        NDList grads = new NDList(leaves.size());
-        for (NDArray leaf : leaves) {
-            grads.add(gradientOrNull(leaf));
-        }
-        push(hole.inputs, grads);
     }
 
     /** Continues back-propagation from a segment's inputs into the recorded graph that produced them. */

@@ -33,8 +33,9 @@ public final class Linear extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray y = x.matMul(ps.getValue(weight, x.getDevice(), training).transpose());
-        return new NDList(bias == null ? y : y.add(ps.getValue(bias, x.getDevice(), training)));
+        // torch's linear: no transposed copy of the weight is created in the parameters' manager
+        return ai.djl.nn.core.Linear.linear(x, ps.getValue(weight, x.getDevice(), training),
+                bias == null ? null : ps.getValue(bias, x.getDevice(), training));
     }
 
     @Override

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import io.medseg.nn.Functions;
 
 /**
  * Up-sampling of (B, C, *S) feature maps as the reference networks do it, with no learnable parameters.
@@ -40,8 +41,10 @@ public final class Resample {
             left = x.get(range(axis, 0, 1)).concat(x.get(range(axis, 0, n - 1)), axis); // x[max(i-1, 0)]
             right = x.get(range(axis, 1, n)).concat(x.get(range(axis, n - 1, n)), axis); // x[min(i+1, n-1)]
         }
-        NDArray even = x.mul(0.75).add(left.mul(0.25));
-        NDArray odd = x.mul(0.75).add(right.mul(0.25));
+        // weights as engine-owned tensors: see Functions.scale for why mul(Number) is unsafe under autograd
+        NDArray near = Functions.scale(x, 0.75);
+        NDArray even = near.add(Functions.scale(left, 0.25));
+        NDArray odd = near.add(Functions.scale(right, 0.25));
         Shape s = x.getShape();
         long[] out = s.getShape();
         out[axis] = 2 * n;

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.Initializer;
@@ -140,20 +141,23 @@ public final class MambaBlock extends AbstractBlock {
         boolean lowPrecision = type == DataType.FLOAT16 || type == DataType.BFLOAT16;
         NDArray x = lowPrecision ? input.toType(DataType.FLOAT32, false) : input;
         var dev = x.getDevice();
-        NDArray xz = x.matMul(ps.getValue(inProj, dev, training).transpose()); // (B, L, 2E)
+        // torch's linear instead of x·Wᵀ: a transpose of a parameter would be created in the parameters' manager
+        NDArray xz = Linear.linear(x, ps.getValue(inProj, dev, training)).singletonOrThrow(); // (B, L, 2E)
         NDArray xm = xz.get(":, :, :{}", inner);
         NDArray z = xz.get(":, :, {}:", inner);
         NDArray u = Functions.silu(CausalDepthwiseConv1d.apply(xm, ps.getValue(conv.weight(), dev, training),
                 ps.getValue(conv.bias(), dev, training), CONV_KERNEL));
-        NDArray dbl = u.matMul(ps.getValue(xProj, dev, training).transpose()); // (B, L, R + 2N)
+        NDArray dbl = Linear.linear(u, ps.getValue(xProj, dev, training)).singletonOrThrow(); // (B, L, R + 2N)
         NDArray dtLow = dbl.get(":, :, :{}", dtRank);
         NDArray bSel = dbl.get(":, :, {}:{}", dtRank, dtRank + STATES);
         NDArray cSel = dbl.get(":, :, {}:", dtRank + STATES);
-        NDArray delta = Functions.softplus(dtLow.matMul(ps.getValue(dtWeight, dev, training).transpose())
-                .add(ps.getValue(dtBias, dev, training)));
-        NDArray a = ps.getValue(aLog, dev, training).exp().neg();
+        NDArray delta = Functions.softplus(Linear.linear(dtLow, ps.getValue(dtWeight, dev, training),
+                ps.getValue(dtBias, dev, training)).singletonOrThrow());
+        NDArray expALog = ps.getValue(aLog, dev, training).exp();
+        expALog.attach(x.getManager()); // a per-step temporary, not a parameter: it belongs with the activations
+        NDArray a = expALog.neg();
         NDArray y = SelectiveScan.scan(u, delta, a, bSel, cSel, ps.getValue(d, dev, training));
-        NDArray out = y.mul(Functions.silu(z)).matMul(ps.getValue(outProj, dev, training).transpose());
+        NDArray out = Linear.linear(y.mul(Functions.silu(z)), ps.getValue(outProj, dev, training)).singletonOrThrow();
         return lowPrecision ? out.toType(type, false) : out;
     }
 
