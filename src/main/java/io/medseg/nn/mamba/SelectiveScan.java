@@ -1,18 +1,13 @@
 package io.medseg.nn.mamba;
 
-import java.util.ArrayList;
-import java.util.List;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import io.medseg.nn.checkpoint.CheckpointTape;
-import io.medseg.nn.checkpoint.ExplicitGradient;
+import io.medseg.nn.checkpoint.ChunkedRecurrence;
 
 /**
  * Mamba's selective scan (S6) with plain tensor operations, as {@code selective_scan_ref} defines it: per channel e
@@ -69,8 +64,11 @@ public final class SelectiveScan {
 
     /** The production scan with an explicit block length (tests vary it). */
     public static NDArray scan(NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d, int block) {
-        BlockedScan scan = new BlockedScan(block, CheckpointTape.isRecording());
-        return CheckpointTape.checkpoint(scan, new NDList(u, delta, a, b, c, d)).singletonOrThrow();
+        NDArray h0 = u.getManager().zeros(new Shape(u.getShape().get(0), u.getShape().get(2), a.getShape().get(1)),
+                u.getDataType());
+        return ChunkedRecurrence.run((slices, shared, state) -> scanBlock(slices.get(0), slices.get(1), shared.get(0),
+                slices.get(2), slices.get(3), shared.get(1), state.get(0)), new NDList(u, delta, b, c), new NDList(a, d),
+                new NDList(h0), 1, 1, block);
     }
 
     /** Tokens per block: the largest power of two ≤ 4096 whose (B, T, E, N) block stays within the element budget. */
@@ -81,115 +79,6 @@ public final class SelectiveScan {
             p *= 2;
         }
         return p;
-    }
-
-    /** The scan over blocks as a segment with its own backward: replays blocks in reverse with the saved states. */
-    private static final class BlockedScan implements ExplicitGradient {
-        private final int block;
-        /** Whether the backward pass will replay the blocks (a checkpointed training step) and needs their states. */
-        private final boolean keepStates;
-        private final List<NDArray> entryStates = new ArrayList<>();
-
-        BlockedScan(int block, boolean keepStates) {
-            this.block = block;
-            this.keepStates = keepStates;
-        }
-
-        @Override
-        public NDList apply(NDList in) {
-            NDArray u = in.get(0);
-            long length = u.getShape().get(1);
-            NDArray h = u.getManager().zeros(new Shape(u.getShape().get(0), u.getShape().get(2), in.get(2).getShape().get(1)),
-                    u.getDataType());
-            NDScope.unregister(h); // kept beyond the enclosing scope when it is a saved state
-            NDList ys = new NDList();
-            entryStates.clear();
-            for (long start = 0; start < length; start += block) {
-                long end = Math.min(length, start + block);
-                NDArray entry = h;
-                // one block's (B, T, E, N) working set is freed before the next block starts
-                try (NDScope scope = new NDScope()) {
-                    NDList out = scanBlock(slice(in.get(0), start, end), slice(in.get(1), start, end), in.get(2),
-                            slice(in.get(3), start, end), slice(in.get(4), start, end), in.get(5), h);
-                    NDScope.unregister(out);
-                    ys.add(out.get(0));
-                    h = out.get(1);
-                }
-                if (keepStates) {
-                    entryStates.add(entry);
-                } else {
-                    entry.close();
-                }
-            }
-            h.close();
-            if (ys.size() == 1) {
-                return new NDList(ys.get(0));
-            }
-            NDArray y = NDArrays.concat(ys, 1);
-            ys.close();
-            return new NDList(y);
-        }
-
-        @Override
-        public NDList gradients(NDList in, NDList outputGradients) {
-            NDArray gy = outputGradients.get(0);
-            long length = in.get(0).getShape().get(1);
-            NDArray a = leaf(in.get(2));
-            NDArray d = leaf(in.get(5));
-            int blocks = entryStates.size();
-            NDList[] perBlock = new NDList[blocks];
-            NDArray gh = null; // loss gradient of the state leaving the current block
-            for (int k = blocks - 1; k >= 0; k--) {
-                long start = (long) k * block;
-                long end = Math.min(length, start + block);
-                // the block's recomputed activations and graph are freed when the scope closes
-                try (NDScope scope = new NDScope()) {
-                    NDArray u = leaf(slice(in.get(0), start, end));
-                    NDArray delta = leaf(slice(in.get(1), start, end));
-                    NDArray b = leaf(slice(in.get(3), start, end));
-                    NDArray c = leaf(slice(in.get(4), start, end));
-                    NDArray h0 = leaf(entryStates.get(k));
-                    NDList out = scanBlock(u, delta, a, b, c, d, h0);
-                    NDArray seed = out.get(0).mul(slice(gy, start, end)).sum();
-                    if (gh != null) {
-                        seed = seed.add(out.get(1).mul(gh).sum());
-                    }
-                    JniUtils.backward((PtNDArray) seed, (PtNDArray) seed.onesLike(), false, false);
-                    perBlock[k] = new NDList(u.getGradient(), delta.getGradient(), b.getGradient(), c.getGradient());
-                    NDScope.unregister(perBlock[k]);
-                    if (gh != null) {
-                        gh.close();
-                    }
-                    gh = k > 0 ? h0.getGradient() : null;
-                    if (gh != null) {
-                        NDScope.unregister(gh);
-                    }
-                }
-                entryStates.get(k).close();
-            }
-            NDList grads = new NDList(cat(perBlock, 0), cat(perBlock, 1), a.getGradient(), cat(perBlock, 2),
-                    cat(perBlock, 3), d.getGradient());
-            if (blocks > 1) {
-                for (NDList p : perBlock) {
-                    p.close(); // concatenated copies above replace them
-                }
-            }
-            return grads;
-        }
-
-        private static NDArray cat(NDList[] perBlock, int which) {
-            NDList parts = new NDList(perBlock.length);
-            for (NDList p : perBlock) {
-                parts.add(p.get(which));
-            }
-            return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 1);
-        }
-
-        private static NDArray leaf(NDArray x) {
-            NDArray l = x.stopGradient().duplicate();
-            l.setRequiresGradient(true);
-            return l;
-        }
     }
 
     /**
@@ -245,9 +134,5 @@ public final class SelectiveScan {
         }
         NDArray h = hEven.stack(hOdd, 2).reshape(new Shape(s.get(0), n).addAll(s.slice(2)));
         return padded ? h.get(new NDIndex(":, :{}", n - 1)) : h;
-    }
-
-    private static NDArray slice(NDArray x, long start, long end) {
-        return start == 0 && end == x.getShape().get(1) ? x : x.get(new NDIndex(":, {}:{}", start, end));
     }
 }

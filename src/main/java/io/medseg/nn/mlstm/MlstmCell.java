@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.medseg.nn.Functions;
 import io.medseg.nn.checkpoint.CheckpointTape;
-import io.medseg.nn.checkpoint.Segment;
+import io.medseg.nn.checkpoint.ChunkedRecurrence;
 
 /**
  * The stabilised mLSTM cell of Vision-LSTM (ViL v1) as static functions on NDArrays, in three equivalent forms.
@@ -30,8 +30,7 @@ import io.medseg.nn.checkpoint.Segment;
  * <li>{@link #apply} on long sequences inside an active {@link CheckpointTape}: during the forward pass only the
  * cell's inputs and output, 4·(3·dh + 2) + 4·dh; during the backward pass additionally the per-chunk outputs and
  * carries, 4·dh + 4·(dh² + dh + 1)/T, and the internals of one chunk at a time. Linear in S with the smallest
- * constant. The price is one extra forward of the cell, and PyTorch's slice backward writes a full-length zero
- * gradient for each chunk's inputs (memory traffic of order S/T times the input size).</li>
+ * constant. The price is one extra forward of the cell (see {@link ChunkedRecurrence}).</li>
  * </ul>
  * {@link #recurrent} keeps O(S·dh²) and is a test reference only.
  */
@@ -118,7 +117,7 @@ public final class MlstmCell {
      * exponent is ≤ 0 and the result equals {@link #parallel} up to rounding, eps term included.
      */
     public static NDArray chunkwise(NDArray q, NDArray k, NDArray v, NDArray igate, NDArray fgate, int chunkSize) {
-        return chunkLoop(q, k, v, igate, fgate, chunkSize, false);
+        return chunkLoop(q, k, v, igate, fgate, chunkSize);
     }
 
     /**
@@ -131,24 +130,21 @@ public final class MlstmCell {
     }
 
     /**
-     * {@link #apply} with explicit thresholds. For S > {@code parallelMaxLength} the whole chunk loop is one
-     * checkpointed segment, and inside it each chunk is a checkpointed sub-segment. Two levels, because each segment's
-     * input gradients are pushed back through the recorded graph separately: at the top level every chunk would
-     * re-run the backward of everything before the cell, while nested the chunks push only into the cell's input
-     * leaves and the cell pushes once. Outside an active tape (inference, plain autograd) these are plain calls.
+     * {@link #apply} with explicit thresholds. For S > {@code parallelMaxLength} the chunk loop is a
+     * {@link ChunkedRecurrence}: inside an active {@link CheckpointTape} it keeps only one carried state per chunk and
+     * replays the chunks in reverse in the backward pass. Outside a tape (inference, plain autograd) it is a plain
+     * loop.
      */
     public static NDArray apply(NDArray q, NDArray k, NDArray v, NDArray igate, NDArray fgate, int parallelMaxLength,
             int chunkSize) {
         if (checkShapes(q, k, v, igate, fgate) <= parallelMaxLength) {
             return parallel(q, k, v, igate, fgate);
         }
-        Segment cell = in -> new NDList(chunkLoop(in.get(0), in.get(1), in.get(2), in.get(3), in.get(4), chunkSize,
-                true));
-        return CheckpointTape.checkpoint(cell, new NDList(q, k, v, igate, fgate)).singletonOrThrow();
+        return ChunkedRecurrence.run(MlstmCell::chunkStep, new NDList(q, scaleKeys(k), v, igate, fgate), new NDList(),
+                new NDList(), 2, 2, chunkSize);
     }
 
-    private static NDArray chunkLoop(NDArray q, NDArray k, NDArray v, NDArray igate, NDArray fgate, int chunkSize,
-            boolean checkpointChunks) {
+    private static NDArray chunkLoop(NDArray q, NDArray k, NDArray v, NDArray igate, NDArray fgate, int chunkSize) {
         if (chunkSize < 1) {
             throw new IllegalArgumentException("chunk size must be positive: " + chunkSize);
         }
@@ -158,11 +154,9 @@ public final class MlstmCell {
         NDList outputs = new NDList();
         for (long start = 0; start < length; start += chunkSize) {
             long end = Math.min(length, start + chunkSize);
-            NDList in = new NDList(q.get(":, :, {}:{}, :", start, end), kScaled.get(":, :, {}:{}, :", start, end),
+            NDList out = chunkStep(new NDList(q.get(":, :, {}:{}, :", start, end), kScaled.get(":, :, {}:{}, :", start, end),
                     v.get(":, :, {}:{}, :", start, end), igate.get(":, :, {}:{}", start, end),
-                    fgate.get(":, :, {}:{}", start, end));
-            in.addAll(carry);
-            NDList out = checkpointChunks ? CheckpointTape.checkpoint(MlstmCell::chunkStep, in) : chunkStep(in);
+                    fgate.get(":, :, {}:{}", start, end)), new NDList(), carry);
             outputs.add(out.get(0));
             carry = out.subNDList(1);
         }
@@ -173,7 +167,9 @@ public final class MlstmCell {
      * One chunk. Inputs: q, k̃ (already scaled), v (B, NH, T, dh), ĩ, f̃ (B, NH, T), then, after the first chunk, the
      * carry Ĉ (B, NH, dh, dh), n̂ (B, NH, dh, 1), m (B, NH, 1). Outputs: h̃ (B, NH, T, dh) and the new carry.
      */
-    private static NDList chunkStep(NDList in) {
+    private static NDList chunkStep(NDList slices, NDList shared, NDList carry) {
+        NDList in = new NDList(slices);
+        in.addAll(carry);
         NDArray q = in.get(0);
         NDArray kScaled = in.get(1);
         NDArray v = in.get(2);

@@ -229,10 +229,6 @@ class ViLBlockTest {
     }
 
     /**
-     * Parameter and input gradients of the same block (same seed) through the parallel mLSTM, the plain chunkwise
-     * mLSTM, and the chunkwise mLSTM recomputed by an active {@link CheckpointTape}.
-     */
-    /**
      * Guard against the intermittent non-finite key gradients that k.div(Number) produced (about 1 run in 40, see
      * MlstmCell.scaleKeys): repeated chunkwise backward passes must all stay finite. Probabilistic by nature.
      */

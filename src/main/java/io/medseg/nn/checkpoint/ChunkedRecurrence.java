@@ -1,0 +1,225 @@
+package io.medseg.nn.checkpoint;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * A recurrence over a long sequence computed chunk by chunk with a carried state, such as Mamba's selective scan or
+ * the chunkwise mLSTM, as a segment with its own backward pass.
+ *
+ * <p>Forward: the sequence inputs are cut into chunks along {@link #sequenceAxis}; each chunk is computed from its
+ * slices, the shared inputs and the state carried from the previous chunk; the chunk outputs are concatenated along
+ * {@link #outputAxis}. Each chunk runs in its own {@link NDScope}, so the working set is one chunk's.
+ *
+ * <p>Backward ({@link #gradients}): the chunks are replayed in reverse from their saved entry states, each under
+ * autograd with leaf copies of its inputs; {@code sum(output · upstream) + sum(exit state · its gradient)} is
+ * back-propagated, the slices' gradients are kept and the entry state's gradient becomes the next (earlier) chunk's
+ * exit-state gradient. The slice gradients are concatenated once at the end, so no full-length gradient is built per
+ * chunk (which a slice's own backward would do, costing O(L²/T)). Shared inputs are leaves reused by every chunk, so
+ * their gradients accumulate.
+ *
+ * <p>Memory: the saved entry states (one carry per chunk) plus one chunk's activations during the replay.
+ *
+ * <p>Inputs to {@link #apply}: the {@code sequenceCount} sequence inputs first, then the shared inputs, then the
+ * initial state (possibly empty). Output: the concatenated chunk outputs.
+ */
+public final class ChunkedRecurrence implements ExplicitGradient {
+
+    /** One chunk: (sequence slices, shared inputs, entry state) → output followed by the exit state. */
+    @FunctionalInterface
+    public interface Step {
+        NDList apply(NDList slices, NDList shared, NDList state);
+    }
+
+    private final Step step;
+    private final int sequenceCount;
+    private final int sharedCount;
+    private final int sequenceAxis;
+    private final int outputAxis;
+    private final long chunk;
+    private final boolean keepStates;
+    private final List<NDList> entryStates = new ArrayList<>();
+
+    /**
+     * @param step the chunk computation
+     * @param sequenceCount how many leading inputs are sequences cut into chunks
+     * @param sharedCount how many inputs after them are shared by every chunk
+     * @param sequenceAxis the axis of the sequence inputs along which chunks are cut
+     * @param outputAxis the axis of the chunk outputs along which they are joined
+     * @param chunk chunk length
+     * @param keepStates whether a backward pass will follow (a recording {@link CheckpointTape})
+     */
+    public ChunkedRecurrence(Step step, int sequenceCount, int sharedCount, int sequenceAxis, int outputAxis, long chunk,
+            boolean keepStates) {
+        if (chunk < 1) {
+            throw new IllegalArgumentException("chunk length must be positive, got " + chunk);
+        }
+        this.step = step;
+        this.sequenceCount = sequenceCount;
+        this.sharedCount = sharedCount;
+        this.sequenceAxis = sequenceAxis;
+        this.outputAxis = outputAxis;
+        this.chunk = chunk;
+        this.keepStates = keepStates;
+    }
+
+    /**
+     * Runs the recurrence; as a checkpointed segment when a tape is recording (then {@link #gradients} replays it),
+     * otherwise as a plain computation.
+     */
+    public static NDArray run(Step step, NDList sequences, NDList shared, NDList initialState, int sequenceAxis,
+            int outputAxis, long chunk) {
+        ChunkedRecurrence r = new ChunkedRecurrence(step, sequences.size(), shared.size(), sequenceAxis, outputAxis, chunk,
+                CheckpointTape.isRecording());
+        NDList inputs = new NDList(sequences);
+        inputs.addAll(shared);
+        inputs.addAll(initialState);
+        return CheckpointTape.checkpoint(r, inputs).singletonOrThrow();
+    }
+
+    @Override
+    public NDList apply(NDList in) {
+        long length = in.get(0).getShape().get(sequenceAxis);
+        NDList shared = in.subNDList(sequenceCount, sequenceCount + sharedCount);
+        NDList state = in.subNDList(sequenceCount + sharedCount);
+        NDList outputs = new NDList();
+        entryStates.clear();
+        boolean ownsState = false; // the initial state belongs to the caller and is never closed here
+        for (long start = 0; start < length; start += chunk) {
+            long end = Math.min(length, start + chunk);
+            NDList entry = state;
+            try (NDScope scope = new NDScope()) {
+                NDList out = step.apply(slices(in, start, end), shared, state);
+                NDScope.unregister(out);
+                outputs.add(out.get(0));
+                state = out.subNDList(1);
+            }
+            if (keepStates) {
+                // the first entry state is one of the inputs, which the backward pass receives again
+                entryStates.add(ownsState ? entry : null);
+            } else if (ownsState) {
+                entry.close();
+            }
+            ownsState = true;
+        }
+        if (ownsState) {
+            state.close();
+        }
+        if (outputs.size() == 1) {
+            return new NDList(outputs.get(0));
+        }
+        NDArray joined = NDArrays.concat(outputs, outputAxis);
+        outputs.close();
+        return new NDList(joined);
+    }
+
+    @Override
+    public NDList gradients(NDList in, NDList outputGradients) {
+        NDArray upstream = outputGradients.get(0);
+        long length = in.get(0).getShape().get(sequenceAxis);
+        NDList shared = new NDList();
+        for (NDArray s : in.subNDList(sequenceCount, sequenceCount + sharedCount)) {
+            shared.add(leaf(s));
+        }
+        int chunks = entryStates.size();
+        NDList[] sliceGrads = new NDList[chunks];
+        NDList stateGrads = null; // gradient of the current chunk's exit state
+        NDList initialStateGrads = null;
+        for (int k = chunks - 1; k >= 0; k--) {
+            long start = k * chunk;
+            long end = Math.min(length, start + chunk);
+            try (NDScope scope = new NDScope()) {
+                NDList slices = new NDList();
+                for (NDArray s : slices(in, start, end)) {
+                    slices.add(leaf(s));
+                }
+                NDList state = new NDList();
+                for (NDArray s : k == 0 ? in.subNDList(sequenceCount + sharedCount) : entryStates.get(k)) {
+                    state.add(leaf(s));
+                }
+                NDList out = step.apply(slices, shared, state);
+                NDArray seed = out.get(0).mul(slice(upstream, outputAxis, start, end)).sum();
+                if (stateGrads != null) {
+                    for (int i = 0; i < stateGrads.size(); i++) {
+                        if (stateGrads.get(i) != null) {
+                            seed = seed.add(out.get(i + 1).mul(stateGrads.get(i)).sum());
+                        }
+                    }
+                }
+                JniUtils.backward((PtNDArray) seed, (PtNDArray) seed.onesLike(), false, false);
+                sliceGrads[k] = new NDList();
+                for (NDArray s : slices) {
+                    sliceGrads[k].add(CheckpointTape.gradientOrNull(s));
+                }
+                NDScope.unregister(sliceGrads[k]);
+                if (stateGrads != null) {
+                    stateGrads.close();
+                }
+                stateGrads = new NDList();
+                for (NDArray s : state) {
+                    stateGrads.add(CheckpointTape.gradientOrNull(s));
+                }
+                NDScope.unregister(stateGrads);
+            }
+            if (k > 0) {
+                entryStates.get(k).close();
+            }
+        }
+        initialStateGrads = stateGrads;
+        NDList grads = new NDList();
+        for (int i = 0; i < sequenceCount; i++) {
+            NDList parts = new NDList();
+            for (NDList g : sliceGrads) {
+                parts.add(g.get(i));
+            }
+            grads.add(parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, sequenceAxis));
+        }
+        for (NDArray s : shared) {
+            grads.add(CheckpointTape.gradientOrNull(s));
+        }
+        if (initialStateGrads != null) {
+            grads.addAll(initialStateGrads);
+        }
+        if (chunks > 1) {
+            for (NDList g : sliceGrads) {
+                g.close(); // replaced by the concatenations above
+            }
+        }
+        return grads;
+    }
+
+    private NDList slices(NDList in, long start, long end) {
+        NDList s = new NDList(sequenceCount);
+        for (int i = 0; i < sequenceCount; i++) {
+            s.add(slice(in.get(i), sequenceAxis, start, end));
+        }
+        return s;
+    }
+
+    private static NDArray slice(NDArray x, int axis, long start, long end) {
+        if (start == 0 && end == x.getShape().get(axis)) {
+            return x;
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < axis; i++) {
+            b.append(":,");
+        }
+        return x.get(new NDIndex(b.append(start).append(':').append(end).toString()));
+    }
+
+    private static NDArray leaf(NDArray x) {
+        NDArray l = x.stopGradient().duplicate();
+        if (l.getDataType().isFloating()) {
+            l.setRequiresGradient(true);
+        }
+        return l;
+    }
+}
