@@ -1,21 +1,17 @@
 package io.medseg.cli;
 
-import java.util.concurrent.Callable;
 
 import io.medseg.MedSegException;
 import io.medseg.bench.MixerBenchmark;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code medseg bench WHAT}: benchmarks that print ratios measured in one run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = { "Run a benchmark and print its table. WHAT is one of: mixers (sequence mixers: forward+backward",
                 "time and peak memory against the sequence length, and the scan's speed-up over the sequential loop)." })
-final class BenchCommand implements Callable<Integer> {
+final class BenchCommand extends MedSegCommand {
     @Parameters(paramLabel = "WHAT", description = "Benchmark to run: mixers.")
     String what;
 
@@ -31,11 +27,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "3", description = "Timed runs per length; the median is shown (default ${DEFAULT-VALUE}).")
     int repeats;
 
-    @Mixin
-    CommonOptions common;
 
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -45,7 +37,7 @@ final class BenchCommand implements Callable<Integer> {
         if (!"mixers".equals(what)) {
             throw new MedSegException("bench: unknown benchmark '" + what + "'; expected: mixers");
         }
-        new MixerBenchmark(spec.commandLine().getOut(), channels, minLength, maxLength, repeats).run();
+        new MixerBenchmark(out(), channels, minLength, maxLength, repeats).run();
         return 0;
     }
 }

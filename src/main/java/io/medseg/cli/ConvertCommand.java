@@ -1,7 +1,6 @@
 package io.medseg.cli;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 import io.medseg.MedSegException;
 import io.medseg.image.Geometry;
@@ -9,17 +8,14 @@ import io.medseg.image.Volume;
 import io.medseg.io.ImageFiles;
 import io.medseg.io.ImageFormat;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code medseg convert IN OUT}: any supported format to any other, geometry preserved where the target holds it. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = { "Convert an image between .nii, .nii.gz, .png, .tif and .tiff. NIfTI keeps the geometry and the",
                 "stored data type; PNG/TIFF hold 2D whole numbers 0..65535 (TIFF also float) and no geometry." })
-final class ConvertCommand implements Callable<Integer> {
+final class ConvertCommand extends MedSegCommand {
     @Parameters(index = "0", paramLabel = "IN", description = "Image to read.")
     Path in;
 
@@ -29,11 +25,7 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace OUT if it exists.")
     boolean overwrite;
 
-    @Mixin
-    CommonOptions common;
 
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -48,7 +40,7 @@ final class ConvertCommand implements Callable<Integer> {
         Volume v = ImageFiles.read(in);
         ImageFiles.checkWritable(v, out, overwrite);
         if (!target.isNifti() && !v.geometry().approximatelyEquals(Geometry.identity(v.spatialDims()), 1e-9)) {
-            spec.commandLine().getErr().println("medseg: warning: " + out + ": " + target
+            err().println("medseg: warning: " + out + ": " + target
                     + " stores no geometry; spacing, origin and orientation of " + in + " are dropped");
         }
         ImageFiles.write(v, out, overwrite);

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 
 import io.medseg.dataset.DatasetCase;
 import io.medseg.dataset.DatasetProblem;
@@ -19,31 +18,24 @@ import io.medseg.io.ImageFiles;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.view.Views;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code medseg describe DATASET}: validates an nnU-Net v2 raw dataset and summarises it. */
 @Command(name = "describe", mixinStandardHelpOptions = true,
         description = { "Validate an nnU-Net v2 raw dataset and summarise it: cases per split, channels, labels, shapes,",
                 "spacings and label voxel fractions. Every problem is reported at once (one line each); exit status 1." })
-final class DescribeCommand implements Callable<Integer> {
+final class DescribeCommand extends MedSegCommand {
     @Parameters(paramLabel = "DATASET", description = "Dataset folder with dataset.json, imagesTr and labelsTr.")
     Path dir;
 
-    @Mixin
-    CommonOptions common;
 
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() {
         SegmentationDataset ds = SegmentationDataset.open(dir);
         List<DatasetProblem> problems = DatasetValidator.validate(ds);
         if (!problems.isEmpty()) {
-            PrintWriter err = spec.commandLine().getErr();
+            PrintWriter err = err();
             for (DatasetProblem p : problems) {
                 err.println("medseg: error: " + dir + ": " + p);
             }
@@ -51,7 +43,7 @@ final class DescribeCommand implements Callable<Integer> {
             err.flush();
             return MedSegCli.EXIT_USER_ERROR;
         }
-        summarise(ds, spec.commandLine().getOut());
+        summarise(ds, out());
         return 0;
     }
 

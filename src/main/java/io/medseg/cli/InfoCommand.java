@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import com.google.gson.GsonBuilder;
 
@@ -14,28 +13,21 @@ import io.medseg.image.Volume;
 import io.medseg.io.ImageFiles;
 import io.medseg.io.ImageFormat;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code medseg info FILE}: shape, spacing, affine, stored type and value statistics of one image. */
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = { "Describe an image: shape in file index order (i, j, k[, t]), spacing, the 4x4 voxel-to-world",
                 "affine in RAS+ millimetres, the data type as stored, and min/max/mean of the scaled values." })
-final class InfoCommand implements Callable<Integer> {
+final class InfoCommand extends MedSegCommand {
     @Parameters(paramLabel = "FILE", description = "A .nii, .nii.gz, .png, .tif or .tiff image.")
     Path file;
 
     @Option(names = "--json", description = "Print JSON with keys shape, spacing, affine, dtype, min, max, mean.")
     boolean json;
 
-    @Mixin
-    CommonOptions common;
 
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -44,7 +36,7 @@ final class InfoCommand implements Callable<Integer> {
         Map<String, Object> info = describe(v, stats);
         info.put("format", formatName(v));
         if (json) {
-            spec.commandLine().getOut().println(new GsonBuilder().setPrettyPrinting().serializeNulls()
+            out().println(new GsonBuilder().setPrettyPrinting().serializeNulls()
                     .serializeSpecialFloatingPointValues().create().toJson(info));
         } else {
             printText(info, stats);
@@ -88,7 +80,7 @@ final class InfoCommand implements Callable<Integer> {
     }
 
     private void printText(Map<String, Object> info, ImageStatistics stats) {
-        java.io.PrintWriter out = spec.commandLine().getOut();
+        java.io.PrintWriter out = out();
         out.println("file     " + file);
         out.println("format   " + info.get("format"));
         out.println("shape    " + join((long[]) info.get("shape")));

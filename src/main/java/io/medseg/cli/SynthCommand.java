@@ -1,23 +1,19 @@
 package io.medseg.cli;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 import io.medseg.MedSegException;
 import io.medseg.synth.SyntheticDatasetSpec;
 import io.medseg.synth.SyntheticDatasetSummary;
 import io.medseg.synth.SyntheticDatasetWriter;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code medseg synth}: writes a synthetic CT-like dataset in the nnU-Net v2 raw layout. */
 @Command(name = "synth", mixinStandardHelpOptions = true,
         description = { "Write a synthetic dataset of abdominal-CT-like phantoms (labels background 0, organ 1, lesion 2)",
                 "in the nnU-Net v2 raw layout (dataset.json, imagesTr, labelsTr, imagesTs, labelsTs). Deterministic per seed." })
-final class SynthCommand implements Callable<Integer> {
+final class SynthCommand extends MedSegCommand {
     @Option(names = "--dims", required = true, description = "2 or 3.")
     int dims;
 
@@ -40,11 +36,7 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an earlier synthetic dataset in DIR.")
     boolean overwrite;
 
-    @Mixin
-    CommonOptions common;
 
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -53,7 +45,7 @@ final class SynthCommand implements Callable<Integer> {
         }
         SyntheticDatasetSummary summary = SyntheticDatasetWriter.write(out,
                 new SyntheticDatasetSpec(dims, cases, seed, size, fileEnding), overwrite);
-        spec.commandLine().getOut().println(summary);
+        out().println(summary);
         return 0;
     }
 }

@@ -13,12 +13,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -28,29 +25,18 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import io.medseg.MedSegException;
-import io.medseg.engine.DjlEnvironment;
+import io.medseg.engine.EngineTest;
 import io.medseg.nn.layers.ConvNd;
 import io.medseg.nn.layers.Norm;
 import io.medseg.nn.networks.Architecture;
 import io.medseg.nn.networks.BackbonePlan;
 import io.medseg.nn.networks.NetworkConfig;
 
-class ModelFileTest {
+class ModelFileTest extends EngineTest {
     @TempDir
     Path dir;
-    private Engine engine;
-    private NDManager m;
 
-    @BeforeEach
-    void open() {
-        engine = DjlEnvironment.pytorch();
-        m = engine.newBaseManager();
-    }
 
-    @AfterEach
-    void close() {
-        m.close();
-    }
 
     /** A stand-in network whose parameters depend on the config, built by MedSeg code as a real factory would. */
     private static Block build(NetworkConfig c) {
@@ -71,7 +57,7 @@ class ModelFileTest {
     private Path saved() {
         engine.setRandomSeed(11);
         Block net = build(CONFIG);
-        net.initialize(m, DataType.FLOAT32, shape(CONFIG));
+        net.initialize(manager, DataType.FLOAT32, shape(CONFIG));
         Path f = dir.resolve("model.medseg");
         ModelFile.save(f, CONFIG, META, net, false);
         return f;
@@ -81,17 +67,17 @@ class ModelFileTest {
     void savedAndReloadedModelGivesIdenticalOutputs() {
         engine.setRandomSeed(11);
         Block net = build(CONFIG);
-        net.initialize(m, DataType.FLOAT32, shape(CONFIG));
+        net.initialize(manager, DataType.FLOAT32, shape(CONFIG));
         Path f = dir.resolve("model.medseg");
         ModelFile.save(f, CONFIG, META, net, false);
         engine.setRandomSeed(99); // the reloaded network is initialised differently before the weights are loaded
-        ModelFile.Loaded loaded = ModelFile.load(f, m, ModelFileTest::build, ModelFileTest::shape);
+        ModelFile.Loaded loaded = ModelFile.load(f, manager, ModelFileTest::build, ModelFileTest::shape);
         assertEquals(CONFIG, loaded.config());
         assertEquals(META.labels(), loaded.metadata().labels());
         assertArrayEquals(META.patchSize(), loaded.metadata().patchSize());
-        NDArray x = m.randomNormal(new Shape(2, 2, 8, 8));
-        float[] a = net.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow().toFloatArray();
-        float[] b = loaded.network().forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow()
+        NDArray x = manager.randomNormal(new Shape(2, 2, 8, 8));
+        float[] a = net.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow().toFloatArray();
+        float[] b = loaded.network().forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow()
                 .toFloatArray();
         assertArrayEquals(a, b);
         assertEquals(CONFIG, ModelFile.readHeader(f).config());
@@ -135,7 +121,7 @@ class ModelFileTest {
         assertError(dir.resolve("absent.medseg"), "no such file");
 
         // a file whose config builds a network with other shapes than the stored weights
-        MedSegException e = assertThrows(MedSegException.class, () -> ModelFile.load(f, m,
+        MedSegException e = assertThrows(MedSegException.class, () -> ModelFile.load(f, manager,
                 c -> build(new NetworkConfig(c.architecture(), c.dims(), c.inChannels(), c.classes() + 1, c.plan(), true)),
                 ModelFileTest::shape));
         assertTrue(e.getMessage().contains("shape"), e.getMessage());
@@ -146,7 +132,7 @@ class ModelFileTest {
         Path f = saved();
         byte[] before = Files.readAllBytes(f);
         Block net = build(CONFIG);
-        net.initialize(m, DataType.FLOAT32, shape(CONFIG));
+        net.initialize(manager, DataType.FLOAT32, shape(CONFIG));
         assertThrows(MedSegException.class, () -> ModelFile.save(f, CONFIG, META, net, false));
         assertArrayEquals(before, Files.readAllBytes(f));
         ModelFile.save(f, CONFIG, META, net, true);
@@ -155,7 +141,7 @@ class ModelFileTest {
 
     private void assertError(Path f, String phrase) {
         MedSegException e = assertThrows(MedSegException.class,
-                () -> ModelFile.load(f, m, ModelFileTest::build, ModelFileTest::shape));
+                () -> ModelFile.load(f, manager, ModelFileTest::build, ModelFileTest::shape));
         assertTrue(e.getMessage().contains(f.getFileName().toString()) && e.getMessage().contains(phrase), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }

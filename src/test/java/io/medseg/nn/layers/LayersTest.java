@@ -4,37 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import io.medseg.engine.DjlEnvironment;
+import io.medseg.engine.EngineTest;
 
-class LayersTest {
-    private Engine engine;
-    private NDManager m;
-
-    @BeforeEach
-    void open() {
-        engine = DjlEnvironment.pytorch();
-        m = engine.newBaseManager();
-        engine.setRandomSeed(5);
+class LayersTest extends EngineTest {
+    @Override
+    protected int seed() {
+        return 5;
     }
 
-    @AfterEach
-    void close() {
-        m.close();
-    }
+
+
 
     private NDArray random(long... shape) {
-        return m.randomNormal(new Shape(shape)).toType(DataType.FLOAT64, false);
+        return manager.randomNormal(new Shape(shape)).toType(DataType.FLOAT64, false);
     }
 
     @Test
@@ -100,7 +90,7 @@ class LayersTest {
         NDArray torch = x.getNDArrayInternal().interpolation(new long[] { 10, 8 }, 1, false);
         assertTrue(Resample.linear2x(x).sub(torch).abs().max().getDouble() < 1e-12);
         // 3D along one axis of length 3: [a, .75a+.25b, .25a+.75b, .75b+.25c, .25b+.75c, c]
-        NDArray v = m.create(new double[] { 1, 5, 2 }, new Shape(1, 1, 3, 1, 1));
+        NDArray v = manager.create(new double[] { 1, 5, 2 }, new Shape(1, 1, 3, 1, 1));
         double[] up = Resample.linear2x(v).toDoubleArray();
         assertArrayEquals(new double[] { 1, 1, 1, 1, 2, 2, 2, 2, 4, 4, 4, 4, 4.25, 4.25, 4.25, 4.25, 2.75, 2.75, 2.75,
                 2.75, 2, 2, 2, 2 }, up, 1e-12);
@@ -108,7 +98,7 @@ class LayersTest {
 
     @Test
     void nearestUpsamplingRepeatsVoxels() {
-        NDArray x = m.create(new double[] { 1, 2, 3, 4 }, new Shape(1, 1, 2, 2));
+        NDArray x = manager.create(new double[] { 1, 2, 3, 4 }, new Shape(1, 1, 2, 2));
         assertArrayEquals(new double[] { 1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 4, 4, 4 },
                 Resample.nearest(x, 2, 3).toDoubleArray());
     }
@@ -117,8 +107,8 @@ class LayersTest {
     void convolutionShapesAndInitialisation() {
         ConvNd conv = ConvNd.builder().setDims(3).setChannels(4, 32).setKernel(1, 3, 3).optStride(1, 2, 2)
                 .optInit(WeightInit.HE_NORMAL).build();
-        conv.initialize(m, DataType.FLOAT32, new Shape(1, 4, 5, 9, 7));
-        NDArray y = conv.forward(new ParameterStore(m, false), new NDList(m.randomNormal(new Shape(1, 4, 5, 9, 7))), false)
+        conv.initialize(manager, DataType.FLOAT32, new Shape(1, 4, 5, 9, 7));
+        NDArray y = conv.forward(new ParameterStore(manager, false), new NDList(manager.randomNormal(new Shape(1, 4, 5, 9, 7))), false)
                 .singletonOrThrow();
         assertEquals(new Shape(1, 32, 5, 5, 4), y.getShape());
         assertEquals(conv.getOutputShapes(new Shape[] { new Shape(1, 4, 5, 9, 7) })[0], y.getShape());
@@ -129,7 +119,7 @@ class LayersTest {
         assertEquals(0.0, conv.getParameters().get("bias").getArray().abs().max().getFloat());
 
         ConvNd dw = ConvNd.builder().setDims(2).setChannels(8, 8).setKernel(3).optGroups(8).optBias(false).build();
-        dw.initialize(m, DataType.FLOAT32, new Shape(1, 8, 6, 6));
+        dw.initialize(manager, DataType.FLOAT32, new Shape(1, 8, 6, 6));
         NDArray dwW = dw.getParameters().get("weight").getArray();
         assertEquals(new Shape(8, 1, 3, 3), dwW.getShape());
         assertTrue(dwW.abs().max().getFloat() <= 1 / 3.0 + 1e-6);

@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -21,24 +18,17 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import io.medseg.engine.DjlEnvironment;
+import io.medseg.engine.EngineTest;
 import io.medseg.nn.checkpoint.CheckpointTape;
 
-class MambaBlockTest {
-    private Engine engine;
-    private NDManager manager;
-
-    @BeforeEach
-    void open() {
-        engine = DjlEnvironment.pytorch();
-        manager = engine.newBaseManager();
-        engine.setRandomSeed(42);
+class MambaBlockTest extends EngineTest {
+    @Override
+    protected int seed() {
+        return 42;
     }
 
-    @AfterEach
-    void close() {
-        manager.close();
-    }
+
+
 
     private MambaBlock block(int c, int length, DataType type, boolean checkpoint) {
         MambaBlock b = MambaBlock.builder().setModelDim(c).optCheckpoint(checkpoint).build();

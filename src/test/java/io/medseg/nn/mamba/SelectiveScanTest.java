@@ -2,38 +2,23 @@ package io.medseg.nn.mamba;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import io.medseg.engine.DjlEnvironment;
+import io.medseg.engine.EngineTest;
 import io.medseg.nn.checkpoint.CheckpointTape;
 
 /** The blocked work-efficient scan against the sequential definition, values and gradients. */
-class SelectiveScanTest {
-    private Engine engine;
-    private NDManager manager;
+class SelectiveScanTest extends EngineTest {
 
-    @BeforeEach
-    void open() {
-        engine = DjlEnvironment.pytorch();
-        manager = engine.newBaseManager();
-        engine.setRandomSeed(1234);
-    }
 
-    @AfterEach
-    void close() {
-        manager.close();
-    }
 
     /** Random scan inputs; Δ up to ~6 and A down to -16 give decays as small as e^-96 (large Δ·|A|). */
     private NDList inputs(int batch, int length, int channels, int states, DataType type) {
