@@ -1,0 +1,143 @@
+package io.medseg.nn.networks.lightm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import io.medseg.engine.DjlEnvironment;
+import io.medseg.nn.SequenceLayout;
+import io.medseg.nn.checkpoint.CheckpointTape;
+import io.medseg.nn.layers.Norm;
+import io.medseg.nn.networks.ModelSummary;
+
+@ExtendWith(LightMThreads.class)
+class LightMRvmLayerTest {
+    private static final Shape INPUT = new Shape(2, 4, 3, 5);
+
+    private Engine engine;
+    private NDManager manager;
+
+    @BeforeEach
+    void open() {
+        engine = DjlEnvironment.pytorch();
+        manager = engine.newBaseManager();
+        engine.setRandomSeed(3);
+    }
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    private RvmLayer layer(boolean checkpoint) {
+        RvmLayer l = RvmLayer.builder().setChannels(4, 6).optCheckpoint(checkpoint).build();
+        l.initialize(manager, DataType.FLOAT64, INPUT);
+        return l;
+    }
+
+    private NDArray param(RvmLayer l, String suffix) {
+        return param(l, suffix, "");
+    }
+
+    /** The parameter whose name starts with the child prefix and ends with the suffix. */
+    private NDArray param(RvmLayer l, String suffix, String prefix) {
+        for (Pair<String, Parameter> p : l.getParameters()) {
+            if (p.getKey().startsWith(prefix) && p.getKey().endsWith(suffix)) {
+                return p.getValue().getArray();
+            }
+        }
+        throw new AssertionError("no parameter " + prefix + "*" + suffix + " in " + l.getParameters().keys());
+    }
+
+    @Test
+    void theOneLayerNormIsAppliedBeforeTheMambaAndBeforeTheProjection() {
+        RvmLayer l = layer(true);
+        assertEquals(RvmLayer.parameterCount(4, 6), ModelSummary.parameterCount(l));
+        List<String> normParams = new ArrayList<>();
+        l.getParameters().forEach(p -> {
+            if (p.getKey().contains("norm")) {
+                normParams.add(p.getKey());
+            }
+        });
+        assertEquals(2, normParams.size(), "one γ and one β: " + normParams);
+        // give γ, β and s values a second, default-initialised norm (γ 1, β 0) or an unscaled skip could not have
+        NDArray gamma = param(l, "gamma");
+        NDArray beta = param(l, "beta");
+        gamma.set(manager.randomUniform(0.5f, 1.5f, gamma.getShape(), DataType.FLOAT64).toDoubleArray());
+        beta.set(manager.randomNormal(0, 1, beta.getShape(), DataType.FLOAT64).toDoubleArray());
+        param(l, "skip_scale").set(new double[] { 0.7 });
+        assertEquals(1, param(l, "skip_scale").size());
+
+        NDArray x = manager.randomNormal(0, 1, INPUT, DataType.FLOAT64);
+        ParameterStore ps = new ParameterStore(manager, false);
+        NDArray actual = l.forward(ps, new NDList(x), false).singletonOrThrow();
+
+        NDArray tokens = SequenceLayout.toPatchTokens(x);
+        NDArray mixed = l.getChildren().get("02mamba").forward(ps, new NDList(Norm.layerNorm(tokens, gamma, beta)), false)
+                .singletonOrThrow();
+        NDArray residual = mixed.add(tokens.mul(0.7)); // the skip adds the UN-normalised tokens
+        NDArray projected = Norm.layerNorm(residual, gamma, beta).matMul(param(l, "proj_weight", "03proj").transpose())
+                .add(param(l, "proj_bias", "03proj"));
+        NDArray expected = SequenceLayout.fromPatchTokens(projected, INPUT.slice(2));
+        assertEquals(new Shape(2, 6, 3, 5), actual.getShape());
+        assertTrue(actual.sub(expected).abs().max().getDouble() < 1e-12);
+    }
+
+    @Test
+    void checkpointedLayerGivesTheSameGradientsAsPlainAutograd() {
+        engine.setRandomSeed(5);
+        RvmLayer plain = layer(false);
+        engine.setRandomSeed(5);
+        RvmLayer taped = layer(true);
+        NDArray x = manager.randomNormal(0, 1, INPUT, DataType.FLOAT64);
+        NDArray w = manager.randomNormal(0, 1, new Shape(2, 6, 3, 5), DataType.FLOAT64);
+        NDArray gPlain = inputGradient(plain, x, w, false);
+        NDArray gTaped = inputGradient(taped, x, w, true);
+        assertTrue(gPlain.sub(gTaped).abs().max().getDouble() <= 1e-10 * gPlain.abs().max().getDouble());
+        var a = plain.getParameters();
+        var b = taped.getParameters();
+        for (int i = 0; i < a.size(); i++) {
+            NDArray ga = a.valueAt(i).getArray().getGradient();
+            NDArray gb = b.valueAt(i).getArray().getGradient();
+            double scale = ga.abs().max().getDouble();
+            assertTrue(scale > 0, a.keyAt(i) + " received no gradient");
+            assertTrue(ga.sub(gb).abs().max().getDouble() <= 1e-10 * scale, a.keyAt(i));
+        }
+    }
+
+    private NDArray inputGradient(RvmLayer l, NDArray x, NDArray w, boolean tape) {
+        NDArray leaf = x.duplicate();
+        leaf.setRequiresGradient(true);
+        try (GradientCollector gc = engine.newGradientCollector()) {
+            ParameterStore ps = new ParameterStore(manager, false);
+            if (tape) {
+                CheckpointTape t = new CheckpointTape();
+                NDArray loss;
+                try (CheckpointTape.Scope s = t.activate()) {
+                    loss = l.forward(ps, new NDList(leaf), true).singletonOrThrow().mul(w).sum();
+                }
+                t.backward(loss);
+            } else {
+                gc.backward(l.forward(ps, new NDList(leaf), true).singletonOrThrow().mul(w).sum());
+            }
+        }
+        return leaf.getGradient();
+    }
+}
