@@ -9,7 +9,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -27,7 +26,6 @@ import io.medseg.nn.checkpoint.CheckpointTape;
 import io.medseg.nn.layers.Norm;
 import io.medseg.nn.networks.ModelSummary;
 
-@ExtendWith(LightMThreads.class)
 class LightMRvmLayerTest {
     private static final Shape INPUT = new Shape(2, 4, 3, 5);
 

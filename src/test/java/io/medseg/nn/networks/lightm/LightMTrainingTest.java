@@ -10,7 +10,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -27,7 +26,6 @@ import io.medseg.engine.DjlEnvironment;
 import io.medseg.nn.checkpoint.CheckpointTape;
 
 /** Training steps through the whole network with the checkpoint tape, as a trainer will run them. */
-@ExtendWith(LightMThreads.class)
 class LightMTrainingTest {
     private Engine engine;
     private NDManager manager;

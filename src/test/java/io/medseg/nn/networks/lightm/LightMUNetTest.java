@@ -12,7 +12,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -26,7 +25,6 @@ import io.medseg.engine.DjlEnvironment;
 import io.medseg.nn.networks.ModelSummary;
 import io.medseg.nn.networks.ThopConvention;
 
-@ExtendWith(LightMThreads.class)
 class LightMUNetTest {
     /** architectures.md §2.6, 3D 1→3. */
     static final Map<String, Long> BREAKDOWN_3D = new LinkedHashMap<>();
