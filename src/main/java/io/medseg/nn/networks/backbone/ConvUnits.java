@@ -1,0 +1,52 @@
+package io.medseg.nn.networks.backbone;
+
+import java.util.Arrays;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
+import io.medseg.nn.layers.ConvNd;
+import io.medseg.nn.layers.WeightInit;
+
+/**
+ * The conventions every convolution of the nnU-Net residual backbone shares, in one place: bias on, "same" padding,
+ * nnU-Net's InitWeights_He(0.01) (He-normal weights, zero bias), LeakyReLU with slope 0.01 (PyTorch's default, which
+ * the reference code keeps), and the parameter count of such a convolution.
+ */
+final class ConvUnits {
+    /** LeakyReLU's negative slope: nn.LeakyReLU() without arguments, as the plans' nonlin_kwargs leave it. */
+    static final float LEAKY_SLOPE = 0.01f;
+
+    private ConvUnits() {
+    }
+
+    /** A convolution with bias and He(0.01) init; kernel and stride per axis. */
+    static ConvNd conv(int dims, int in, int out, long[] kernel, long[] stride) {
+        return ConvNd.builder().setDims(dims).setChannels(in, out).setKernel(kernel).optStride(stride).optBias(true)
+                .optInit(WeightInit.HE_NORMAL).build();
+    }
+
+    /** A 1×1(×1) convolution with bias and He(0.01) init. */
+    static ConvNd pointwise(int dims, int in, int out, long[] stride) {
+        return conv(dims, in, out, filled(dims, 1), stride);
+    }
+
+    static NDArray leakyRelu(NDArray x) {
+        // torch's leaky_relu kernel with the slope passed as a scalar argument, not as a Java-buffer tensor
+        return Activation.leakyRelu(x, LEAKY_SLOPE);
+    }
+
+    /** ci·co·∏k + co: a biased convolution's parameters. */
+    static long convParameters(long in, long out, long[] kernel) {
+        return in * out * volume(kernel) + out;
+    }
+
+    static long volume(long[] v) {
+        return Arrays.stream(v).reduce(1, (a, b) -> a * b);
+    }
+
+    static long[] filled(int dims, long value) {
+        long[] a = new long[dims];
+        Arrays.fill(a, value);
+        return a;
+    }
+}
