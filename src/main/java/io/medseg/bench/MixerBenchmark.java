@@ -1,14 +1,8 @@
 package io.medseg.bench;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -23,7 +17,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import io.medseg.MedSegException;
 import io.medseg.engine.DjlEnvironment;
 import io.medseg.nn.checkpoint.CheckpointTape;
 import io.medseg.nn.mamba.MambaBlock;
@@ -35,10 +28,8 @@ import io.medseg.nn.mlstm.ViLBlock;
  * ratios time(4L)/time(L) and memory(4L)/memory(L) from one run, and the speed-up of the production scan over the
  * sequential definition. Absolute times on shared machines are noise; the ratios are the result.
  *
- * <p>Each measurement runs in a fresh child JVM with glibc's mmap threshold fixed at 64 KiB, so every tensor's memory
- * goes back to the system when freed and the kernel's peak resident size (VmHWM) of the step is the step's own peak,
- * not the leftovers of an earlier one. The child runs PyTorch on one thread and the ratios use its CPU time, which
- * other processes on a shared machine barely disturb (wall time is shown too).
+ * <p>Each measurement runs in its own JVM (see {@link ChildMeasurement}); the ratios use its CPU time on one PyTorch
+ * thread, which other processes on a shared machine barely disturb (wall time is shown too).
  */
 public final class MixerBenchmark {
     /** Mixers by name: each builds a (B, L, C) → (B, L, C) block for a model dimension C. */
@@ -116,39 +107,8 @@ public final class MixerBenchmark {
     }
 
     private double[] measureInChild(String mixer, int length) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
-        for (String p : new String[] { "ai.djl.offline", "DJL_CACHE_DIR" }) {
-            if (System.getProperty(p) != null) {
-                cmd.add("-D" + p + "=" + System.getProperty(p));
-            }
-        }
-        cmd.addAll(List.of(Probe.class.getName(), mixer, String.valueOf(length), String.valueOf(channels),
-                String.valueOf(repeats)));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("MALLOC_MMAP_THRESHOLD_", "65536");
-        pb.environment().put("OMP_NUM_THREADS", "1");
-        try {
-            Process p = pb.start();
-            String last = null;
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null;) {
-                    last = line;
-                }
-            }
-            int status = p.waitFor();
-            if (status != 0 || last == null || !last.startsWith("RESULT ")) {
-                throw new MedSegException("bench: the measurement of " + mixer + " at L=" + length + " failed (exit "
-                        + status + "; out of memory?)");
-            }
-            String[] parts = last.split(" ");
-            return new double[] { Double.parseDouble(parts[1]), Double.parseDouble(parts[2]), Double.parseDouble(parts[3]) };
-        } catch (IOException e) {
-            throw new MedSegException("bench: cannot start a measurement process: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MedSegException("bench: interrupted");
-        }
+        return ChildMeasurement.run(Probe.class, mixer, String.valueOf(length), String.valueOf(channels),
+                String.valueOf(repeats));
     }
 
     /** Child-process entry: measures one mixer at one length and prints "RESULT cpuMillis peakBytes wallMillis". */
@@ -171,14 +131,14 @@ public final class MixerBenchmark {
                     long base = PeakMemory.residentBytes();
                     PeakMemory.reset();
                     long t0 = System.nanoTime();
-                    double c0 = cpuMillis();
+                    double c0 = ChildMeasurement.cpuMillis();
                     try (NDManager step = m.newSubManager()) {
                         NDArray input = x.duplicate();
                         input.attach(step);
                         trainingStep(engine, block, step, input);
                     }
                     long t1 = System.nanoTime();
-                    double c1 = cpuMillis();
+                    double c1 = ChildMeasurement.cpuMillis();
                     if (r >= 0) {
                         times[r] = c1 - c0;
                         walls[r] = (t1 - t0) / 1e6;
@@ -191,11 +151,7 @@ public final class MixerBenchmark {
             }
             Arrays.sort(times);
             Arrays.sort(walls);
-            System.out.println("RESULT " + times[repeats / 2] + " " + peak + " " + walls[repeats / 2]);
-        }
-
-        private static double cpuMillis() {
-            return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e6).orElse(0.0);
+            ChildMeasurement.report(times[repeats / 2], peak, walls[repeats / 2]);
         }
     }
 

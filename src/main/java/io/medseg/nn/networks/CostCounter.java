@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.medseg.nn.mamba.MambaBlock;
+import io.medseg.nn.mlstm.MlstmCell;
+import io.medseg.nn.mlstm.ViLBlock;
 
 /**
  * Counts parameters and compute of a network analytically, layer by layer, under two conventions at once, grouped by
@@ -53,6 +55,24 @@ public final class CostCounter {
         long params = cout * (cin / groups) * kVolume + (bias ? cout : 0);
         long macs = outVoxels * cout * (cin / groups) * kVolume;
         add(params, macs, params, outVoxels * cout * ((cin / groups) * kVolume + (bias ? 1 : 0)));
+    }
+
+    /** A convolution with a per-axis kernel (nnU-Net's anisotropic [1, 3, 3] stages). */
+    public void conv(long cin, long cout, long[] kernel, boolean bias, long outVoxels) {
+        long kVolume = product(kernel);
+        long params = cout * cin * kVolume + (bias ? cout : 0);
+        add(params, outVoxels * cout * cin * kVolume, params, outVoxels * cout * (cin * kVolume + (bias ? 1 : 0)));
+    }
+
+    /** An affine InstanceNorm of C channels over {@code voxels} voxels (a registered thop type). */
+    public void instanceNorm(long c, long voxels) {
+        long elements = c * voxels;
+        add(2 * c, 3 * elements, 2 * c, ThopConvention.NORM_OPS_PER_ELEMENT * elements);
+    }
+
+    /** A LayerNorm that exists but is never called (xLSTM-UNet's wrapper norm): parameters only, unseen by thop. */
+    public void unusedLayerNorm(long c) {
+        add(2 * c, 0, 0, 0);
     }
 
     /** A linear layer applied to {@code tokens} tokens. */
@@ -115,6 +135,28 @@ public final class CostCounter {
         long scan = 4 * e * n;
         long perChannel = 5 * e;
         return projections + conv + scan + perChannel;
+    }
+
+    /**
+     * A ViL block (xLSTM-UNet) of dimension D on {@code tokens} tokens. True MACs per token with E = 2D, b = NH (4, or
+     * 2 when D % 4 ≠ 0), dh = E/NH: LayerNorm 3D, up-projection 2E·D, causal conv 4E, SiLU E, block-diagonal q/k/v
+     * 3E·b, gates 6E·NH, key scaling E, the cell, head norm 3E, skip, SiLU gate and product 3E, down-projection E·D.
+     * The cell, per head and token: parallel form (S ≤ {@link MlstmCell#PARALLEL_MAX_LENGTH}) 2S·dh + 2S (q·kᵀ, C·v,
+     * the decay product and row sum over all S columns); chunkwise form (chunk T) T·(2dh + 2) within the chunk plus
+     * 2dh² + dh for the carried state. thop sees the nn.Linear projections and gates and the conv, not ViL's own norm
+     * and head-wise layers or the cell.
+     */
+    public void vil(long d, long tokens) {
+        long e = 2 * d;
+        long heads = d % 4 == 0 ? 4 : 2;
+        long dh = e / heads;
+        long perToken = 3 * d + 2 * e * d + 4 * e + e + 3 * e * heads + 6 * e * heads + e + 3 * e + 3 * e + e * d;
+        long cellPerTokenHead = tokens <= MlstmCell.PARALLEL_MAX_LENGTH ? 2 * tokens * dh + 2 * tokens
+                : MlstmCell.DEFAULT_CHUNK * (2 * dh + 2) + 2 * dh * dh + dh;
+        long macs = tokens * perToken + tokens * heads * cellPerTokenHead;
+        long thopParams = 2 * e * d + e * d + 5 * e + 2 * (3 * e * heads + heads);
+        long thopMacs = tokens * (d * 2 * e + e * d + e * 5 + 2 * 3 * e * heads);
+        add(ViLBlock.parameterCount((int) d), macs, thopParams, thopMacs);
     }
 
     /** The totals and per-part costs so far, for an input of the given shape. */

@@ -1,0 +1,75 @@
+package io.medseg.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.medseg.MedSegException;
+
+/**
+ * Runs one measurement in a fresh JVM, so its peak memory is its own: glibc's mmap threshold is fixed at 64 KiB (every
+ * tensor's memory goes back to the system when freed, so the kernel's high-water mark is the step's true peak) and
+ * PyTorch runs on one thread (the CPU time then barely depends on what else the machine is doing). The child prints
+ * one line {@code RESULT v1 v2 ...}; its numbers are returned.
+ */
+final class ChildMeasurement {
+    private ChildMeasurement() {
+    }
+
+    static double[] run(Class<?> main, String... args) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+        for (String p : new String[] { "ai.djl.offline", "DJL_CACHE_DIR" }) {
+            if (System.getProperty(p) != null) {
+                cmd.add("-D" + p + "=" + System.getProperty(p));
+            }
+        }
+        cmd.add(main.getName());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("MALLOC_MMAP_THRESHOLD_", "65536");
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        try {
+            Process p = pb.start();
+            String last = null;
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null;) {
+                    last = line;
+                }
+            }
+            int status = p.waitFor();
+            if (status != 0 || last == null || !last.startsWith("RESULT ")) {
+                throw new MedSegException("bench: the measurement " + String.join(" ", args) + " failed (exit " + status
+                        + "; out of memory?)");
+            }
+            String[] parts = last.substring("RESULT ".length()).trim().split(" ");
+            double[] values = new double[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                values[i] = Double.parseDouble(parts[i]);
+            }
+            return values;
+        } catch (IOException e) {
+            throw new MedSegException("bench: cannot start a measurement process: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MedSegException("bench: interrupted");
+        }
+    }
+
+    /** CPU time of this process so far, in milliseconds. */
+    static double cpuMillis() {
+        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e6).orElse(0.0);
+    }
+
+    /** Prints the result line a child reports. */
+    static void report(double... values) {
+        StringBuilder b = new StringBuilder("RESULT");
+        for (double v : values) {
+            b.append(' ').append(v);
+        }
+        System.out.println(b);
+    }
+}

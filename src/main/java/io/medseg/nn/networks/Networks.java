@@ -1,0 +1,60 @@
+package io.medseg.nn.networks;
+
+import java.util.Arrays;
+
+import ai.djl.nn.Block;
+import ai.djl.ndarray.types.Shape;
+import io.medseg.MedSegException;
+import io.medseg.nn.networks.backbone.BackboneCost;
+import io.medseg.nn.networks.backbone.BackboneNetworks;
+import io.medseg.nn.networks.lightm.LightMCost;
+import io.medseg.nn.networks.lightm.LightMUNet;
+
+/** Builds and measures any of the networks from its config: the one entry point for commands, training and nodes. */
+public final class Networks {
+    private Networks() {
+    }
+
+    /**
+     * A config with the architecture's defaults: for the backbone family the nnU-Net-like plan for the patch
+     * ({@link BackbonePlan#forPatch}) and deep supervision on, as their trainers use it; LightM-UNet's fixed topology.
+     */
+    public static NetworkConfig defaultConfig(Architecture architecture, int dims, int inChannels, int classes,
+            long[] patch) {
+        checkPatch(dims, patch);
+        BackbonePlan plan = architecture.usesBackbonePlan() ? BackbonePlan.forPatch(patch) : null;
+        return new NetworkConfig(architecture, dims, inChannels, classes, plan, architecture.usesBackbonePlan());
+    }
+
+    /**
+     * The network, not yet initialised. Input (B, in, *S) with S the patch (the backbone family with channel tokens is
+     * tied to it); output an NDList of logits (B, classes, *S), plus lower-resolution ones with deep supervision.
+     */
+    public static Block build(NetworkConfig config, long[] patch) {
+        checkPatch(config.dims(), patch);
+        return config.architecture() == Architecture.LIGHTM_UNET ? LightMUNet.of(config)
+                : BackboneNetworks.build(config, patch);
+    }
+
+    /** The input shape (1, in, *patch) to initialise a network with. */
+    public static Shape inputShape(NetworkConfig config, long[] patch) {
+        return new Shape(1, config.inChannels()).addAll(new Shape(patch));
+    }
+
+    /** True parameters and MACs, and thop's view, of one forward pass on one patch. */
+    public static ModelSummary summary(NetworkConfig config, long[] patch) {
+        checkPatch(config.dims(), patch);
+        if (config.architecture() == Architecture.LIGHTM_UNET) {
+            return LightMCost.count(LightMCost.Variant.RELEASED, config.inChannels(), config.classes(),
+                    ThopConvention.CLASSIC, patch);
+        }
+        return BackboneCost.count(config, patch);
+    }
+
+    private static void checkPatch(int dims, long[] patch) {
+        if (patch == null || patch.length != dims || Arrays.stream(patch).anyMatch(p -> p < 1)) {
+            throw new MedSegException("patch size " + Arrays.toString(patch) + " must have " + dims
+                    + " positive entries for a " + dims + "D model");
+        }
+    }
+}
