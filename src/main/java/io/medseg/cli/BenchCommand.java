@@ -3,16 +3,20 @@ package io.medseg.cli;
 
 import io.medseg.MedSegException;
 import io.medseg.bench.MixerBenchmark;
+import io.medseg.bench.NetworkBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code medseg bench WHAT}: benchmarks that print ratios measured in one run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = { "Run a benchmark and print its table. WHAT is one of: mixers (sequence mixers: forward+backward",
-                "time and peak memory against the sequence length, and the scan's speed-up over the sequential loop)." })
+        description = { "Run a benchmark and print its table. WHAT is one of:",
+                "  mixers    sequence mixers: forward+backward time and peak memory against the sequence length, and",
+                "            the scan's speed-up over the sequential loop;",
+                "  networks  every architecture at 2D 128^2 and 3D 64^3: forward and training-step time, peak memory,",
+                "            and achieved MACs/s against the dense matrix-multiply rate." })
 final class BenchCommand extends MedSegCommand {
-    @Parameters(paramLabel = "WHAT", description = "Benchmark to run: mixers.")
+    @Parameters(paramLabel = "WHAT", description = "Benchmark to run: mixers or networks.")
     String what;
 
     @Option(names = "--channels", defaultValue = "32", description = "Model dimension C of the mixers (default ${DEFAULT-VALUE}).")
@@ -34,10 +38,11 @@ final class BenchCommand extends MedSegCommand {
         if (channels <= 0 || minLength <= 0 || maxLength < minLength || repeats <= 0) {
             throw new MedSegException("bench: --channels, --min-length and --repeats must be positive and --max-length >= --min-length");
         }
-        if (!"mixers".equals(what)) {
-            throw new MedSegException("bench: unknown benchmark '" + what + "'; expected: mixers");
+        switch (what) {
+            case "mixers" -> new MixerBenchmark(out(), channels, minLength, maxLength, repeats).run();
+            case "networks" -> new NetworkBenchmark(out(), repeats).run();
+            default -> throw new MedSegException("bench: unknown benchmark '" + what + "'; expected mixers or networks");
         }
-        new MixerBenchmark(out(), channels, minLength, maxLength, repeats).run();
         return 0;
     }
 }

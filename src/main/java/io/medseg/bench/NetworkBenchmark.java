@@ -1,0 +1,141 @@
+package io.medseg.bench;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.Locale;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import io.medseg.engine.DjlEnvironment;
+import io.medseg.nn.checkpoint.CheckpointTape;
+import io.medseg.nn.networks.Architecture;
+import io.medseg.nn.networks.ModelSummary;
+import io.medseg.nn.networks.NetworkConfig;
+import io.medseg.nn.networks.Networks;
+
+/**
+ * Per architecture, for a 2D 128² and a 3D 64³ patch (batch 1, 1 channel, 3 classes, default plans): forward
+ * (inference) time, training-step time (forward + checkpointed backward) and the step's peak memory on CPU, and the
+ * achieved multiply-accumulates per second of the forward pass as a fraction of the dense matrix-multiply rate
+ * measured in the same run (2048×2048 float products). All in child JVMs on one PyTorch thread, by CPU time (see
+ * {@link ChildMeasurement}).
+ */
+public final class NetworkBenchmark {
+    private static final int MATRIX = 2048;
+    private final PrintWriter out;
+    private final int repeats;
+
+    public NetworkBenchmark(PrintWriter out, int repeats) {
+        this.out = out;
+        this.repeats = repeats;
+    }
+
+    public void run() {
+        Engine engine = DjlEnvironment.pytorch();
+        double dense = ChildMeasurement.run(DenseRateProbe.class)[0];
+        out.printf(Locale.ROOT, "engine %s %s, cpu, 1 thread, batch 1, 1 channel -> 3 classes, fp32, median of %d%n",
+                engine.getEngineName(), engine.getVersion(), repeats);
+        out.printf(Locale.ROOT, "dense rate: %dx%d float matrix product at %.1f GMAC/s%n%n", MATRIX, MATRIX, dense / 1e9);
+        out.printf(Locale.ROOT, "%-15s %-9s %12s %9s %10s %11s %11s %13s%n", "model", "patch", "params", "GMACs",
+                "fwd ms", "step ms", "step MB", "fwd MAC/s / dense");
+        for (long[] patch : new long[][] { { 128, 128 }, { 64, 64, 64 } }) {
+            for (Architecture a : Architecture.values()) {
+                NetworkConfig config = Networks.defaultConfig(a, patch.length, 1, 3, patch);
+                ModelSummary s = Networks.summary(config, patch);
+                double[] m = ChildMeasurement.run(Probe.class, a.id(), join(patch), String.valueOf(repeats));
+                double achieved = s.macs() / (m[0] / 1e3);
+                out.printf(Locale.ROOT, "%-15s %-9s %,12d %9.2f %10.0f %11.0f %11.1f %13.3f%n", a.id(),
+                        join(patch).replace(',', 'x'), s.parameters(), s.macs() / 1e9, m[0], m[1], m[2] / 1e6,
+                        achieved / dense);
+                out.flush();
+            }
+        }
+    }
+
+    private static String join(long[] p) {
+        return String.join(",", Arrays.stream(p).mapToObj(Long::toString).toArray(String[]::new));
+    }
+
+    /** Child: MAC/s of a 2048² float matrix product, best of 5. */
+    public static final class DenseRateProbe {
+        public static void main(String[] args) {
+            Engine engine = DjlEnvironment.pytorch();
+            try (NDManager m = engine.newBaseManager()) {
+                NDArray a = m.randomNormal(new Shape(MATRIX, MATRIX));
+                NDArray b = m.randomNormal(new Shape(MATRIX, MATRIX));
+                double best = Double.MAX_VALUE;
+                for (int r = 0; r < 6; r++) {
+                    try (NDScope scope = new NDScope()) {
+                        double c0 = ChildMeasurement.cpuMillis();
+                        a.matMul(b).sum().getFloat();
+                        double c1 = ChildMeasurement.cpuMillis();
+                        if (r > 0) {
+                            best = Math.min(best, c1 - c0);
+                        }
+                    }
+                }
+                ChildMeasurement.report((double) MATRIX * MATRIX * MATRIX / (best / 1e3));
+            }
+        }
+    }
+
+    /** Child: forward ms, training-step ms (CPU time, medians) and the step's peak resident bytes. */
+    public static final class Probe {
+        public static void main(String[] args) {
+            Architecture a = Architecture.of(args[0]);
+            long[] patch = Arrays.stream(args[1].split(",")).mapToLong(Long::parseLong).toArray();
+            int repeats = Integer.parseInt(args[2]);
+            Engine engine = DjlEnvironment.pytorch();
+            NetworkConfig config = Networks.defaultConfig(a, patch.length, 1, 3, patch);
+            double[] forward = new double[repeats];
+            double[] step = new double[repeats];
+            long peak = 0;
+            try (NDManager m = engine.newBaseManager()) {
+                engine.setRandomSeed(1);
+                Block net = Networks.build(config, patch);
+                net.initialize(m, DataType.FLOAT32, Networks.inputShape(config, patch));
+                NDArray x = m.randomNormal(Networks.inputShape(config, patch));
+                for (int r = -1; r < repeats; r++) { // r = -1 warms up
+                    try (NDScope scope = new NDScope()) {
+                        double c0 = ChildMeasurement.cpuMillis();
+                        net.forward(new ParameterStore(m, false), new NDList(x), false).get(0).sum().getFloat();
+                        double c1 = ChildMeasurement.cpuMillis();
+                        if (r >= 0) {
+                            forward[r] = c1 - c0;
+                        }
+                    }
+                    long base = PeakMemory.residentBytes();
+                    PeakMemory.reset();
+                    try (NDScope scope = new NDScope()) {
+                        double c0 = ChildMeasurement.cpuMillis();
+                        try (GradientCollector gc = engine.newGradientCollector()) {
+                            CheckpointTape tape = new CheckpointTape();
+                            NDArray loss;
+                            try (CheckpointTape.Scope s = tape.activate()) {
+                                NDList outputs = net.forward(new ParameterStore(m, false), new NDList(x), true);
+                                loss = outputs.get(0).square().mean();
+                            }
+                            tape.backward(loss);
+                        }
+                        double c1 = ChildMeasurement.cpuMillis();
+                        if (r >= 0) {
+                            step[r] = c1 - c0;
+                            peak = Math.max(peak, PeakMemory.peakBytes() - base);
+                        }
+                    }
+                }
+            }
+            Arrays.sort(forward);
+            Arrays.sort(step);
+            ChildMeasurement.report(forward[repeats / 2], step[repeats / 2], peak);
+        }
+    }
+}
