@@ -34,6 +34,7 @@ import ai.djl.util.Pair;
 import io.medseg.MedSegException;
 import io.medseg.io.AtomicFiles;
 import io.medseg.nn.networks.NetworkConfig;
+import io.medseg.nn.networks.Networks;
 
 /**
  * The MedSeg model file: architecture config, weights and metadata in one versioned file.
@@ -112,6 +113,20 @@ public final class ModelFile {
         } catch (IOException e) {
             throw new MedSegException(path + ": cannot read model file (" + AtomicFiles.describe(e) + ")", e);
         }
+    }
+
+    /**
+     * Reads a model and rebuilds its network with MedSeg's network factory, for the patch size stored in its metadata
+     * (networks with channel-token layers are tied to it).
+     */
+    public static Loaded load(Path path, NDManager manager) {
+        Header h = readHeader(path);
+        long[] patch = h.metadata().patchSize();
+        if (patch.length != h.config().dims()) {
+            throw new MedSegException(path + ": damaged model header (patch size " + java.util.Arrays.toString(patch)
+                    + " does not fit a " + h.config().dims() + "D model)");
+        }
+        return load(path, manager, c -> Networks.build(c, patch), c -> Networks.inputShape(c, patch));
     }
 
     /**

@@ -84,6 +84,26 @@ class ModelFileTest extends EngineTest {
     }
 
     @Test
+    void realNetworksRoundTripThroughTheFactory() {
+        for (Architecture a : new Architecture[] { Architecture.LIGHTM_UNET, Architecture.XLSTM_UNET_ENC }) {
+            long[] patch = { 32, 32 };
+            NetworkConfig config = io.medseg.nn.networks.Networks.defaultConfig(a, 2, 1, 3, patch);
+            Block net = io.medseg.nn.networks.Networks.build(config, patch);
+            net.initialize(manager, DataType.FLOAT32, io.medseg.nn.networks.Networks.inputShape(config, patch));
+            ModelMetadata meta = new ModelMetadata(Map.of("background", 0, "a", 1, "b", 2), Map.of("0", "CT"), patch,
+                    Map.of(), Map.of(), Map.of());
+            Path f = dir.resolve(a.id() + ".medseg");
+            ModelFile.save(f, config, meta, net, false);
+            ModelFile.Loaded loaded = ModelFile.load(f, manager);
+            NDArray x = manager.randomNormal(new Shape(1, 1, 32, 32));
+            float[] before = net.forward(new ParameterStore(manager, false), new NDList(x), false).get(0).toFloatArray();
+            float[] after = loaded.network().forward(new ParameterStore(manager, false), new NDList(x), false).get(0)
+                    .toFloatArray();
+            assertArrayEquals(before, after, a.id());
+        }
+    }
+
+    @Test
     void damagedForeignAndMismatchedFilesGiveClearErrors() throws IOException {
         Path f = saved();
         byte[] good = Files.readAllBytes(f);
