@@ -42,11 +42,9 @@ import io.medseg.nn.networks.BackbonePlan;
 class BackboneGradientTest {
     private static Engine engine;
     private static NDManager manager;
-    private static int threads;
 
     @BeforeAll
     static void open() {
-        threads = BackboneTestSupport.singleThreaded();
         engine = DjlEnvironment.pytorch();
         manager = engine.newBaseManager();
     }
@@ -54,7 +52,6 @@ class BackboneGradientTest {
     @AfterAll
     static void close() {
         manager.close();
-        BackboneTestSupport.restoreThreads(threads);
     }
 
     /** 2D, 4 stages on 16×24: Enc layers at stage 3 are channel tokens with D = 6 (ViL block-size-2 fallback). */

@@ -40,11 +40,9 @@ class BackboneOverfitTest {
 
     private static Engine engine;
     private static NDManager manager;
-    private static int threads;
 
     @BeforeAll
     static void open() {
-        threads = BackboneTestSupport.singleThreaded();
         engine = DjlEnvironment.pytorch();
         manager = engine.newBaseManager();
     }
@@ -52,7 +50,6 @@ class BackboneOverfitTest {
     @AfterAll
     static void close() {
         manager.close();
-        BackboneTestSupport.restoreThreads(threads);
     }
 
     @ParameterizedTest

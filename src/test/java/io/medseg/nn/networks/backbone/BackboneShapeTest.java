@@ -27,18 +27,15 @@ import io.medseg.nn.networks.BackbonePlan;
 /** Output shapes with and without deep supervision, and the input-size rules. */
 class BackboneShapeTest {
     private static NDManager manager;
-    private static int threads;
 
     @BeforeAll
     static void open() {
-        threads = BackboneTestSupport.singleThreaded();
         manager = DjlEnvironment.pytorch().newBaseManager();
     }
 
     @AfterAll
     static void close() {
         manager.close();
-        BackboneTestSupport.restoreThreads(threads);
     }
 
     /**

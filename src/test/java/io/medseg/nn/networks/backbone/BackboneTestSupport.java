@@ -13,8 +13,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import ai.djl.pytorch.jni.JniUtils;
-import io.medseg.engine.DjlEnvironment;
 import io.medseg.nn.checkpoint.CheckpointTape;
 import io.medseg.nn.networks.Architecture;
 import io.medseg.nn.networks.BackbonePlan;
@@ -27,22 +25,6 @@ final class BackboneTestSupport {
             Architecture.UMAMBA_ENC, Architecture.XLSTM_UNET_BOT, Architecture.XLSTM_UNET_ENC };
 
     private BackboneTestSupport() {
-    }
-
-    /**
-     * Switches libtorch to one intra-op thread and returns the previous count. These tests run thousands of tiny ops;
-     * on the shared 2-core machines OpenMP's thread barriers then stall whenever the other core is busy (steps of
-     * 0.05 s took 2–3 s), while one thread runs them at full speed. Restore with {@link #restoreThreads}.
-     */
-    static int singleThreaded() {
-        DjlEnvironment.pytorch();
-        int previous = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
-        return previous;
-    }
-
-    static void restoreThreads(int previous) {
-        JniUtils.setNumThreads(previous);
     }
 
     /** A plan with kernel 3 everywhere, stride 1 then 2 on every axis, two blocks per stage. */
