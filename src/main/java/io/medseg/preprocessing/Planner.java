@@ -1,0 +1,244 @@
+package io.medseg.preprocessing;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import io.medseg.MedSegException;
+import io.medseg.nn.networks.Architecture;
+import io.medseg.nn.networks.BackbonePlan;
+import io.medseg.nn.networks.NetworkConfig;
+import io.medseg.nn.networks.Networks;
+
+/**
+ * Derives a {@link PreprocessingPlan} from a fingerprint the way nnU-Net's experiment planner does: median target
+ * spacing with the anisotropy rule, the largest patch (from the median resampled shape down) that fits the memory
+ * budget with a batch of 2, then the largest batch that fits, capped by nnU-Net's 5%-of-the-dataset rule.
+ */
+public final class Planner {
+    /** nnU-Net: an axis counts as anisotropic when its spacing is more than 3 times the others'. */
+    static final double ANISOTROPY = 3.0;
+    /** nnU-Net's smallest batch: batch norm-free instance norm still trains poorly on single samples. */
+    static final int MIN_BATCH = 2;
+    /** nnU-Net: one batch should cover at most 5% of the dataset's voxels, or the model overfits small datasets. */
+    static final double MAX_DATASET_COVERED = 0.05;
+    /** The divisor LightM-UNet needs: its fixed encoder downsamples 3 times by 2. */
+    static final long LIGHTM_DIVISOR = 8;
+
+    private Planner() {
+    }
+
+    /** The plan for the fingerprint and the given network (which replaces the one in settings). */
+    public static PreprocessingPlan plan(DatasetFingerprint fp, Architecture architecture, PlannerSettings settings) {
+        return plan(fp, settings.withArchitecture(architecture));
+    }
+
+    public static PreprocessingPlan plan(DatasetFingerprint fp, PlannerSettings settings) {
+        int dims = fp.dims();
+        if (fp.cases().size() < 2) {
+            throw new MedSegException("the planner needs at least 2 training cases, the fingerprint has "
+                    + fp.cases().size());
+        }
+        double[] spacing = settings.targetSpacing() != null ? settings.targetSpacing() : targetSpacing(fp);
+        if (spacing.length != dims) {
+            throw new MedSegException("target_spacing " + Arrays.toString(spacing) + ": expected " + dims
+                    + " values for a " + dims + "D dataset");
+        }
+        boolean crop = settings.cropToNonzero() == null || settings.cropToNonzero();
+        double[] median = medianResampledShape(fp, spacing, crop);
+        Architecture arch = settings.architecture();
+        int channels = fp.channelNames().size();
+        int classes = fp.labels().size();
+        long budget = settings.memoryBudgetBytes();
+
+        long[] patch;
+        if (settings.patchSize() != null) {
+            patch = settings.patchSize();
+            if (patch.length != dims) {
+                throw new MedSegException("patch_size " + Arrays.toString(patch) + ": expected " + dims + " values");
+            }
+            long[] d = divisor(arch, patch);
+            for (int a = 0; a < dims; a++) {
+                if (patch[a] % d[a] != 0) {
+                    throw new MedSegException("patch_size " + Arrays.toString(patch) + ": axis " + a
+                            + " must be divisible by " + d[a] + " for " + arch);
+                }
+            }
+        } else {
+            patch = fitPatch(arch, dims, channels, classes, median, budget);
+        }
+        NetworkConfig network = Networks.defaultConfig(arch, dims, channels, classes, patch);
+        int batch = settings.batchSize() != null ? settings.batchSize()
+                : batchSize(network, patch, median, fp.cases().size(), budget, settings.maxBatchSize());
+
+        List<ChannelNormalization> norm = new ArrayList<>();
+        for (int c = 0; c < channels; c++) {
+            String name = fp.channelNames().get(String.valueOf(c));
+            IntensityStatistics s = fp.foregroundIntensities().get(c);
+            norm.add(NormalizationScheme.forChannelName(name) == NormalizationScheme.CT
+                    ? new ChannelNormalization(NormalizationScheme.CT, s.mean(), s.std(), s.percentile00_5(),
+                            s.percentile99_5())
+                    : ChannelNormalization.zscore());
+        }
+        return new PreprocessingPlan(dims, fp.channelNames(), fp.labels(), spacing, crop, List.copyOf(norm),
+                ResamplingSettings.NNUNET, patch, batch, network, budget);
+    }
+
+    /**
+     * Median spacing per axis, except for anisotropic data (the coarsest axis is over 3 times the others' spacing
+     * and has under a third of their voxels): there the coarse axis gets the 10th percentile of its spacings, so the
+     * few thick-slice cases are upsampled rather than all thin-slice cases thrown down to thick slices; never finer
+     * than the other axes.
+     */
+    public static double[] targetSpacing(DatasetFingerprint fp) {
+        int dims = fp.dims();
+        double[] target = new double[dims];
+        double[] size = new double[dims];
+        for (int a = 0; a < dims; a++) {
+            final int axis = a;
+            target[a] = Percentiles.of(fp.cases().stream().mapToDouble(c -> c.spacing()[axis]).toArray(), 50);
+            size[a] = Percentiles.of(fp.cases().stream().mapToDouble(c -> c.croppedShape()[axis]).toArray(), 50);
+        }
+        int worst = 0;
+        for (int a = 1; a < dims; a++) {
+            if (target[a] > target[worst]) {
+                worst = a;
+            }
+        }
+        double maxOtherSpacing = 0;
+        double minOtherSize = Double.MAX_VALUE;
+        for (int a = 0; a < dims; a++) {
+            if (a != worst) {
+                maxOtherSpacing = Math.max(maxOtherSpacing, target[a]);
+                minOtherSize = Math.min(minOtherSize, size[a]);
+            }
+        }
+        boolean anisoSpacing = target[worst] > ANISOTROPY * maxOtherSpacing;
+        boolean anisoVoxels = size[worst] * ANISOTROPY < minOtherSize;
+        if (anisoSpacing && anisoVoxels) {
+            final int w = worst;
+            double p10 = Percentiles.of(fp.cases().stream().mapToDouble(c -> c.spacing()[w]).toArray(), 10);
+            if (p10 < maxOtherSpacing) {
+                p10 = Math.max(maxOtherSpacing, p10) + 1e-5;
+            }
+            target[worst] = p10;
+        }
+        return target;
+    }
+
+    /** Per axis, the median over cases of the (cropped) shape once resampled to the target spacing. */
+    static double[] medianResampledShape(DatasetFingerprint fp, double[] spacing, boolean crop) {
+        double[] median = new double[fp.dims()];
+        for (int a = 0; a < median.length; a++) {
+            final int axis = a;
+            median[a] = Percentiles.of(fp.cases().stream().mapToDouble(c -> Math.max(1, Math.round(
+                    (crop ? c.croppedShape() : c.shape())[axis] * c.spacing()[axis] / spacing[axis]))).toArray(), 50);
+        }
+        return median;
+    }
+
+    /**
+     * Per axis, what every patch axis must be divisible by: the backbone's total stride (from the topology planned for
+     * this very patch, as nnU-Net recomputes it while shrinking) or LightM-UNet's fixed 8.
+     */
+    public static long[] divisor(Architecture arch, long[] patch) {
+        long[] d = new long[patch.length];
+        if (!arch.usesBackbonePlan()) {
+            Arrays.fill(d, LIGHTM_DIVISOR);
+            return d;
+        }
+        Arrays.fill(d, 1);
+        for (long[] stride : BackbonePlan.forPatch(patch).strides()) {
+            for (int a = 0; a < d.length; a++) {
+                d[a] *= stride[a];
+            }
+        }
+        return d;
+    }
+
+    /**
+     * nnU-Net's patch search: start at the median shape padded up to the divisor, then repeatedly take one divisor
+     * step off the axis that is largest relative to the median shape until a batch of 2 fits the budget.
+     */
+    private static long[] fitPatch(Architecture arch, int dims, int channels, int classes, double[] median,
+            long budget) {
+        long[] patch = new long[dims];
+        for (int a = 0; a < dims; a++) {
+            patch[a] = (long) Math.ceil(median[a]);
+        }
+        patch = roundUp(arch, patch);
+        while (estimate(arch, dims, channels, classes, patch, MIN_BATCH) > budget) {
+            long[] d = divisor(arch, patch);
+            int axis = -1;
+            double worst = -1;
+            for (int a = 0; a < dims; a++) {
+                double ratio = patch[a] / median[a];
+                // ">=": on ties the last axis goes first, as numpy's argsort()[-1] picks it
+                if (patch[a] - d[a] >= minAxis(arch) && ratio >= worst) {
+                    worst = ratio;
+                    axis = a;
+                }
+            }
+            if (axis < 0) {
+                throw new MedSegException("--memory " + MemorySize.format(budget) + " is too small for " + arch
+                        + ": even the smallest patch " + Arrays.toString(patch) + " with batch " + MIN_BATCH + " needs "
+                        + MemorySize.format(estimate(arch, dims, channels, classes, patch, MIN_BATCH)));
+            }
+            patch[axis] -= d[axis];
+            patch = roundDown(arch, patch);
+        }
+        return patch;
+    }
+
+    private static long minAxis(Architecture arch) {
+        return arch.usesBackbonePlan() ? 1 : LIGHTM_DIVISOR;
+    }
+
+    private static long[] roundUp(Architecture arch, long[] patch) {
+        long[] p = patch.clone();
+        while (true) { // a larger patch may get another stage and a larger divisor; settles within a few rounds
+            long[] d = divisor(arch, p);
+            boolean changed = false;
+            for (int a = 0; a < p.length; a++) {
+                long q = (p[a] + d[a] - 1) / d[a] * d[a];
+                changed |= q != p[a];
+                p[a] = q;
+            }
+            if (!changed) {
+                return p;
+            }
+        }
+    }
+
+    private static long[] roundDown(Architecture arch, long[] patch) {
+        long[] p = patch.clone();
+        while (true) { // a smaller patch's divisor divides the larger one's (powers of two), so this settles fast
+            long[] d = divisor(arch, p);
+            boolean changed = false;
+            for (int a = 0; a < p.length; a++) {
+                long q = Math.max(d[a], p[a] / d[a] * d[a]);
+                changed |= q != p[a];
+                p[a] = q;
+            }
+            if (!changed) {
+                return p;
+            }
+        }
+    }
+
+    private static long estimate(Architecture arch, int dims, int channels, int classes, long[] patch, int batch) {
+        return ArchitectureMemory.trainingBytes(Networks.defaultConfig(arch, dims, channels, classes, patch), patch,
+                batch);
+    }
+
+    /** As many patches as fit the budget, at most 5% of the dataset's voxels and the cap, at least 2. */
+    private static int batchSize(NetworkConfig network, long[] patch, double[] median, int cases, long budget,
+            int cap) {
+        long fixed = ArchitectureMemory.fixedBytes(network, patch);
+        long fits = (budget - fixed) / ArchitectureMemory.perSampleBytes(network.architecture(), network.dims(), patch);
+        double datasetVoxels = cases * Arrays.stream(median).reduce(1, (x, y) -> x * y);
+        long fivePercent = Math.round(datasetVoxels * MAX_DATASET_COVERED
+                / Arrays.stream(patch).asDoubleStream().reduce(1, (x, y) -> x * y));
+        return (int) Math.max(MIN_BATCH, Math.min(Math.min(fits, fivePercent), cap));
+    }
+}
