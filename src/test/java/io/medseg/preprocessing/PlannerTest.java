@@ -1,0 +1,136 @@
+package io.medseg.preprocessing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.medseg.MedSegException;
+import io.medseg.nn.networks.Architecture;
+
+/** Planner rules on hand-made fingerprints, overrides and the plan file round trip. */
+class PlannerTest {
+    @TempDir
+    Path dir;
+
+    private static DatasetFingerprint fingerprint(String channel, double[][] spacings, long[][] shapes) {
+        List<CaseFingerprint> cases = new ArrayList<>();
+        for (int i = 0; i < spacings.length; i++) {
+            cases.add(new CaseFingerprint("c" + i, shapes[i], spacings[i], shapes[i]));
+        }
+        IntensityStatistics s = new IntensityStatistics(40, 20, 38, -100, 300, -500, 900);
+        return new DatasetFingerprint(shapes[0].length, Map.of("0", channel),
+                Map.of("background", 0, "organ", 1, "lesion", 2), cases, List.of(s), Map.of(0, 1000L, 1, 100L, 2, 10L));
+    }
+
+    @Test
+    void medianSpacingForIsotropicData() {
+        DatasetFingerprint fp = fingerprint("MR", new double[][] { { 1, 1, 1 }, { 1.2, 0.8, 2 }, { 0.9, 1.1, 1.5 } },
+                new long[][] { { 100, 100, 60 }, { 100, 100, 60 }, { 100, 100, 60 } });
+        assertArrayEquals(new double[] { 1.0, 1.0, 1.5 }, Planner.targetSpacing(fp), 1e-12);
+    }
+
+    @Test
+    void anisotropicAxisTakesTheTenthPercentile() {
+        // thick slices (5-10 mm) on axis 2 with few slices: spacing ratio and voxel ratio both exceed 3
+        double[][] sp = { { 0.8, 0.8, 5 }, { 0.8, 0.8, 6 }, { 0.8, 0.8, 8 }, { 0.8, 0.8, 10 }, { 0.8, 0.8, 10 } };
+        long[][] sh = new long[5][];
+        java.util.Arrays.fill(sh, new long[] { 256, 256, 20 });
+        double[] t = Planner.targetSpacing(fingerprint("MR", sp, sh));
+        assertEquals(0.8, t[0], 1e-12);
+        // numpy: percentile([5,6,8,10,10], 10) = 5 + 0.4 * (6 - 5)
+        assertEquals(5.4, t[2], 1e-12);
+        // many slices: not anisotropic in voxels, so the median stays
+        long[][] many = new long[5][];
+        java.util.Arrays.fill(many, new long[] { 256, 256, 200 });
+        assertEquals(8.0, Planner.targetSpacing(fingerprint("MR", sp, many))[2], 1e-12);
+    }
+
+    @Test
+    void tinyBudgetShrinksPatchDivisiblyAndWithinBudget() {
+        double[][] sp = { { 1, 1, 1 }, { 1, 1, 1 }, { 1, 1, 1 } };
+        long[][] sh = { { 160, 128, 96 }, { 160, 128, 96 }, { 160, 128, 96 } };
+        DatasetFingerprint fp = fingerprint("CT", sp, sh);
+        for (Architecture a : new Architecture[] { Architecture.RESIDUAL_UNET, Architecture.LIGHTM_UNET }) {
+            PreprocessingPlan big = Planner.plan(fp, a, PlannerSettings.defaults(a).withMemory(64L << 30));
+            long budget = 1L << 30;
+            PreprocessingPlan small = Planner.plan(fp, a, PlannerSettings.defaults(a).withMemory(budget));
+            long[] p = small.patchSize();
+            assertTrue(java.util.Arrays.stream(p).reduce(1, (x, y) -> x * y)
+                    < java.util.Arrays.stream(big.patchSize()).reduce(1, (x, y) -> x * y), a + " should shrink");
+            long[] d = Planner.divisor(a, p);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(0, p[i] % d[i], a + " patch " + java.util.Arrays.toString(p));
+            }
+            assertTrue(ArchitectureMemory.trainingBytes(small.network(), p, small.batchSize()) <= budget,
+                    a + " exceeds the budget");
+            assertTrue(small.batchSize() >= 2);
+            assertEquals(NormalizationScheme.CT, small.normalization().get(0).scheme());
+            assertEquals(-100, small.normalization().get(0).lower());
+        }
+        MedSegException e = assertThrows(MedSegException.class, () -> Planner.plan(fp, Architecture.LIGHTM_UNET,
+                PlannerSettings.defaults(Architecture.LIGHTM_UNET).withMemory(1L << 20)));
+        assertTrue(e.getMessage().contains("--memory"), e.getMessage());
+    }
+
+    @Test
+    void overridesReplaceChoicesAndBadOnesAreNamed() {
+        DatasetFingerprint fp = fingerprint("MR", new double[][] { { 1, 1 }, { 1, 1 } },
+                new long[][] { { 200, 180 }, { 200, 180 } });
+        PlannerSettings s = PlanOverrides.apply(PlannerSettings.defaults(Architecture.RESIDUAL_UNET),
+                List.of("patch_size=64,32", "batchSize=3", "target_spacing=2,2", "crop_to_nonzero=false", "memory=2G"));
+        PreprocessingPlan p = Planner.plan(fp, s);
+        assertArrayEquals(new long[] { 64, 32 }, p.patchSize());
+        assertEquals(3, p.batchSize());
+        assertArrayEquals(new double[] { 2, 2 }, p.targetSpacing());
+        assertEquals(false, p.cropToNonzero());
+        assertEquals(2L << 30, p.memoryBudgetBytes());
+        assertEquals(NormalizationScheme.ZSCORE, p.normalization().get(0).scheme());
+        PlannerSettings d = PlannerSettings.defaults(Architecture.RESIDUAL_UNET);
+        for (String[] bad : new String[][] { { "patch_size=64,a", "patch_size" }, { "batch_size=0", "batch_size" },
+                { "target_spacing=-1,1", "target_spacing" }, { "crop_to_nonzero=maybe", "crop_to_nonzero" },
+                { "memory=lots", "memory" }, { "colour=red", "colour" }, { "nothing", "field=value" } }) {
+            MedSegException e = assertThrows(MedSegException.class, () -> PlanOverrides.apply(d, bad[0]));
+            assertTrue(e.getMessage().contains(bad[1]) && !e.getMessage().contains("\n"), e.getMessage());
+        }
+        MedSegException e = assertThrows(MedSegException.class,
+                () -> Planner.plan(fp, PlanOverrides.apply(d, "patch_size=60,64")));
+        assertTrue(e.getMessage().contains("divisible"), e.getMessage());
+    }
+
+    @Test
+    void planFileRoundTripAndStrictReading() throws Exception {
+        DatasetFingerprint fp = fingerprint("CT", new double[][] { { 1, 1, 3 }, { 1, 1, 3 } },
+                new long[][] { { 64, 64, 32 }, { 64, 64, 32 } });
+        PreprocessingPlan p = Planner.plan(fp, Architecture.UMAMBA_BOT, PlannerSettings.defaults(Architecture.UMAMBA_BOT));
+        Path f = dir.resolve("plan.json");
+        PlanFiles.write(f, p);
+        PreprocessingPlan back = PlanFiles.read(f);
+        assertEquals(PlanFiles.toJson(p), PlanFiles.toJson(back));
+        assertArrayEquals(p.patchSize(), back.patchSize());
+        assertEquals(p.network(), back.network());
+        assertEquals(p.normalization(), back.normalization());
+        assertThrows(MedSegException.class, () -> PlanFiles.write(f, p)); // no silent overwrite
+        PlanFiles.write(f, back, true); // replacing is explicit
+        ChannelNormalization z = ChannelNormalization.zscore();
+        String zjson = PlanFiles.toJson(new PreprocessingPlan(p.dims(), p.channelNames(), p.labels(), p.targetSpacing(),
+                true, List.of(z), p.resampling(), p.patchSize(), 2, p.network(), 1L << 30));
+        assertEquals(z, PlanFiles.fromJson(zjson, "z").normalization().get(0)); // infinite bounds survive as null
+        String json = Files.readString(f);
+        for (String[] bad : new String[][] { { json.replace("\"batchSize\"", "\"batchSzie\""), "batchSzie" },
+                { json.replaceFirst("\"dims\": 3", "\"dims\": 4"), "dims" }, { "{ \"dims\": 3 }", "missing" },
+                { json.replaceFirst("\"batchSize\": \\d+", "\"batchSize\": 0"), "batchSize" } }) {
+            MedSegException e = assertThrows(MedSegException.class, () -> PlanFiles.fromJson(bad[0], "plan.json"));
+            assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
+        }
+    }
+}
