@@ -177,6 +177,15 @@ public final class Preprocessor {
         return Volume.of(ArrayImgs.shorts(full, withChannels(shape, 1)), mapping.originalGeometry());
     }
 
+    /**
+     * Where the preprocessed grid lies in world space: the crop box's geometry resized to the resampled shape over
+     * the same extent (see {@link Resampler}). Useful to write preprocessed arrays as images for inspection.
+     */
+    public static Geometry preprocessedGeometry(CaseMapping mapping) {
+        Geometry cropped = NonzeroCrop.shifted(mapping.originalGeometry(), mapping.cropBox().start());
+        return Resampler.resampledGeometry(cropped, mapping.cropBox().shape(), mapping.resampledShape());
+    }
+
     /** The out-of-plane axis going back: decided on the same pair of spacings as the forward pass. */
     private static int inverseAxis(CaseMapping mapping, ResamplingSettings settings) {
         double[] original = mapping.originalGeometry().spacing();
