@@ -10,11 +10,7 @@ import io.medseg.dataset.DatasetCase;
 import io.medseg.image.Geometry;
 import io.medseg.image.Volume;
 import io.medseg.io.ImageFiles;
-import net.imglib2.Cursor;
-import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.array.ArrayImgs;
-import net.imglib2.type.numeric.RealType;
-import net.imglib2.view.Views;
 
 /**
  * Turns a raw case into a {@link PreprocessedCase} and predictions back into the raw image space.
@@ -79,13 +75,13 @@ public final class Preprocessor {
         float[] data = new float[channelCount * n];
         int filled = 0;
         for (Volume v : channels) {
-            filled = copyFloats(v.pixels(), data, filled);
+            filled = VolumeArrays.copyFloats(v.pixels(), data, filled);
         }
         if (label != null && !Arrays.equals(label.shape(), shape)) {
             throw new MedSegException("case " + id + ": label shape " + Arrays.toString(label.shape())
                     + " differs from the image shape " + Arrays.toString(shape));
         }
-        short[] labels = label == null ? null : toShorts(label.pixels(), n);
+        short[] labels = label == null ? null : VolumeArrays.toShorts(label.pixels(), n);
 
         // 1. crop
         CropBox box = CropBox.whole(shape);
@@ -152,7 +148,7 @@ public final class Preprocessor {
         long[] shape = mapping.originalShape();
         float[] full = new float[channels * (int) Resampler.voxels(shape)];
         NonzeroCrop.paste(boxed, channels, mapping.cropBox(), full, shape);
-        return Volume.of(ArrayImgs.floats(full, withChannels(shape, channels)), mapping.originalGeometry());
+        return Volume.of(ArrayImgs.floats(full, VolumeArrays.withChannels(shape, channels)), mapping.originalGeometry());
     }
 
     /**
@@ -174,7 +170,7 @@ public final class Preprocessor {
         long[] shape = mapping.originalShape();
         short[] full = new short[(int) Resampler.voxels(shape)];
         NonzeroCrop.copyBox(full, shape, mapping.cropBox(), boxed, false);
-        return Volume.of(ArrayImgs.shorts(full, withChannels(shape, 1)), mapping.originalGeometry());
+        return Volume.of(ArrayImgs.shorts(full, VolumeArrays.withChannels(shape, 1)), mapping.originalGeometry());
     }
 
     /**
@@ -203,35 +199,4 @@ public final class Preprocessor {
         return (int) (length / v);
     }
 
-    private static long[] withChannels(long[] shape, int channels) {
-        long[] d = Arrays.copyOf(shape, shape.length + 1);
-        d[shape.length] = channels;
-        return d;
-    }
-
-    /** Copies pixels in flat iteration order (first axis fastest, channel last) into {@code out} from {@code at}. */
-    private static int copyFloats(RandomAccessibleInterval<? extends RealType<?>> pixels, float[] out, int at) {
-        Cursor<? extends RealType<?>> c = Views.flatIterable(pixels).cursor();
-        int i = at;
-        while (c.hasNext()) {
-            out[i++] = c.next().getRealFloat();
-        }
-        return i;
-    }
-
-    private static short[] toShorts(RandomAccessibleInterval<? extends RealType<?>> pixels, int n) {
-        if (pixels.dimension(pixels.numDimensions() - 1) != 1) {
-            throw new MedSegException("label map must have one channel, has " + pixels.dimension(pixels.numDimensions() - 1));
-        }
-        short[] out = new short[n];
-        Cursor<? extends RealType<?>> c = Views.flatIterable(pixels).cursor();
-        for (int i = 0; i < n; i++) {
-            double v = c.next().getRealDouble();
-            if (v != Math.rint(v) || v < Short.MIN_VALUE || v > Short.MAX_VALUE) {
-                throw new MedSegException("label map holds " + v + ", expected whole label values");
-            }
-            out[i] = (short) v;
-        }
-        return out;
-    }
 }

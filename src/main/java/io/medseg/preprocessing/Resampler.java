@@ -5,6 +5,8 @@ import java.util.TreeSet;
 import java.util.stream.IntStream;
 
 import io.medseg.image.Geometry;
+import io.medseg.image.Volume;
+import net.imglib2.img.array.ArrayImgs;
 
 /**
  * Separable resampling of flattened images (channels × voxels, first spatial axis fastest, as in
@@ -189,6 +191,39 @@ public final class Resampler {
             }
         }
         return out;
+    }
+
+    /**
+     * A multi-channel image resampled to {@code targetSpacing} with the settings' image order (and out-of-plane
+     * order for anisotropic data), as a float volume with the resized grid's geometry.
+     */
+    public static Volume resampleImage(Volume image, double[] targetSpacing, ResamplingSettings settings) {
+        long[] newShape = targetShape(image.shape(), image.geometry().spacing(), targetSpacing);
+        return resampleImage(image, newShape, settings);
+    }
+
+    /** A multi-channel image resampled to {@code newShape} over the same extent. */
+    public static Volume resampleImage(Volume image, long[] newShape, ResamplingSettings settings) {
+        long[] shape = image.shape();
+        double[] spacing = image.geometry().spacing();
+        int axis = outOfPlaneAxis(spacing, resampledSpacing(spacing, shape, newShape),
+                settings.anisotropyThreshold());
+        float[] out = resample(VolumeArrays.toFloats(image.pixels()), image.channels(), shape, newShape,
+                axisOrders(shape.length, settings.imageOrder(), axis, settings.outOfPlaneOrder()));
+        return Volume.of(ArrayImgs.floats(out, VolumeArrays.withChannels(newShape, image.channels())),
+                resampledGeometry(image.geometry(), shape, newShape));
+    }
+
+    /** A label volume resampled to {@code newShape} with the settings' label mode, as int16. */
+    public static Volume resampleLabel(Volume label, long[] newShape, ResamplingSettings settings) {
+        long[] shape = label.shape();
+        double[] spacing = label.geometry().spacing();
+        int axis = outOfPlaneAxis(spacing, resampledSpacing(spacing, shape, newShape),
+                settings.anisotropyThreshold());
+        short[] out = resampleLabels(VolumeArrays.toShorts(label.pixels(), (int) voxels(shape)), shape, newShape,
+                settings.labelMode(), axis, settings.outOfPlaneOrder());
+        return Volume.of(ArrayImgs.shorts(out, VolumeArrays.withChannels(newShape, 1)),
+                resampledGeometry(label.geometry(), shape, newShape));
     }
 
     /** Number of voxels of a shape. */

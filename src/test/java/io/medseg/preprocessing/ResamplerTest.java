@@ -171,6 +171,25 @@ class ResamplerTest {
         assertTrue(Math.abs(iso[36] % 10) > 0.1, "cubic along k blends slices, the check above can fail");
     }
 
+    @Test
+    void volumesResampleWithTheirGeometry() {
+        io.medseg.synth.SyntheticCase c = io.medseg.synth.PhantomGenerator.generate(new int[] { 20, 18, 16 }, 4, 0);
+        double[] target = { 1.2, 1.2, 1.2 };
+        io.medseg.image.Volume img = Resampler.resampleImage(c.image(), target, ResamplingSettings.NNUNET);
+        long[] expected = Resampler.targetShape(c.image().shape(), c.image().geometry().spacing(), target);
+        assertArrayEquals(expected, img.shape());
+        assertEquals(Resampler.resampledGeometry(c.image().geometry(), c.image().shape(), expected), img.geometry());
+        io.medseg.image.Volume lab = Resampler.resampleLabel(c.label(), expected, ResamplingSettings.NNUNET);
+        assertEquals(img.geometry(), lab.geometry());
+        Set<Short> labels = new TreeSet<>();
+        net.imglib2.Cursor<? extends net.imglib2.type.numeric.RealType<?>> cur =
+                net.imglib2.view.Views.flatIterable(lab.pixels()).cursor();
+        while (cur.hasNext()) {
+            labels.add((short) cur.next().getRealDouble());
+        }
+        assertTrue(Set.of((short) 0, (short) 1, (short) 2).containsAll(labels) && labels.contains((short) 1), "" + labels);
+    }
+
     private static Set<Short> values(short[] a) {
         Set<Short> s = new TreeSet<>();
         for (short v : a) {
