@@ -144,8 +144,9 @@ public final class Resampler {
     /**
      * Resamples a label map. NEAREST picks the nearest voxel on every axis (the out-of-plane order is irrelevant).
      * LINEAR_ARGMAX resamples the one-hot map of each label present with linear interpolation (the out-of-plane axis
-     * with {@code outOfPlaneOrder}) and keeps, per voxel, the label with the largest value; ties go to the label
-     * seen first in ascending order. Only labels present in the input can appear in the output.
+     * with {@code outOfPlaneOrder}) and keeps, per voxel, the label with the largest value; ties go to the larger
+     * label value, so foreground wins over background (and over −1) as with nnU-Net's label-by-label overwrite.
+     * Only labels present in the input can appear in the output.
      *
      * @param outOfPlaneAxis from {@link #outOfPlaneAxis}, or −1
      */
@@ -184,7 +185,7 @@ public final class Resampler {
             }
             float[] r = resample(oneHot, 1, shape, newShape, orders);
             for (int i = 0; i < n; i++) {
-                if (r[i] > best[i]) {
+                if (r[i] >= best[i]) {
                     best[i] = r[i];
                     out[i] = l;
                 }
