@@ -84,20 +84,25 @@ public final class Resampler {
      * not anisotropic enough (or have no single coarsest axis).
      */
     public static int outOfPlaneAxis(double[] fromSpacing, double[] toSpacing, double threshold) {
-        int axis = anisotropicAxis(fromSpacing, threshold);
-        return axis >= 0 ? axis : anisotropicAxis(toSpacing, threshold);
+        // like nnU-Net: the first anisotropic spacing decides, even when it has no single coarsest axis
+        if (fromSpacing.length < 3) {
+            return -1; // 2D images have no slice axis to treat separately
+        }
+        if (anisotropic(fromSpacing, threshold)) {
+            return coarsestAxis(fromSpacing);
+        }
+        return anisotropic(toSpacing, threshold) ? coarsestAxis(toSpacing) : -1;
     }
 
-    private static int anisotropicAxis(double[] spacing, double threshold) {
-        if (spacing.length < 3) {
-            // 2D images have no slice axis to treat separately
-            return -1;
-        }
+    private static boolean anisotropic(double[] spacing, double threshold) {
         double max = Arrays.stream(spacing).max().orElseThrow();
         double min = Arrays.stream(spacing).min().orElseThrow();
-        if (!(max / min > threshold)) {
-            return -1;
-        }
+        return max / min > threshold;
+    }
+
+    /** The axis with the largest spacing, or −1 if several share it. */
+    private static int coarsestAxis(double[] spacing) {
+        double max = Arrays.stream(spacing).max().orElseThrow();
         int axis = -1;
         for (int a = 0; a < spacing.length; a++) {
             if (spacing[a] == max) {
@@ -145,7 +150,9 @@ public final class Resampler {
      * Resamples a label map. NEAREST picks the nearest voxel on every axis (the out-of-plane order is irrelevant).
      * LINEAR_ARGMAX resamples the one-hot map of each label present with linear interpolation (the out-of-plane axis
      * with {@code outOfPlaneOrder}) and keeps, per voxel, the label with the largest value; ties go to the larger
-     * label value, so foreground wins over background (and over −1) as with nnU-Net's label-by-label overwrite.
+     * label value, so foreground wins over background (and over −1). nnU-Net instead thresholds each label's
+     * interpolated one-hot at 0.5 and lets later labels overwrite earlier ones; the two agree wherever one label
+     * reaches 0.5, and argmax also assigns the voxels where none does (junctions of three or more labels).
      * Only labels present in the input can appear in the output.
      *
      * @param outOfPlaneAxis from {@link #outOfPlaneAxis}, or −1

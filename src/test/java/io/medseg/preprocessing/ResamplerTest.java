@@ -153,6 +153,11 @@ class ResamplerTest {
         assertEquals(2, Resampler.outOfPlaneAxis(spacing, target, 3));
         assertEquals(-1, Resampler.outOfPlaneAxis(spacing, target, 10));
         assertEquals(-1, Resampler.outOfPlaneAxis(new double[] { 5, 1, 5 }, new double[] { 5, 1, 5 }, 3));
+        // isotropic source, anisotropic target: the target decides (nnU-Net checks the source, then the target)
+        assertEquals(0, Resampler.outOfPlaneAxis(new double[] { 1, 1, 1 }, new double[] { 4, 1, 1 }, 3));
+        // an anisotropic source without a single coarse axis decides "none", whatever the target
+        assertEquals(-1, Resampler.outOfPlaneAxis(new double[] { 5, 5, 1 }, new double[] { 1, 1, 4 }, 3));
+        assertEquals(-1, Resampler.outOfPlaneAxis(new double[] { 1, 5 }, new double[] { 1, 1 }, 3));
         long[] shape = { 6, 6, 6 };
         float[] data = new float[216];
         for (int v = 0; v < data.length; v++) {
