@@ -1,0 +1,205 @@
+package io.medseg.preprocessing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+
+import io.medseg.MedSegException;
+import io.medseg.image.Geometry;
+import io.medseg.image.Volume;
+import io.medseg.preprocessing.ResamplingSettings.LabelResampling;
+import io.medseg.synth.PhantomGenerator;
+import io.medseg.synth.SyntheticCase;
+import net.imglib2.Cursor;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.view.Views;
+
+class PreprocessorTest {
+
+    /** A plan as the planner would write it, with only the fields preprocessing reads filled in. */
+    static PreprocessingPlan plan(int dims, double[] spacing, boolean crop, ChannelNormalization norm,
+            ResamplingSettings rs) {
+        return new PreprocessingPlan(dims, Map.of("0", "CT"), Map.of("background", 0, "organ", 1, "lesion", 2),
+                spacing, crop, List.of(norm), rs, new long[dims], 2, null, 0);
+    }
+
+    /**
+     * A phantom whose air is exactly 0, so cropping has something to remove: HU above −500 shifted to positive
+     * values, everything else 0.
+     */
+    static Volume bodyOnly(SyntheticCase c) {
+        float[] v = floats(c.image());
+        for (int i = 0; i < v.length; i++) {
+            v[i] = v[i] > -500 ? v[i] + 1024 : 0;
+        }
+        long[] dims = Arrays.copyOf(c.image().shape(), c.image().spatialDims() + 1);
+        dims[dims.length - 1] = 1;
+        return Volume.of(ArrayImgs.floats(v, dims), c.image().geometry());
+    }
+
+    static float[] floats(Volume v) {
+        float[] out = new float[(int) Resampler.voxels(v.shape()) * v.channels()];
+        Cursor<? extends RealType<?>> c = Views.flatIterable(v.pixels()).cursor();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = c.next().getRealFloat();
+        }
+        return out;
+    }
+
+    private static double agreement(Volume a, Volume b) {
+        float[] x = floats(a);
+        float[] y = floats(b);
+        int same = 0;
+        for (int i = 0; i < x.length; i++) {
+            same += x[i] == y[i] ? 1 : 0;
+        }
+        return (double) same / x.length;
+    }
+
+    private static double[] scaled(double[] s, double f) {
+        return Arrays.stream(s).map(x -> x * f).toArray();
+    }
+
+    @Test
+    void cropResampleInverseReturnsTheOriginalGrid() {
+        SyntheticCase c = PhantomGenerator.generate(new int[] { 40, 36, 24 }, 7, 1);
+        Volume image = bodyOnly(c);
+        double[] spacing = image.geometry().spacing();
+        for (double factor : new double[] { 0.5, 2.0 }) {
+            PreprocessingPlan p = plan(3, scaled(spacing, factor), true, ChannelNormalization.zscore(),
+                    ResamplingSettings.NNUNET);
+            PreprocessedCase pc = Preprocessor.preprocess("case", List.of(image), c.label(), p);
+            CaseMapping m = pc.mapping();
+            long[] box = m.cropBox().shape();
+            assertTrue(Resampler.voxels(box) < 0.9 * Resampler.voxels(image.shape()), "crop removed the air");
+            for (int a = 0; a < 3; a++) {
+                assertEquals(Math.round(box[a] / factor), pc.shape()[a]);
+            }
+            Volume back = Preprocessor.toOriginal(pc.label(), m, p.resampling());
+            assertArrayEquals(image.shape(), back.shape());
+            assertEquals(image.geometry(), back.geometry());
+            double agree = agreement(c.label(), back);
+            System.out.printf("label round trip at %.1fx spacing: %.4f agreement, crop %s of %s, grid %s%n", factor,
+                    agree, Arrays.toString(box), Arrays.toString(image.shape()), Arrays.toString(pc.shape()));
+            assertTrue(agree > (factor < 1 ? 0.98 : 0.95), "agreement " + agree);
+        }
+    }
+
+    @Test
+    void labelsKeepTheirSetAndOutsideIsMarked() {
+        SyntheticCase c = PhantomGenerator.generate(new int[] { 32, 32, 20 }, 3, 2);
+        Volume image = bodyOnly(c);
+        PreprocessingPlan p = plan(3, new double[] { 1.3, 1.3, 1.9 }, true, ChannelNormalization.zscore(),
+                ResamplingSettings.NNUNET);
+        PreprocessedCase pc = Preprocessor.preprocess("case", List.of(image), c.label(), p);
+        Set<Short> original = new TreeSet<>();
+        for (float v : floats(c.label())) {
+            original.add((short) v);
+        }
+        Set<Short> after = new TreeSet<>();
+        for (short v : pc.label()) {
+            after.add(v);
+        }
+        Set<Short> allowed = new TreeSet<>(original);
+        allowed.add(NonzeroCrop.OUTSIDE);
+        assertTrue(allowed.containsAll(after), after + " within " + allowed);
+        assertTrue(after.containsAll(original), "no label lost: " + after);
+        assertTrue(after.contains(NonzeroCrop.OUTSIDE), "air inside the box is marked");
+        // the physical extent of the cropped region is kept exactly
+        double[] pre = Resampler.resampledSpacing(image.geometry().spacing(), pc.mapping().cropBox().shape(),
+                pc.shape());
+        for (int a = 0; a < 3; a++) {
+            assertEquals(pc.mapping().cropBox().shape()[a] * image.geometry().spacing()[a], pc.shape()[a] * pre[a],
+                    1e-9);
+            assertEquals(p.targetSpacing()[a], pre[a], 0.5 * p.targetSpacing()[a] / pc.shape()[a] + 1e-9);
+        }
+    }
+
+    @Test
+    void mapsReturnToTheRightWorldPositions() {
+        // a linear function of world position on the preprocessed grid must come back as the same function of world
+        // position on the original grid: this checks crop offsets, spacing and the half-voxel convention together
+        SyntheticCase c = PhantomGenerator.generate(new int[] { 24, 20, 16 }, 5, 0);
+        Volume image = bodyOnly(c);
+        ResamplingSettings rs = new ResamplingSettings(1, LabelResampling.LINEAR_ARGMAX, 100, 0);
+        PreprocessingPlan p = plan(3, new double[] { 0.45, 0.6, 1.1 }, true, ChannelNormalization.none(), rs);
+        PreprocessedCase pc = Preprocessor.preprocess("case", List.of(image), c.label(), p);
+        Geometry g = Preprocessor.preprocessedGeometry(pc.mapping());
+        long[] s = pc.shape();
+        float[] map = new float[(int) pc.voxels()];
+        for (int k = 0, v = 0; k < s[2]; k++) {
+            for (int j = 0; j < s[1]; j++) {
+                for (int i = 0; i < s[0]; i++, v++) {
+                    map[v] = (float) f(g.toWorld(i, j, k));
+                }
+            }
+        }
+        Volume back = Preprocessor.toOriginal(map, pc.mapping(), rs);
+        assertEquals(image.geometry(), back.geometry());
+        float[] values = floats(back);
+        long[] start = pc.mapping().cropBox().start();
+        long[] end = pc.mapping().cropBox().end();
+        long[] shape = image.shape();
+        int checked = 0;
+        for (int k = 0, v = 0; k < shape[2]; k++) {
+            for (int j = 0; j < shape[1]; j++) {
+                for (int i = 0; i < shape[0]; i++, v++) {
+                    boolean inBox = i >= start[0] && i < end[0] && j >= start[1] && j < end[1] && k >= start[2]
+                            && k < end[2];
+                    if (!inBox) {
+                        assertEquals(0f, values[v]);
+                    } else if (i > start[0] && i < end[0] - 1 && j > start[1] && j < end[1] - 1 && k > start[2]
+                            && k < end[2] - 1) {
+                        assertEquals(f(image.geometry().toWorld(i, j, k)), values[v], 2e-3);
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertTrue(checked > 100);
+    }
+
+    private static double f(double[] w) {
+        return 0.3 * w[0] - 0.2 * w[1] + 0.1 * w[2];
+    }
+
+    @Test
+    void twoDimensionalCasesAndCtNormalisation() {
+        SyntheticCase c = PhantomGenerator.generate(new int[] { 48, 40 }, 11, 0);
+        double[] spacing = c.image().geometry().spacing();
+        ChannelNormalization ct = new ChannelNormalization(NormalizationScheme.CT, 40, 50, -100, 200);
+        PreprocessingPlan p = plan(2, scaled(spacing, 1.5), false, ct, ResamplingSettings.NNUNET);
+        PreprocessedCase pc = Preprocessor.preprocess("flat", List.of(c.image()), c.label(), p);
+        assertEquals(CropBox.whole(c.image().shape()), pc.mapping().cropBox());
+        assertArrayEquals(Resampler.targetShape(c.image().shape(), spacing, scaled(spacing, 1.5)), pc.shape());
+        double lo = (-100 - 40) / 50.0;
+        double hi = (200 - 40) / 50.0;
+        for (float v : pc.image()) {
+            // cubic overshoot may leave the clipped range slightly; a missing clip would leave it by far
+            assertTrue(v >= lo - 0.5 && v <= hi + 0.5, "value " + v);
+        }
+        Volume back = Preprocessor.toOriginal(pc.label(), pc.mapping(), p.resampling());
+        assertTrue(agreement(c.label(), back) > 0.95);
+    }
+
+    @Test
+    void mismatchedLabelIsAOneLineError() {
+        SyntheticCase c = PhantomGenerator.generate(new int[] { 16, 16 }, 1, 0);
+        SyntheticCase other = PhantomGenerator.generate(new int[] { 20, 16 }, 1, 0);
+        PreprocessingPlan p = plan(2, new double[] { 1, 1 }, true, ChannelNormalization.zscore(),
+                ResamplingSettings.NNUNET);
+        MedSegException e = assertThrows(MedSegException.class,
+                () -> Preprocessor.preprocess("x", List.of(c.image()), other.label(), p));
+        assertTrue(e.getMessage().contains("label shape") && !e.getMessage().contains("\n"), e.getMessage());
+    }
+}
