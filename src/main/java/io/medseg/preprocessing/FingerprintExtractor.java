@@ -74,7 +74,7 @@ public final class FingerprintExtractor {
                         + "D; one plan needs one dimensionality");
             }
             Volume[] images = c.channelImages().stream().map(ImageFiles::read).toArray(Volume[]::new);
-            CropBox crop = NonzeroRegion.of(images);
+            CropBox crop = NonzeroCrop.boundingBox(images);
             fingerprints.add(new CaseFingerprint(c.id(), label.shape(), label.geometry().spacing(), crop.shape()));
             sampleCase(label, images, samplesPerCase, samples, classVoxels);
         }

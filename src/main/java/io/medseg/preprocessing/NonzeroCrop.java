@@ -1,9 +1,11 @@
 package io.medseg.preprocessing;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
 
 import io.medseg.image.Geometry;
 import io.medseg.image.Volume;
+import net.imglib2.Cursor;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.util.Intervals;
@@ -272,5 +274,43 @@ public final class NonzeroCrop {
     static int[] offset3(long[] start) {
         return new int[] { Math.toIntExact(start[0]), Math.toIntExact(start[1]),
                 start.length > 2 ? Math.toIntExact(start[2]) : 0 };
+    }
+
+    /** The bounding box over all channels of all given images (same spatial shape); the whole image if all zero. */
+    public static CropBox boundingBox(Volume... channels) {
+        long[] shape = channels[0].shape();
+        int dims = shape.length;
+        long[] min = new long[dims];
+        long[] max = new long[dims];
+        Arrays.fill(min, Long.MAX_VALUE);
+        Arrays.fill(max, -1);
+        long[] pos = new long[dims];
+        for (Volume v : channels) {
+            if (!Arrays.equals(v.shape(), shape)) {
+                throw new IllegalArgumentException("channels differ in shape: " + Arrays.toString(shape) + " vs "
+                        + Arrays.toString(v.shape()));
+            }
+            for (int c = 0; c < v.channels(); c++) {
+                RandomAccessibleInterval<? extends RealType<?>> ch = v.channel(c);
+                Cursor<? extends RealType<?>> cur = Views.flatIterable(ch).localizingCursor();
+                while (cur.hasNext()) {
+                    if (cur.next().getRealDouble() != 0) {
+                        cur.localize(pos);
+                        for (int a = 0; a < dims; a++) {
+                            min[a] = Math.min(min[a], pos[a]);
+                            max[a] = Math.max(max[a], pos[a]);
+                        }
+                    }
+                }
+            }
+        }
+        if (max[0] < 0) {
+            return CropBox.whole(shape);
+        }
+        long[] end = new long[dims];
+        for (int a = 0; a < dims; a++) {
+            end[a] = max[a] + 1;
+        }
+        return new CropBox(min, end);
     }
 }
