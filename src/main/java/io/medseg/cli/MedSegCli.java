@@ -15,7 +15,7 @@ import picocli.CommandLine.ParseResult;
 @Command(name = "medseg", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = "Medical image segmentation with LightM-UNet and xLSTM-UNet on DJL.",
         subcommands = { InfoCommand.class, ConvertCommand.class, SynthCommand.class, DescribeCommand.class,
-                SummaryCommand.class, BenchCommand.class, PlanCommand.class,
+                SummaryCommand.class, PreprocessCommand.class, BenchCommand.class, PlanCommand.class,
                 CommandLine.HelpCommand.class })
 public final class MedSegCli {
     public static final int EXIT_USER_ERROR = 1;
