@@ -7,8 +7,8 @@ import io.medseg.preprocessing.PreprocessedCase;
 /**
  * One coordinate mapping from patch voxels to case coordinates, used for both the image (linear interpolation) and
  * the label (nearest neighbour), so they stay aligned: patch voxel x goes to
- * {@code centre + A·(m(x) − x0) + d(x)}, where x0 = ⌊patch/2⌋ (so the identity maps to whole voxels and the centre
- * voxel onto the centre), m mirrors the chosen axes, A = rotation × scale and d is the elastic displacement.
+ * {@code centre + A·M·(x − x0) + d(x)}, where x0 = ⌊patch/2⌋ (so the identity maps to whole voxels and the centre
+ * voxel onto the centre), M negates the mirrored axes, A = rotation × scale and d is the elastic displacement.
  *
  * <p>The mapping reads the whole case, not an enlarged crop as nnU-Net does: rotated or scaled-out patches then see
  * real neighbouring tissue wherever it exists, and padding (image 0 = the mean after normalisation, label −1 =
@@ -153,9 +153,11 @@ public final class SpatialTransform {
         for (int z = 0; z < patch[2]; z++) {
             for (int y = 0; y < patch[1]; y++) {
                 for (int x = 0; x < patch[0]; x++, v++) {
-                    double u0 = (mirror[0] ? patch[0] - 1 - x : x) - patch[0] / 2;
-                    double u1 = (mirror[1] ? patch[1] - 1 - y : y) - patch[1] / 2;
-                    double u2 = (mirror[2] ? patch[2] - 1 - z : z) - patch[2] / 2;
+                    // mirroring negates the offset from the centre voxel, so that voxel stays put (for an even size
+                    // the mirrored window is shifted by one voxel rather than the centre moving)
+                    double u0 = (x - patch[0] / 2) * (mirror[0] ? -1 : 1);
+                    double u1 = (y - patch[1] / 2) * (mirror[1] ? -1 : 1);
+                    double u2 = (z - patch[2] / 2) * (mirror[2] ? -1 : 1);
                     double p0 = c0 + a[0] * u0 + a[1] * u1 + a[2] * u2;
                     double p1 = c1 + a[3] * u0 + a[4] * u1 + a[5] * u2;
                     double p2 = c2 + a[6] * u0 + a[7] * u1 + a[8] * u2;
