@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
@@ -59,6 +61,61 @@ class AugmentTest {
         assertTrue(compared > 1000, "too few voxels compared: " + compared);
         assertTrue(agree > 0.99 * compared, agree + " of " + compared);
         assertTrue(agreeShuffled < 0.9 * compared, "control: " + agreeShuffled + " of " + compared);
+    }
+
+    /**
+     * The sharper version of the alignment check: the image channels carry the case coordinates, so rounding them
+     * gives the voxel the label should have come from. On a checkerboard label, any offset between the image and the
+     * label mapping (even below a voxel) picks a neighbour of the other colour somewhere.
+     */
+    @Test
+    void labelComesFromTheVoxelTheImageWasInterpolatedAt() {
+        for (int[][] setup : new int[][][] { { { 80, 72 }, { 48, 48 } }, { { 40, 36, 32 }, { 24, 24, 24 } } }) {
+            int[] caseShape = setup[0], patch = setup[1];
+            PreprocessedCase c = SamplingFixtures.coordinates(caseShape);
+            int[] cs = Grid.three(caseShape), ps = Grid.three(patch);
+            int[] centre = new int[caseShape.length];
+            for (int d = 0; d < centre.length; d++) {
+                centre[d] = caseShape[d] / 2;
+            }
+            long compared = 0, agree = 0;
+            for (AugmentationSettings settings : List.of(SPATIAL, ELASTIC)) {
+                Augmenter augmenter = new Augmenter(settings, patch);
+                for (int t = 0; t < 6; t++) {
+                    Patch p = augmenter.augment(c, centre, new SplittableRandom(t));
+                    int n = p.voxels();
+                    for (int v = 0; v < n; v++) {
+                        if (nearPadding(p.label(), ps, v)) {
+                            continue;
+                        }
+                        int i = Math.round(p.image()[v]), j = Math.round(p.image()[n + v]);
+                        int k = caseShape.length == 3 ? Math.round(p.image()[2 * n + v]) : 0;
+                        compared++;
+                        agree += p.label()[v] == c.label()[SamplingFixtures.index(cs, i, j, k)] ? 1 : 0;
+                    }
+                }
+            }
+            assertTrue(compared > 5000, "compared " + compared);
+            // only ties (a coordinate within float rounding of x.5) may go either way
+            assertTrue(agree > 0.999 * compared, Arrays.toString(caseShape) + ": " + agree + " of " + compared);
+        }
+    }
+
+    /** Whether the voxel or a neighbour (3×3[×3], clipped to the patch) is padding. */
+    private static boolean nearPadding(short[] label, int[] s, int v) {
+        int i = v % s[0], j = (v / s[0]) % s[1], k = v / (s[0] * s[1]);
+        for (int dk = s[2] > 1 ? -1 : 0; dk <= (s[2] > 1 ? 1 : 0); dk++) {
+            for (int dj = -1; dj <= 1; dj++) {
+                for (int di = -1; di <= 1; di++) {
+                    int a = i + di, b = j + dj, e = k + dk;
+                    if (a >= 0 && a < s[0] && b >= 0 && b < s[1] && e >= 0 && e < s[2]
+                            && label[(e * s[1] + b) * s[0] + a] < 0) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** Whether any neighbour (3×3[×3], clipped to the patch) has another label. */

@@ -36,6 +36,32 @@ final class SamplingFixtures {
         return new PreprocessedCase("coloured", toLong(shape), image, label, null);
     }
 
+    /**
+     * A checkerboard label (1 and 2, every neighbour differs) with one image channel per axis holding that axis'
+     * coordinate: linear interpolation reproduces linear functions exactly, so an augmented image tells, per patch
+     * voxel, exactly which case position the mapping read.
+     */
+    static PreprocessedCase coordinates(int[] shape) {
+        int[] s = Grid.three(shape);
+        int n = s[0] * s[1] * s[2];
+        float[] image = new float[shape.length * n];
+        short[] label = new short[n];
+        int v = 0;
+        for (int k = 0; k < s[2]; k++) {
+            for (int j = 0; j < s[1]; j++) {
+                for (int i = 0; i < s[0]; i++, v++) {
+                    image[v] = i;
+                    image[n + v] = j;
+                    if (shape.length == 3) {
+                        image[2 * n + v] = k;
+                    }
+                    label[v] = (short) (1 + (i + j + k) % 2);
+                }
+            }
+        }
+        return new PreprocessedCase("coordinates", toLong(shape), image, label, null);
+    }
+
     /** A case whose image value encodes the voxel position (i + 1000·j + 10⁶·k) and label is background. */
     static PreprocessedCase positions(int[] shape) {
         int[] s = Grid.three(shape);
