@@ -1,5 +1,6 @@
 package io.medseg.preprocessing.sampling;
 
+import java.io.Closeable;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -22,7 +23,7 @@ import io.medseg.MedSegException;
  * outstanding work and stops the threads; it may be called from another thread, and a {@code next()} blocked at that
  * moment fails with {@link CancellationException}.
  */
-public final class PatchLoader implements AutoCloseable {
+public final class PatchLoader implements Closeable {
     private final PatchSampler sampler;
     private final Augmenter augmenter;
     private final int batchSize;
