@@ -72,6 +72,12 @@ public final class PatchLoader implements Closeable {
                 throw new CancellationException("patch loader closed");
             }
         }
+        if (closed) {
+            // a close() that ran while we were submitting may have missed a future added after its cancel loop
+            // (its task drained by shutdownNow, so it would never complete): cancel again rather than wait on it
+            pending.forEach(f -> f.cancel(true));
+            throw new CancellationException("patch loader closed");
+        }
         // the head stays queued while we wait, so a concurrent close() cancels it and wakes us
         Future<Batch> head = pending.peek();
         try {
