@@ -2,6 +2,7 @@ package io.medseg.cli;
 
 
 import io.medseg.MedSegException;
+import io.medseg.bench.LoaderBenchmark;
 import io.medseg.bench.MixerBenchmark;
 import io.medseg.bench.NetworkBenchmark;
 import picocli.CommandLine.Command;
@@ -14,9 +15,11 @@ import picocli.CommandLine.Parameters;
                 "  mixers    sequence mixers: forward+backward time and peak memory against the sequence length, and",
                 "            the scan's speed-up over the sequential loop;",
                 "  networks  every architecture at 2D 128^2 and 3D 64^3: forward and training-step time, peak memory,",
-                "            and achieved MACs/s against the dense matrix-multiply rate." })
+                "            and achieved MACs/s against the dense matrix-multiply rate;",
+                "  loader    training-patch loader with augmentation (1 and 2 threads) against a LightM-UNet training",
+                "            step at 2D 128^2 and 3D 32^3 (--size-3d 64 for the full size): does loading starve training?" })
 final class BenchCommand extends MedSegCommand {
-    @Parameters(paramLabel = "WHAT", description = "Benchmark to run: mixers or networks.")
+    @Parameters(paramLabel = "WHAT", description = "Benchmark to run: mixers, networks or loader.")
     String what;
 
     @Option(names = "--channels", defaultValue = "32", description = "Model dimension C of the mixers (default ${DEFAULT-VALUE}).")
@@ -33,15 +36,20 @@ final class BenchCommand extends MedSegCommand {
 
 
 
+    @Option(names = "--size-3d", defaultValue = "32", description = "bench loader: edge of the 3D patch; 64 is the "
+            + "real setting but its LightM-UNet training step takes minutes on CPU (default ${DEFAULT-VALUE}).")
+    int size3d;
+
     @Override
     public Integer call() {
-        if (channels <= 0 || minLength <= 0 || maxLength < minLength || repeats <= 0) {
-            throw new MedSegException("bench: --channels, --min-length and --repeats must be positive and --max-length >= --min-length");
+        if (channels <= 0 || minLength <= 0 || maxLength < minLength || repeats <= 0 || size3d < 16) {
+            throw new MedSegException("bench: --channels, --min-length and --repeats must be positive, --max-length >= --min-length and --size-3d >= 16");
         }
         switch (what) {
             case "mixers" -> new MixerBenchmark(out(), channels, minLength, maxLength, repeats).run();
             case "networks" -> new NetworkBenchmark(out(), repeats).run();
-            default -> throw new MedSegException("bench: unknown benchmark '" + what + "'; expected mixers or networks");
+            case "loader" -> new LoaderBenchmark(out(), repeats, size3d).run();
+            default -> throw new MedSegException("bench: unknown benchmark '" + what + "'; expected mixers, networks or loader");
         }
         return 0;
     }
