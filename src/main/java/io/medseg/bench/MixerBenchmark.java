@@ -169,45 +169,55 @@ public final class MixerBenchmark {
     }
 
     private void scanSpeedUp(Engine engine) {
-        out.printf(Locale.ROOT, "%nscan alone (E = %d, N = 16, forward + backward)%n%9s %14s %14s %10s%n", 2 * channels,
-                "L", "sequential ms", "production ms", "speed-up");
+        out.printf(Locale.ROOT, "%nscan alone (E = %d, N = 16, forward + backward, cpu ms)%n%9s %14s %14s %10s%n",
+                2 * channels, "L", "sequential", "production", "speed-up");
         for (int length = minLength; length <= Math.min(maxLength, 4 * minLength); length *= 4) {
-            double seq = scanTime(engine, length, true);
-            double prod = scanTime(engine, length, false);
-            out.printf(Locale.ROOT, "%9d %14.1f %14.1f %9.1fx%n", length, seq, prod, seq / prod);
+            double seq = ChildMeasurement.run(ScanProbe.class, "sequential", String.valueOf(length),
+                    String.valueOf(channels))[0];
+            double prod = ChildMeasurement.run(ScanProbe.class, "production", String.valueOf(length),
+                    String.valueOf(channels))[0];
+            out.printf(Locale.ROOT, "%9d %14.0f %14.0f %9.1fx%n", length, seq, prod, seq / prod);
             out.flush();
         }
     }
 
-    private double scanTime(Engine engine, int length, boolean sequential) {
-        double best = Double.POSITIVE_INFINITY;
-        for (int r = 0; r < 2; r++) {
-            try (NDManager m = engine.newBaseManager()) {
-                engine.setRandomSeed(2);
-                int e = 2 * channels;
-                NDList in = new NDList(m.randomNormal(new Shape(1, length, e)),
-                        m.randomUniform(-4f, 0f, new Shape(1, length, e)).exp(),
-                        m.randomUniform(0f, 2.7f, new Shape(e, 16)).exp().neg(), m.randomNormal(new Shape(1, length, 16)),
-                        m.randomNormal(new Shape(1, length, 16)), m.randomNormal(new Shape(e)));
-                for (NDArray a : in) {
-                    a.setRequiresGradient(true);
-                }
-                long t0 = System.nanoTime();
-                try (GradientCollector gc = engine.newGradientCollector()) {
-                    CheckpointTape tape = new CheckpointTape();
-                    NDArray loss;
-                    try (CheckpointTape.Scope s = tape.activate()) {
-                        NDArray y = sequential
-                                ? SelectiveScan.sequential(in.get(0), in.get(1), in.get(2), in.get(3), in.get(4), in.get(5))
-                                : SelectiveScan.scan(in.get(0), in.get(1), in.get(2), in.get(3), in.get(4), in.get(5));
-                        loss = y.square().mean();
+    /** Child: CPU ms of one forward + backward of the sequential or the production scan (best of 2). */
+    public static final class ScanProbe {
+        public static void main(String[] args) {
+            boolean sequential = args[0].equals("sequential");
+            int length = Integer.parseInt(args[1]);
+            int e = 2 * Integer.parseInt(args[2]);
+            Engine engine = DjlEnvironment.pytorch();
+            double best = Double.POSITIVE_INFINITY;
+            for (int r = 0; r < 2; r++) {
+                try (NDManager m = engine.newBaseManager()) {
+                    engine.setRandomSeed(2);
+                    NDList in = new NDList(m.randomNormal(new Shape(1, length, e)),
+                            m.randomUniform(-4f, 0f, new Shape(1, length, e)).exp(),
+                            m.randomUniform(0f, 2.7f, new Shape(e, 16)).exp().neg(),
+                            m.randomNormal(new Shape(1, length, 16)), m.randomNormal(new Shape(1, length, 16)),
+                            m.randomNormal(new Shape(e)));
+                    for (NDArray a : in) {
+                        a.setRequiresGradient(true);
                     }
-                    tape.backward(loss);
+                    double c0 = ChildMeasurement.cpuMillis();
+                    try (GradientCollector gc = engine.newGradientCollector()) {
+                        CheckpointTape tape = new CheckpointTape();
+                        NDArray loss;
+                        try (CheckpointTape.Scope s = tape.activate()) {
+                            NDArray y = sequential
+                                    ? SelectiveScan.sequential(in.get(0), in.get(1), in.get(2), in.get(3), in.get(4),
+                                            in.get(5))
+                                    : SelectiveScan.scan(in.get(0), in.get(1), in.get(2), in.get(3), in.get(4), in.get(5));
+                            loss = y.square().mean();
+                        }
+                        tape.backward(loss);
+                    }
+                    best = Math.min(best, ChildMeasurement.cpuMillis() - c0);
                 }
-                best = Math.min(best, (System.nanoTime() - t0) / 1e6);
             }
+            ChildMeasurement.report(best);
         }
-        return best;
     }
 
     private static String ratio(double now, double before) {
