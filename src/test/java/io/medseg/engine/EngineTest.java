@@ -4,7 +4,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import io.medseg.nn.checkpoint.CheckpointTape;
 
 /** Base for tests that compute with the PyTorch engine: a fresh manager per test and a fixed seed. */
 public abstract class EngineTest {
@@ -26,5 +32,42 @@ public abstract class EngineTest {
     @AfterEach
     void closeEngine() {
         manager.close();
+    }
+
+    /**
+     * d sum(block(x) ⊙ w) / dx from one training step, either through an active {@link CheckpointTape} (checkpointed
+     * segments recomputed in the backward pass) or by plain autograd. Parameter gradients accumulate in the block.
+     */
+    protected NDArray inputGradient(Block block, NDArray x, NDArray w, boolean tape) {
+        NDArray leaf = x.duplicate();
+        leaf.setRequiresGradient(true);
+        try (GradientCollector gc = engine.newGradientCollector()) {
+            ParameterStore ps = new ParameterStore(manager, false);
+            if (tape) {
+                CheckpointTape t = new CheckpointTape();
+                NDArray loss;
+                try (CheckpointTape.Scope s = t.activate()) {
+                    loss = block.forward(ps, new NDList(leaf), true).singletonOrThrow().mul(w).sum();
+                }
+                t.backward(loss);
+            } else {
+                gc.backward(block.forward(ps, new NDList(leaf), true).singletonOrThrow().mul(w).sum());
+            }
+        }
+        return leaf.getGradient();
+    }
+
+    /** Asserts that two blocks with the same structure hold the same, non-zero, parameter gradients (relative tol). */
+    protected static void assertSameParameterGradients(Block expected, Block actual, double tolerance) {
+        var a = expected.getParameters();
+        var b = actual.getParameters();
+        for (int i = 0; i < a.size(); i++) {
+            NDArray ga = a.valueAt(i).getArray().getGradient();
+            NDArray gb = b.valueAt(i).getArray().getGradient();
+            double scale = ga.abs().max().getDouble();
+            org.junit.jupiter.api.Assertions.assertTrue(scale > 0, a.keyAt(i) + " received no gradient");
+            org.junit.jupiter.api.Assertions.assertTrue(ga.sub(gb).abs().max().getDouble() <= tolerance * scale,
+                    a.keyAt(i));
+        }
     }
 }

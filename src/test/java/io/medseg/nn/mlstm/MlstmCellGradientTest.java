@@ -8,12 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import java.util.function.Function;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -21,29 +18,18 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import io.medseg.engine.DjlEnvironment;
+import io.medseg.engine.EngineTest;
 import io.medseg.nn.checkpoint.CheckpointTape;
 import io.medseg.nn.mlstm.MlstmTestSupport.Gates;
 
 /** Input gradients of the chunkwise and checkpointed forms against the parallel form, in fp64. */
-class MlstmCellGradientTest {
+class MlstmCellGradientTest extends EngineTest {
     private static final String[] NAMES = { "q", "k", "v", "igate", "fgate" };
-    private static Engine engine;
-    private static NDManager manager;
 
-    @BeforeAll
-    static void engine() {
-        engine = DjlEnvironment.pytorch();
-        manager = engine.newBaseManager();
-    }
 
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
 
     /** Gradients of sum(h ⊙ R) with respect to the five inputs, from fresh leaf copies. */
-    private static NDList gradients(NDList inputs, NDArray weights, Function<NDList, NDArray> form, boolean tape) {
+    private NDList gradients(NDList inputs, NDArray weights, Function<NDList, NDArray> form, boolean tape) {
         NDList leaves = new NDList();
         for (NDArray a : inputs) {
             NDArray leaf = a.duplicate();

@@ -11,14 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -29,32 +26,21 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import io.medseg.engine.DjlEnvironment;
+import io.medseg.engine.EngineTest;
 import io.medseg.nn.checkpoint.CheckpointTape;
 
 /** ViLBlock: parameter counts, initialisation, causality, finite-difference and checkpointed gradients. */
-class ViLBlockTest {
-    private static Engine engine;
-    private static NDManager manager;
+class ViLBlockTest extends EngineTest {
 
-    @BeforeAll
-    static void engine() {
-        engine = DjlEnvironment.pytorch();
-        manager = engine.newBaseManager();
-    }
 
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
 
-    private static ViLBlock block(NDManager m, ViLBlock.Builder builder, DataType type, long length) {
+    private ViLBlock block(NDManager m, ViLBlock.Builder builder, DataType type, long length) {
         ViLBlock b = builder.build();
         b.initialize(m, type, new Shape(1, length, b.dim()));
         return b;
     }
 
-    private static long countParameters(ai.djl.nn.Block b) {
+    private long countParameters(ai.djl.nn.Block b) {
         long n = 0;
         for (Pair<String, Parameter> p : b.getParameters()) {
             n += p.getValue().getArray().size();
@@ -62,7 +48,7 @@ class ViLBlockTest {
         return n;
     }
 
-    private static NDArray forward(ai.djl.nn.Block b, NDManager m, NDArray x, boolean training) {
+    private NDArray forward(ai.djl.nn.Block b, NDManager m, NDArray x, boolean training) {
         return b.forward(new ParameterStore(m, false), new NDList(x), training).singletonOrThrow();
     }
 
@@ -130,7 +116,7 @@ class ViLBlockTest {
         }
     }
 
-    private static void assertStd(NDArray w, double expected, double relTol) {
+    private void assertStd(NDArray w, double expected, double relTol) {
         double std = w.toType(DataType.FLOAT64, false).square().mean().sqrt().getDouble();
         assertEquals(expected, std, expected * relTol, "std of " + w.getShape());
     }
@@ -163,7 +149,7 @@ class ViLBlockTest {
     }
 
     /** Moves every parameter away from its init so that no gradient is trivially zero and gates are not symmetric. */
-    private static void randomiseParameters(ai.djl.nn.Block b, NDManager m, long seed) {
+    private void randomiseParameters(ai.djl.nn.Block b, NDManager m, long seed) {
         Random rnd = new Random(seed);
         for (Pair<String, Parameter> p : b.getParameters()) {
             NDArray a = p.getValue().getArray();
@@ -210,7 +196,7 @@ class ViLBlockTest {
         }
     }
 
-    private static double centralDifference(NDArray a, long flatIndex, double h,
+    private double centralDifference(NDArray a, long flatIndex, double h,
             java.util.function.Supplier<NDArray> loss) {
         NDArray flat = a.reshape(-1); // a view: writes go to a
         double original = flat.getDouble(flatIndex);
@@ -222,7 +208,7 @@ class ViLBlockTest {
         return (plus - minus) / (2 * h);
     }
 
-    private static double check(String name, long index, double fd, double ad) {
+    private double check(String name, long index, double fd, double ad) {
         double err = Math.abs(fd - ad) / Math.max(1e-3, Math.abs(ad));
         assertTrue(err < 1e-6, name + "[" + index + "]: finite difference " + fd + ", autograd " + ad);
         return err;
@@ -270,7 +256,7 @@ class ViLBlockTest {
     }
 
     /** Gradients of sum(Y ⊙ R) for a fresh block initialised from a fixed seed, plus the input's as "input". */
-    private static Map<String, NDArray> gradients(NDManager m, ViLBlock.Builder builder, NDArray x, NDArray r,
+    private Map<String, NDArray> gradients(NDManager m, ViLBlock.Builder builder, NDArray x, NDArray r,
             boolean checkpoint) {
         engine.setRandomSeed(77);
         ViLBlock b = block(m, builder, DataType.FLOAT64, x.getShape().get(1));

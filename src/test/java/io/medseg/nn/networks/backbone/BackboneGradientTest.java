@@ -13,18 +13,15 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import io.medseg.engine.DjlEnvironment;
+import io.medseg.engine.EngineTest;
 import io.medseg.nn.mlstm.ViLLayer;
 import io.medseg.nn.networks.Architecture;
 import io.medseg.nn.networks.BackbonePlan;
@@ -39,20 +36,9 @@ import io.medseg.nn.networks.BackbonePlan;
  * zero up to rounding. The reference has the same inert biases (conv_bias=True); they are kept for parity.</li>
  * </ul>
  */
-class BackboneGradientTest {
-    private static Engine engine;
-    private static NDManager manager;
+class BackboneGradientTest extends EngineTest {
 
-    @BeforeAll
-    static void open() {
-        engine = DjlEnvironment.pytorch();
-        manager = engine.newBaseManager();
-    }
 
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
 
     /** 2D, 4 stages on 16×24: Enc layers at stage 3 are channel tokens with D = 6 (ViL block-size-2 fallback). */
     @Test
@@ -70,7 +56,7 @@ class BackboneGradientTest {
         }
     }
 
-    private static void check(Architecture a, BackbonePlan plan, long[] patch, int seed) {
+    private void check(Architecture a, BackbonePlan plan, long[] patch, int seed) {
         try (NDManager m = manager.newSubManager()) {
             engine.setRandomSeed(seed);
             ResidualUNet net = build(m, config(a, plan, 2, 3, true), patch);
@@ -116,12 +102,12 @@ class BackboneGradientTest {
         }
     }
 
-    private static Set<Parameter> identitySet() {
+    private Set<Parameter> identitySet() {
         return Collections.newSetFromMap(new IdentityHashMap<>());
     }
 
     /** Finds the ViL wrapper norms and the conv biases that feed an InstanceNorm directly. */
-    private static void classify(Block block, Set<Parameter> unused, Set<Parameter> cancelledByNorm) {
+    private void classify(Block block, Set<Parameter> unused, Set<Parameter> cancelledByNorm) {
         if (block instanceof ViLLayer vil) {
             vil.getDirectParameters().forEach(p -> unused.add(p.getValue()));
         }
@@ -141,7 +127,7 @@ class BackboneGradientTest {
         }
     }
 
-    private static double maxAbsGradient(Parameter p) {
+    private double maxAbsGradient(Parameter p) {
         try (NDArray g = p.getArray().getGradient()) {
             return g.abs().max().getFloat();
         }

@@ -11,17 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import io.medseg.engine.DjlEnvironment;
+import io.medseg.engine.EngineTest;
 import io.medseg.nn.layers.ConvNd;
 import io.medseg.nn.layers.Norm;
 import io.medseg.nn.mlstm.ViLLayer;
@@ -31,28 +28,17 @@ import io.medseg.nn.networks.Architecture;
  * Initialisation: nnU-Net's He(0.01) on every backbone convolution with zero bias, norms at 1/0, the Mamba and ViL
  * layers with their own init untouched, and everything reproducible from the engine seed.
  */
-class BackboneInitTest {
-    private static Engine engine;
-    private static NDManager manager;
+class BackboneInitTest extends EngineTest {
 
-    @BeforeAll
-    static void open() {
-        engine = DjlEnvironment.pytorch();
-        manager = engine.newBaseManager();
-    }
 
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
 
-    private static ResidualUNet net(NDManager m, Architecture a, int seed) {
+    private ResidualUNet net(NDManager m, Architecture a, int seed) {
         engine.setRandomSeed(seed);
         return build(m, config(a, plan2d(16, 32, 64), 1, 3, true), 16, 16);
     }
 
     /** Collects backbone blocks of one type, not descending into the sequence layers (they have their own init). */
-    private static <T extends Block> void collect(Block b, Class<T> type, List<T> out) {
+    private <T extends Block> void collect(Block b, Class<T> type, List<T> out) {
         if (type.isInstance(b)) {
             out.add(type.cast(b));
         }
@@ -139,7 +125,7 @@ class BackboneInitTest {
         }
     }
 
-    private static NDArray named(Block net, String suffix) {
+    private NDArray named(Block net, String suffix) {
         NDArray found = null;
         for (Pair<String, Parameter> p : net.getParameters()) {
             if (p.getKey().endsWith(suffix)) {

@@ -8,19 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import io.medseg.engine.DjlEnvironment;
+import io.medseg.engine.EngineTest;
 import io.medseg.nn.networks.Architecture;
 
 /**
@@ -29,7 +26,7 @@ import io.medseg.nn.networks.Architecture;
  * below {@link #TARGET_LOSS} within {@link #STEPS} steps; a network whose gradients were wrong or did not reach the
  * early layers would not get there.
  */
-class BackboneOverfitTest {
+class BackboneOverfitTest extends EngineTest {
     private static final int STEPS = 80;
     private static final float TARGET_LOSS = 0.01f;
     private static final float LR = 1e-2f;
@@ -38,19 +35,8 @@ class BackboneOverfitTest {
     private static final float EPS = 1e-8f;
     private static final int SIZE = 32;
 
-    private static Engine engine;
-    private static NDManager manager;
 
-    @BeforeAll
-    static void open() {
-        engine = DjlEnvironment.pytorch();
-        manager = engine.newBaseManager();
-    }
 
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
 
     @ParameterizedTest
     @EnumSource(value = Architecture.class, names = { "RESIDUAL_UNET", "UMAMBA_BOT", "UMAMBA_ENC", "XLSTM_UNET_BOT",

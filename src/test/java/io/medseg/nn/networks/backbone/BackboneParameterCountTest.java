@@ -12,31 +12,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import io.medseg.engine.DjlEnvironment;
+import io.medseg.engine.EngineTest;
 import io.medseg.nn.networks.Architecture;
 import io.medseg.nn.networks.BackbonePlan;
 
 /** Built networks' parameter sums against the closed formula, and the formula against the spec's example totals. */
-class BackboneParameterCountTest {
-    private static Engine engine;
-    private static NDManager manager;
+class BackboneParameterCountTest extends EngineTest {
 
-    @BeforeAll
-    static void open() {
-        engine = DjlEnvironment.pytorch();
-        manager = engine.newBaseManager();
-    }
 
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
 
     /**
      * 2D: 4 stages, patch 40² → maps 40, 20, 10, 5: the last stage (25 voxels ≤ 64 features) is in channel-token
@@ -63,7 +49,7 @@ class BackboneParameterCountTest {
         }
     }
 
-    private static void check(Architecture a, BackbonePlan plan, int in, int classes, long... patch) {
+    private void check(Architecture a, BackbonePlan plan, int in, int classes, long... patch) {
         try (NDManager m = manager.newSubManager()) {
             long built = parameterSum(build(m, config(a, plan, in, classes, true), patch));
             long formula = BackboneParameters.expected(a, plan, in, classes, patch);

@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -20,29 +17,22 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import io.medseg.engine.DjlEnvironment;
+import io.medseg.engine.EngineTest;
 import io.medseg.nn.SequenceLayout;
 import io.medseg.nn.checkpoint.CheckpointTape;
 import io.medseg.nn.layers.Norm;
 import io.medseg.nn.networks.ModelSummary;
 
-class LightMRvmLayerTest {
+class LightMRvmLayerTest extends EngineTest {
+    @Override
+    protected int seed() {
+        return 3;
+    }
+
     private static final Shape INPUT = new Shape(2, 4, 3, 5);
 
-    private Engine engine;
-    private NDManager manager;
 
-    @BeforeEach
-    void open() {
-        engine = DjlEnvironment.pytorch();
-        manager = engine.newBaseManager();
-        engine.setRandomSeed(3);
-    }
 
-    @AfterEach
-    void close() {
-        manager.close();
-    }
 
     private RvmLayer layer(boolean checkpoint) {
         RvmLayer l = RvmLayer.builder().setChannels(4, 6).optCheckpoint(checkpoint).build();
@@ -109,33 +99,6 @@ class LightMRvmLayerTest {
         NDArray gPlain = inputGradient(plain, x, w, false);
         NDArray gTaped = inputGradient(taped, x, w, true);
         assertTrue(gPlain.sub(gTaped).abs().max().getDouble() <= 1e-10 * gPlain.abs().max().getDouble());
-        var a = plain.getParameters();
-        var b = taped.getParameters();
-        for (int i = 0; i < a.size(); i++) {
-            NDArray ga = a.valueAt(i).getArray().getGradient();
-            NDArray gb = b.valueAt(i).getArray().getGradient();
-            double scale = ga.abs().max().getDouble();
-            assertTrue(scale > 0, a.keyAt(i) + " received no gradient");
-            assertTrue(ga.sub(gb).abs().max().getDouble() <= 1e-10 * scale, a.keyAt(i));
-        }
-    }
-
-    private NDArray inputGradient(RvmLayer l, NDArray x, NDArray w, boolean tape) {
-        NDArray leaf = x.duplicate();
-        leaf.setRequiresGradient(true);
-        try (GradientCollector gc = engine.newGradientCollector()) {
-            ParameterStore ps = new ParameterStore(manager, false);
-            if (tape) {
-                CheckpointTape t = new CheckpointTape();
-                NDArray loss;
-                try (CheckpointTape.Scope s = t.activate()) {
-                    loss = l.forward(ps, new NDList(leaf), true).singletonOrThrow().mul(w).sum();
-                }
-                t.backward(loss);
-            } else {
-                gc.backward(l.forward(ps, new NDList(leaf), true).singletonOrThrow().mul(w).sum());
-            }
-        }
-        return leaf.getGradient();
+        assertSameParameterGradients(plain, taped, 1e-10);
     }
 }

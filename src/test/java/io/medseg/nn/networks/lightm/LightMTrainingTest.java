@@ -7,11 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -22,25 +19,18 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import io.medseg.engine.DjlEnvironment;
+import io.medseg.engine.EngineTest;
 import io.medseg.nn.checkpoint.CheckpointTape;
 
 /** Training steps through the whole network with the checkpoint tape, as a trainer will run them. */
-class LightMTrainingTest {
-    private Engine engine;
-    private NDManager manager;
-
-    @BeforeEach
-    void open() {
-        engine = DjlEnvironment.pytorch();
-        manager = engine.newBaseManager();
-        engine.setRandomSeed(21);
+class LightMTrainingTest extends EngineTest {
+    @Override
+    protected int seed() {
+        return 21;
     }
 
-    @AfterEach
-    void close() {
-        manager.close();
-    }
+
+
 
     private LightMUNet net(boolean checkpoint, DataType type, Shape input) {
         LightMUNet n = LightMUNet.builder().setDims(2).setChannels((int) input.get(1), 2).optCheckpoint(checkpoint).build();

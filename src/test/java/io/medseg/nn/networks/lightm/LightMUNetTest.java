@@ -9,11 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -21,11 +18,16 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.medseg.MedSegException;
-import io.medseg.engine.DjlEnvironment;
+import io.medseg.engine.EngineTest;
 import io.medseg.nn.networks.ModelSummary;
 import io.medseg.nn.networks.ThopConvention;
 
-class LightMUNetTest {
+class LightMUNetTest extends EngineTest {
+    @Override
+    protected int seed() {
+        return 7;
+    }
+
     /** architectures.md §2.6, 3D 1→3. */
     static final Map<String, Long> BREAKDOWN_3D = new LinkedHashMap<>();
     static {
@@ -40,20 +42,8 @@ class LightMUNetTest {
         BREAKDOWN_3D.put("head", 227L);
     }
 
-    private Engine engine;
-    private NDManager manager;
 
-    @BeforeEach
-    void open() {
-        engine = DjlEnvironment.pytorch();
-        manager = engine.newBaseManager();
-        engine.setRandomSeed(7);
-    }
 
-    @AfterEach
-    void close() {
-        manager.close();
-    }
 
     private LightMUNet net(int dims, int in, int classes, long... spatial) {
         LightMUNet n = LightMUNet.builder().setDims(dims).setChannels(in, classes).build();
