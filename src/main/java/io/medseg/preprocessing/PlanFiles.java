@@ -132,7 +132,8 @@ public final class PlanFiles {
             throw new MedSegException(source + ": field 'network' must be " + dims + "D with "
                     + p.channelNames().size() + " input channels and " + p.labels().size() + " classes");
         }
-        long[] d = Planner.divisor(p.network().architecture(), p.patchSize());
+        // the stored topology decides, so a hand-edited network plan is checked as written
+        long[] d = Planner.divisor(p.network(), dims);
         for (int a = 0; a < dims; a++) {
             if (p.patchSize()[a] % d[a] != 0) {
                 throw new MedSegException(source + ": field 'patchSize' " + Arrays.toString(p.patchSize()) + ": axis "

@@ -57,7 +57,7 @@ public final class Planner {
             if (patch.length != dims) {
                 throw new MedSegException("patch_size " + Arrays.toString(patch) + ": expected " + dims + " values");
             }
-            long[] d = divisor(arch, patch);
+            long[] d = divisor(arch, patch, spacing);
             for (int a = 0; a < dims; a++) {
                 if (patch[a] % d[a] != 0) {
                     throw new MedSegException("patch_size " + Arrays.toString(patch) + ": axis " + a
@@ -65,9 +65,9 @@ public final class Planner {
                 }
             }
         } else {
-            patch = fitPatch(arch, dims, channels, classes, median, budget);
+            patch = fitPatch(arch, dims, channels, classes, median, budget, spacing);
         }
-        NetworkConfig network = Networks.defaultConfig(arch, dims, channels, classes, patch);
+        NetworkConfig network = Networks.defaultConfig(arch, dims, channels, classes, patch, spacing);
         int batch = settings.batchSize() != null ? settings.batchSize()
                 : batchSize(network, patch, median, fp.cases().size(), budget, settings.maxBatchSize());
 
@@ -141,14 +141,30 @@ public final class Planner {
      * Per axis, what every patch axis must be divisible by: the backbone's total stride (from the topology planned for
      * this very patch, as nnU-Net recomputes it while shrinking) or LightM-UNet's fixed 8.
      */
-    public static long[] divisor(Architecture arch, long[] patch) {
+    /** What every patch axis must be divisible by for a network as configured (its plan's total stride, or 8). */
+    public static long[] divisor(NetworkConfig network, int dims) {
+        long[] d = new long[dims];
+        if (network.plan() == null) {
+            Arrays.fill(d, LIGHTM_DIVISOR);
+            return d;
+        }
+        Arrays.fill(d, 1);
+        for (long[] stride : network.plan().strides()) {
+            for (int a = 0; a < dims; a++) {
+                d[a] *= stride[a];
+            }
+        }
+        return d;
+    }
+
+    public static long[] divisor(Architecture arch, long[] patch, double[] spacing) {
         long[] d = new long[patch.length];
         if (!arch.usesBackbonePlan()) {
             Arrays.fill(d, LIGHTM_DIVISOR);
             return d;
         }
         Arrays.fill(d, 1);
-        for (long[] stride : BackbonePlan.forPatch(patch).strides()) {
+        for (long[] stride : BackbonePlan.forPatch(patch, spacing).strides()) {
             for (int a = 0; a < d.length; a++) {
                 d[a] *= stride[a];
             }
@@ -161,14 +177,14 @@ public final class Planner {
      * step off the axis that is largest relative to the median shape until a batch of 2 fits the budget.
      */
     private static long[] fitPatch(Architecture arch, int dims, int channels, int classes, double[] median,
-            long budget) {
+            long budget, double[] spacing) {
         long[] patch = new long[dims];
         for (int a = 0; a < dims; a++) {
             patch[a] = (long) Math.ceil(median[a]);
         }
-        patch = roundUp(arch, patch);
-        while (estimate(arch, dims, channels, classes, patch, MIN_BATCH) > budget) {
-            long[] d = divisor(arch, patch);
+        patch = roundUp(arch, patch, spacing);
+        while (estimate(arch, dims, channels, classes, patch, MIN_BATCH, spacing) > budget) {
+            long[] d = divisor(arch, patch, spacing);
             int axis = -1;
             double worst = -1;
             for (int a = 0; a < dims; a++) {
@@ -182,10 +198,10 @@ public final class Planner {
             if (axis < 0) {
                 throw new MedSegException("--memory " + MemorySize.format(budget) + " is too small for " + arch
                         + ": even the smallest patch " + Arrays.toString(patch) + " with batch " + MIN_BATCH + " needs "
-                        + MemorySize.format(estimate(arch, dims, channels, classes, patch, MIN_BATCH)));
+                        + MemorySize.format(estimate(arch, dims, channels, classes, patch, MIN_BATCH, spacing)));
             }
             patch[axis] -= d[axis];
-            patch = roundDown(arch, patch);
+            patch = roundDown(arch, patch, spacing);
         }
         return patch;
     }
@@ -194,10 +210,10 @@ public final class Planner {
         return arch.usesBackbonePlan() ? 1 : LIGHTM_DIVISOR;
     }
 
-    private static long[] roundUp(Architecture arch, long[] patch) {
+    private static long[] roundUp(Architecture arch, long[] patch, double[] spacing) {
         long[] p = patch.clone();
         while (true) { // a larger patch may get another stage and a larger divisor; settles within a few rounds
-            long[] d = divisor(arch, p);
+            long[] d = divisor(arch, p, spacing);
             boolean changed = false;
             for (int a = 0; a < p.length; a++) {
                 long q = (p[a] + d[a] - 1) / d[a] * d[a];
@@ -210,10 +226,10 @@ public final class Planner {
         }
     }
 
-    private static long[] roundDown(Architecture arch, long[] patch) {
+    private static long[] roundDown(Architecture arch, long[] patch, double[] spacing) {
         long[] p = patch.clone();
         while (true) { // a smaller patch's divisor divides the larger one's (powers of two), so this settles fast
-            long[] d = divisor(arch, p);
+            long[] d = divisor(arch, p, spacing);
             boolean changed = false;
             for (int a = 0; a < p.length; a++) {
                 long q = Math.max(d[a], p[a] / d[a] * d[a]);
@@ -226,8 +242,9 @@ public final class Planner {
         }
     }
 
-    private static long estimate(Architecture arch, int dims, int channels, int classes, long[] patch, int batch) {
-        return ArchitectureMemory.trainingBytes(Networks.defaultConfig(arch, dims, channels, classes, patch), patch,
+    private static long estimate(Architecture arch, int dims, int channels, int classes, long[] patch, int batch,
+            double[] spacing) {
+        return ArchitectureMemory.trainingBytes(Networks.defaultConfig(arch, dims, channels, classes, patch, spacing), patch,
                 batch);
     }
 

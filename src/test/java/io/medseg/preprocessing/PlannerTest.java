@@ -67,7 +67,7 @@ class PlannerTest {
             long[] p = small.patchSize();
             assertTrue(java.util.Arrays.stream(p).reduce(1, (x, y) -> x * y)
                     < java.util.Arrays.stream(big.patchSize()).reduce(1, (x, y) -> x * y), a + " should shrink");
-            long[] d = Planner.divisor(a, p);
+            long[] d = Planner.divisor(a, p, small.targetSpacing());
             for (int i = 0; i < 3; i++) {
                 assertEquals(0, p[i] % d[i], a + " patch " + java.util.Arrays.toString(p));
             }

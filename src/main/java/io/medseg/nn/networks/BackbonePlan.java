@@ -51,46 +51,90 @@ public record BackbonePlan(int[] features, long[][] kernels, long[][] strides, i
         return kernels[0].length;
     }
 
-    /**
-     * The default nnU-Net-like plan for a patch size: halve every axis that is at least 8 voxels until the smallest
-     * is below 8 (at most 6 stages in 3D, 7 in 2D), kernels 3 everywhere, features min(32·2^s, 320 in 3D / 512 in
-     * 2D), two blocks per stage. Later issues derive plans from the data; this keeps tests and summaries simple.
-     */
+    /** {@link #forPatch(long[], double[])} for isotropic (unit) spacing. */
     public static BackbonePlan forPatch(long... patch) {
+        double[] unit = new double[patch.length];
+        Arrays.fill(unit, 1.0);
+        return forPatch(patch, unit);
+    }
+
+    /**
+     * nnU-Net's topology for a patch and voxel spacing (get_pool_and_conv_props with a minimum bottleneck edge of 4):
+     * repeatedly pool by 2 every axis that is still at least 8 voxels long and whose current spacing is within a
+     * factor 2 of the finest such axis (a single remaining axis only if it is at least 12 long); an axis gets 3-voxel
+     * kernels from the stage on which its spacing comes within a factor 2 of the finest (1 before: no mixing across
+     * coarse slices), and the bottleneck stage always has kernel 3. Features min(32·2^s, 320 in 3D / 512 in 2D), two
+     * blocks per stage (the networks apply the released code's overrides).
+     */
+    public static BackbonePlan forPatch(long[] patch, double[] spacing) {
         int dims = patch.length;
-        int maxStages = dims == 3 ? 6 : 7;
+        if (spacing.length != dims) {
+            throw new MedSegException("spacing " + Arrays.toString(spacing) + " needs " + dims + " values");
+        }
+        int minEdge = 4;
         int cap = dims == 3 ? 320 : 512;
-        long[] size = patch.clone();
+        double[] current = spacing.clone();
+        double[] size = new double[dims];
+        for (int a = 0; a < dims; a++) {
+            size[a] = patch[a];
+        }
         java.util.List<long[]> strides = new java.util.ArrayList<>();
+        java.util.List<long[]> kernels = new java.util.ArrayList<>();
         strides.add(ones(dims));
-        while (strides.size() < maxStages) {
-            long[] st = new long[dims];
-            boolean any = false;
+        long[] kernel = ones(dims);
+        while (true) {
+            java.util.List<Integer> valid = new java.util.ArrayList<>();
             for (int a = 0; a < dims; a++) {
-                st[a] = size[a] >= 8 ? 2 : 1;
-                any |= st[a] == 2;
+                if (size[a] >= 2 * minEdge) {
+                    valid.add(a);
+                }
             }
-            if (!any) {
+            if (valid.isEmpty()) {
                 break;
             }
-            for (int a = 0; a < dims; a++) {
-                size[a] /= st[a];
+            double finest = valid.stream().mapToDouble(a -> current[a]).min().getAsDouble();
+            valid.removeIf(a -> current[a] / finest >= 2);
+            if (valid.size() == 1 && size[valid.get(0)] < 3 * minEdge) {
+                break;
             }
-            strides.add(st);
+            if (valid.isEmpty()) {
+                break;
+            }
+            double finestAll = Arrays.stream(current).min().getAsDouble();
+            for (int a = 0; a < dims; a++) {
+                if (kernel[a] != 3 && current[a] / finestAll < 2) {
+                    kernel[a] = 3;
+                }
+            }
+            long[] stride = new long[dims];
+            for (int a = 0; a < dims; a++) {
+                boolean pool = valid.contains(a);
+                stride[a] = pool ? 2 : 1;
+                if (pool) {
+                    current[a] *= 2;
+                    size[a] = Math.ceil(size[a] / 2);
+                }
+            }
+            strides.add(stride);
+            kernels.add(kernel.clone());
         }
+        long[] bottleneck = new long[dims];
+        Arrays.fill(bottleneck, 3);
+        kernels.add(bottleneck);
         int n = strides.size();
         int[] features = new int[n];
-        long[][] kernels = new long[n][];
         int[] blocks = new int[n];
-        int[] decoder = new int[n - 1];
+        int[] decoder = new int[Math.max(0, n - 1)];
         for (int s = 0; s < n; s++) {
-            features[s] = Math.min(32 << s, cap);
-            kernels[s] = new long[dims];
-            Arrays.fill(kernels[s], 3);
+            features[s] = (int) Math.min(32L << Math.min(s, 20), cap);
             blocks[s] = 2;
         }
         Arrays.fill(decoder, 2);
-        return new BackbonePlan(features, kernels, strides.toArray(new long[0][]), blocks, decoder);
+        if (n < 2) {
+            throw new MedSegException("patch " + Arrays.toString(patch) + " is too small for the residual backbone: no axis"
+                    + " can be pooled (every axis needs at least 8 voxels)");
+        }
+        return new BackbonePlan(features, kernels.toArray(new long[0][]), strides.toArray(new long[0][]), blocks, decoder);
     }
 
     private static long[] ones(int dims) {

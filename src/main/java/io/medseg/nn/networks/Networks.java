@@ -21,8 +21,16 @@ public final class Networks {
      */
     public static NetworkConfig defaultConfig(Architecture architecture, int dims, int inChannels, int classes,
             long[] patch) {
+        double[] unit = new double[patch == null ? 0 : patch.length];
+        Arrays.fill(unit, 1.0);
+        return defaultConfig(architecture, dims, inChannels, classes, patch, unit);
+    }
+
+    /** {@link #defaultConfig} for data of the given voxel spacing (anisotropic data gets nnU-Net's topology). */
+    public static NetworkConfig defaultConfig(Architecture architecture, int dims, int inChannels, int classes,
+            long[] patch, double[] spacing) {
         checkPatch(dims, patch);
-        BackbonePlan plan = architecture.usesBackbonePlan() ? BackbonePlan.forPatch(patch) : null;
+        BackbonePlan plan = architecture.usesBackbonePlan() ? BackbonePlan.forPatch(patch, spacing) : null;
         return new NetworkConfig(architecture, dims, inChannels, classes, plan, architecture.usesBackbonePlan());
     }
 
