@@ -14,6 +14,7 @@ import io.medseg.nn.networks.BackbonePlan;
 import io.medseg.preprocessing.ChannelNormalization;
 import io.medseg.preprocessing.DatasetFingerprint;
 import io.medseg.preprocessing.FingerprintExtractor;
+import io.medseg.engine.DeviceMemory;
 import io.medseg.preprocessing.MemorySize;
 import io.medseg.preprocessing.PlanFiles;
 import io.medseg.preprocessing.PlanOverrides;
@@ -40,8 +41,9 @@ final class PlanCommand extends MedSegCommand {
             completionCandidates = SummaryCommand.ModelNames.class)
     String model;
 
-    @Option(names = "--memory", defaultValue = "8G",
-            description = "Training memory budget, e.g. 8G or 512M (default ${DEFAULT-VALUE}).")
+    @Option(names = "--memory", defaultValue = "auto",
+            description = "Training memory budget, e.g. 8G or 512M; auto (the default) uses the GPU's memory when DJL"
+                    + " sees one, otherwise half of the machine's memory.")
     String memory;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Plan file (default DATASET/" + DEFAULT_FILE + ").")
@@ -55,11 +57,20 @@ final class PlanCommand extends MedSegCommand {
                     + " memory=4G. Repeatable.")
     List<String> overrides = new ArrayList<>();
 
+    private long budget() {
+        if (!"auto".equalsIgnoreCase(memory.trim())) {
+            return MemorySize.parse(memory, "--memory");
+        }
+        DeviceMemory.Budget b = DeviceMemory.detect();
+        out().println("memory      " + MemorySize.format(b.bytes()) + " from " + b.device() + " (--memory to choose)");
+        return b.bytes();
+    }
+
     @Override
     public Integer call() {
         Architecture arch = Architecture.of(model);
         PlannerSettings settings = PlanOverrides.apply(
-                PlannerSettings.defaults(arch).withMemory(MemorySize.parse(memory, "--memory")), overrides);
+                PlannerSettings.defaults(arch).withMemory(budget()), overrides);
         Path target = out != null ? out : dataset.resolve(DEFAULT_FILE);
         // fail before the slow fingerprint rather than after it
         AtomicFiles.checkWritable(target.toAbsolutePath().normalize(), overwrite);
