@@ -39,6 +39,18 @@ public final class ChunkedRecurrence implements ExplicitGradient {
         NDList apply(NDList slices, NDList shared, NDList state);
     }
 
+    /**
+     * A step that also knows its own input gradients, so the backward pass need not record and differentiate the
+     * chunk (cheaper when the analytic gradient is, like a linear recurrence's, another recurrence).
+     */
+    public interface DifferentiatedStep extends Step {
+        /**
+         * Gradients of (slices, shared, entry state), in that order, given the chunk output's gradient and the exit
+         * state's gradient (null for the last chunk). Called with autograd off.
+         */
+        NDList gradients(NDList slices, NDList shared, NDList state, NDArray outputGradient, NDList exitStateGradient);
+    }
+
     private final Step step;
     private final int sequenceCount;
     private final int sharedCount;
@@ -133,9 +145,17 @@ public final class ChunkedRecurrence implements ExplicitGradient {
         NDList[] sliceGrads = new NDList[chunks];
         NDList stateGrads = null; // gradient of the current chunk's exit state
         NDList initialStateGrads = null;
+        NDArray[] sharedGrads = new NDArray[sharedCount]; // accumulated by the explicit path
         for (int k = chunks - 1; k >= 0; k--) {
             long start = k * chunk;
             long end = Math.min(length, start + chunk);
+            if (step instanceof DifferentiatedStep explicit) {
+                stateGrads = explicitChunk(explicit, in, k, start, end, upstream, stateGrads, sliceGrads, sharedGrads);
+                if (k > 0) {
+                    entryStates.get(k).close();
+                }
+                continue;
+            }
             try (NDScope scope = new NDScope()) {
                 NDList slices = new NDList();
                 for (NDArray s : slices(in, start, end)) {
@@ -182,8 +202,8 @@ public final class ChunkedRecurrence implements ExplicitGradient {
             }
             grads.add(parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, sequenceAxis));
         }
-        for (NDArray s : shared) {
-            grads.add(CheckpointTape.gradientOrNull(s));
+        for (int i = 0; i < sharedCount; i++) {
+            grads.add(step instanceof DifferentiatedStep ? sharedGrads[i] : CheckpointTape.gradientOrNull(shared.get(i)));
         }
         if (initialStateGrads != null) {
             grads.addAll(initialStateGrads);
@@ -194,6 +214,34 @@ public final class ChunkedRecurrence implements ExplicitGradient {
             }
         }
         return grads;
+    }
+
+    /** One chunk's backward through its own gradient formula; returns the entry state's gradient. */
+    private NDList explicitChunk(DifferentiatedStep explicit, NDList in, int k, long start, long end, NDArray upstream,
+            NDList exitGrads, NDList[] sliceGrads, NDArray[] sharedGrads) {
+        boolean previous = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDScope scope = new NDScope()) {
+            NDList shared = in.subNDList(sequenceCount, sequenceCount + sharedCount);
+            NDList state = k == 0 ? in.subNDList(sequenceCount + sharedCount) : entryStates.get(k);
+            NDList g = explicit.gradients(slices(in, start, end), shared, state, slice(upstream, outputAxis, start, end),
+                    exitGrads);
+            sliceGrads[k] = g.subNDList(0, sequenceCount);
+            NDScope.unregister(sliceGrads[k]);
+            for (int i = 0; i < sharedCount; i++) {
+                NDArray gi = g.get(sequenceCount + i);
+                sharedGrads[i] = sharedGrads[i] == null ? gi : sharedGrads[i].add(gi);
+                NDScope.unregister(sharedGrads[i]);
+            }
+            if (exitGrads != null) {
+                exitGrads.close();
+            }
+            NDList entryGrads = g.subNDList(sequenceCount + sharedCount);
+            NDScope.unregister(entryGrads);
+            return entryGrads;
+        } finally {
+            JniUtils.setGradMode(previous);
+        }
     }
 
     private NDList slices(NDList in, long start, long end) {

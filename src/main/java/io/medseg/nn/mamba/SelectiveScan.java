@@ -66,9 +66,62 @@ public final class SelectiveScan {
     public static NDArray scan(NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d, int block) {
         NDArray h0 = u.getManager().zeros(new Shape(u.getShape().get(0), u.getShape().get(2), a.getShape().get(1)),
                 u.getDataType());
-        return ChunkedRecurrence.run((slices, shared, state) -> scanBlock(slices.get(0), slices.get(1), shared.get(0),
-                slices.get(2), slices.get(3), shared.get(1), state.get(0)), new NDList(u, delta, b, c), new NDList(a, d),
-                new NDList(h0), 1, 1, block);
+        return ChunkedRecurrence.run(new BlockStep(), new NDList(u, delta, b, c), new NDList(a, d), new NDList(h0), 1, 1,
+                block);
+    }
+
+    /**
+     * One block as a chunk of the recurrence: slices (u, Δ, B, C), shared (A, D), state h. Its backward is the
+     * scan's analytic gradient, itself a linear recurrence run backwards in time: with r_t = ∂L/∂h_t,
+     * r_t = C_t ⊗ ∂L/∂y_t + exp(Δ_{t+1}A) ⊙ r_{t+1}; then ∂L/∂(Δ_t u_t B_t) = r_t and ∂L/∂exp(Δ_t A) = r_t ⊙ h_{t−1}.
+     * One forward and one reverse pairwise scan replace recording and differentiating the forward one.
+     */
+    private static final class BlockStep implements ChunkedRecurrence.DifferentiatedStep {
+        @Override
+        public NDList apply(NDList slices, NDList shared, NDList state) {
+            return scanBlock(slices.get(0), slices.get(1), shared.get(0), slices.get(2), slices.get(3), shared.get(1),
+                    state.get(0));
+        }
+
+        @Override
+        public NDList gradients(NDList slices, NDList shared, NDList state, NDArray gy, NDList exitGrad) {
+            NDArray u = slices.get(0);
+            NDArray delta = slices.get(1);
+            NDArray b = slices.get(2);
+            NDArray c = slices.get(3);
+            NDArray a = shared.get(0);
+            NDArray d = shared.get(1);
+            NDArray h0 = state.get(0);
+            long t = u.getShape().get(1);
+            NDArray dt = delta.expandDims(3); // (B, T, E, 1)
+            NDArray decay = dt.mul(a).exp(); // (B, T, E, N)
+            NDArray du = delta.mul(u); // (B, T, E)
+            NDArray input = du.expandDims(3).mul(b.expandDims(2));
+            NDArray first = input.get(new NDIndex(":, :1")).add(decay.get(new NDIndex(":, :1")).mul(h0.expandDims(1)));
+            NDArray h = pairwiseScan(decay, t == 1 ? first : first.concat(input.get(new NDIndex(":, 1:")), 1));
+
+            NDArray q = gy.expandDims(3).mul(c.expandDims(2)); // ∂L/∂h_t through y_t
+            if (exitGrad != null && exitGrad.get(0) != null) {
+                NDArray lastRow = q.get(new NDIndex(":, -1:")).add(exitGrad.get(0).expandDims(1));
+                q = t == 1 ? lastRow : q.get(new NDIndex(":, :-1")).concat(lastRow, 1);
+            }
+            Shape one = new Shape(decay.getShape().get(0), 1).addAll(decay.getShape().slice(2));
+            NDArray next = t == 1 ? decay.zerosLike()
+                    : decay.get(new NDIndex(":, 1:")).concat(decay.getManager().zeros(one, decay.getDataType()), 1);
+            NDArray r = pairwiseScan(next.flip(1), q.flip(1)).flip(1); // r_t = q_t + a_{t+1} r_{t+1}
+
+            NDArray hPrev = t == 1 ? h0.expandDims(1) : h0.expandDims(1).concat(h.get(new NDIndex(":, :-1")), 1);
+            NDArray gLogDecay = r.mul(hPrev).mul(decay); // ∂L/∂(Δ A)
+            NDArray gDu = r.mul(b.expandDims(2)).sum(new int[] { 3 });
+            NDArray gU = gDu.mul(delta).add(gy.mul(d));
+            NDArray gDelta = gLogDecay.mul(a).sum(new int[] { 3 }).add(gDu.mul(u));
+            NDArray gB = r.mul(du.expandDims(3)).sum(new int[] { 2 });
+            NDArray gC = h.mul(gy.expandDims(3)).sum(new int[] { 2 });
+            NDArray gA = gLogDecay.mul(dt).sum(new int[] { 0, 1 });
+            NDArray gD = gy.mul(u).sum(new int[] { 0, 1 });
+            NDArray gH0 = r.get(new NDIndex(":, 0")).mul(decay.get(new NDIndex(":, 0")));
+            return new NDList(gU, gDelta, gB, gC, gA, gD, gH0);
+        }
     }
 
     /** Tokens per block: the largest power of two ≤ 4096 whose (B, T, E, N) block stays within the element budget. */
