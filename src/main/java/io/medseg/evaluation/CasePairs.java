@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -73,7 +74,7 @@ public record CasePairs(List<Pair> pairs, List<Path> unmatchedPredictions) {
         ImageFormat f = ImageFormat.detect(file);
         if (f != null) {
             for (String e : new String[] { ".nii.gz", ".nii", ".png", ".tiff", ".tif" }) {
-                if (name.toLowerCase(java.util.Locale.ROOT).endsWith(e)) {
+                if (name.toLowerCase(Locale.ROOT).endsWith(e)) {
                     return name.substring(0, name.length() - e.length());
                 }
             }

@@ -1,5 +1,10 @@
 package io.medseg.evaluation;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeSet;
+
 /**
  * Scores one binary prediction against one binary reference on the same grid.
  *
@@ -65,13 +70,13 @@ public final class SegmentationScorer {
      * Scores every label of {@code labels} in one case. Both maps must be on the same grid; callers check geometry
      * (origin, direction) against the files because a LabelMap keeps only sizes and spacing.
      */
-    public CaseScores scoreCase(String caseId, LabelMap pred, LabelMap ref, java.util.Collection<Integer> labels) {
+    public CaseScores scoreCase(String caseId, LabelMap pred, LabelMap ref, Collection<Integer> labels) {
         if (!pred.grid().equals(ref.grid())) {
             throw new IllegalArgumentException(caseId + ": prediction grid " + pred.grid() + " differs from reference "
                     + ref.grid());
         }
-        java.util.List<LabelMetrics> out = new java.util.ArrayList<>();
-        for (int label : new java.util.TreeSet<>(labels)) {
+        List<LabelMetrics> out = new ArrayList<>();
+        for (int label : new TreeSet<>(labels)) {
             out.add(score(label, pred.mask(label), ref.mask(label), ref.grid()));
         }
         return new CaseScores(caseId, out);

@@ -21,9 +21,62 @@ public final class SurfaceDistances {
 
     /** Surfaces of both masks and the distances between them; an empty mask gives an empty list in its direction. */
     public static SurfaceDistances between(boolean[] pred, boolean[] ref, Grid grid) {
-        boolean[] predSurface = SurfaceVoxels.of(pred, grid);
-        boolean[] refSurface = SurfaceVoxels.of(ref, grid);
-        return new SurfaceDistances(directed(predSurface, refSurface, grid), directed(refSurface, predSurface, grid));
+        int[][] box = unionBox(pred, ref, grid);
+        if (box == null) {
+            return new SurfaceDistances(new double[0], new double[0]);
+        }
+        // Cropping to the union bounding box is exact, not an approximation: everything outside it is background,
+        // which is also how SurfaceVoxels treats voxels beyond the grid, and every distance is measured between
+        // voxels inside it. It keeps the two full-size distance transforms off large, mostly empty images.
+        Grid cropped = cropGrid(grid, box);
+        boolean[] p = crop(pred, grid, box, cropped);
+        boolean[] r = crop(ref, grid, box, cropped);
+        boolean[] predSurface = SurfaceVoxels.of(p, cropped);
+        boolean[] refSurface = SurfaceVoxels.of(r, cropped);
+        return new SurfaceDistances(directed(predSurface, refSurface, cropped),
+                directed(refSurface, predSurface, cropped));
+    }
+
+    /** {min, max} voxel coordinates per axis (3 axes) of the union of both masks, or null when both are empty. */
+    private static int[][] unionBox(boolean[] a, boolean[] b, Grid grid) {
+        int nx = grid.size3(0);
+        int ny = grid.size3(1);
+        int[] min = { Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE };
+        int[] max = { -1, -1, -1 };
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] || b[i]) {
+                int[] c = { i % nx, (i / nx) % ny, i / (nx * ny) };
+                for (int d = 0; d < 3; d++) {
+                    min[d] = Math.min(min[d], c[d]);
+                    max[d] = Math.max(max[d], c[d]);
+                }
+            }
+        }
+        return max[0] < 0 ? null : new int[][] { min, max };
+    }
+
+    private static Grid cropGrid(Grid grid, int[][] box) {
+        int[] size = new int[grid.dims()];
+        for (int d = 0; d < size.length; d++) {
+            size[d] = box[1][d] - box[0][d] + 1;
+        }
+        return new Grid(grid.dims(), size, grid.spacing());
+    }
+
+    private static boolean[] crop(boolean[] mask, Grid grid, int[][] box, Grid cropped) {
+        int nx = grid.size3(0);
+        int ny = grid.size3(1);
+        int cx = cropped.size3(0);
+        int cy = cropped.size3(1);
+        int cz = cropped.size3(2);
+        boolean[] out = new boolean[cropped.voxels()];
+        for (int z = 0; z < cz; z++) {
+            for (int y = 0; y < cy; y++) {
+                int src = box[0][0] + nx * ((y + box[0][1]) + ny * (z + box[0][2]));
+                System.arraycopy(mask, src, out, cx * (y + cy * z), cx);
+            }
+        }
+        return out;
     }
 
     /** For each voxel of {@code from}, the distance to the nearest voxel of {@code to} (+infinity if none). */

@@ -120,6 +120,75 @@ class SurfaceDistanceTest {
         assertEquals(Math.sqrt(1 + 4 + 36), d.averageSymmetric(), 1e-12);
     }
 
+    /**
+     * Random blobs (some touching the image border) against brute force over all surface-voxel pairs on the full
+     * grid: checks the nearest-surface search and that cropping to the union bounding box changes nothing.
+     */
+    @Test
+    void randomMasksMatchBruteForceOnFullGrid() {
+        java.util.Random rnd = new java.util.Random(5);
+        for (int trial = 0; trial < 40; trial++) {
+            boolean threeD = trial % 2 == 0;
+            Grid g = threeD
+                    ? new Grid(3, new int[] { 3 + rnd.nextInt(8), 3 + rnd.nextInt(8), 2 + rnd.nextInt(6) },
+                            new double[] { 0.5 + rnd.nextDouble(), 0.5 + rnd.nextDouble(), 1 + 2 * rnd.nextDouble() })
+                    : new Grid(2, new int[] { 3 + rnd.nextInt(12), 3 + rnd.nextInt(12) },
+                            new double[] { 0.5 + rnd.nextDouble(), 0.5 + 2 * rnd.nextDouble() });
+            boolean[] a = blob(g, rnd);
+            boolean[] b = blob(g, rnd);
+            if (count(a) == 0 || count(b) == 0) {
+                continue;
+            }
+            SurfaceDistances d = SurfaceDistances.between(a, b, g);
+            assertArrayEquals(bruteForce(a, b, g), d.predToRef(), 1e-9, "trial " + trial);
+            assertArrayEquals(bruteForce(b, a, g), d.refToPred(), 1e-9, "trial " + trial);
+        }
+    }
+
+    private static boolean[] blob(Grid g, java.util.Random rnd) {
+        boolean[] m = new boolean[g.voxels()];
+        int x0 = rnd.nextInt(g.size3(0));
+        int y0 = rnd.nextInt(g.size3(1));
+        int z0 = rnd.nextInt(g.size3(2));
+        int x1 = Math.min(g.size3(0) - 1, x0 + rnd.nextInt(5));
+        int y1 = Math.min(g.size3(1) - 1, y0 + rnd.nextInt(5));
+        int z1 = Math.min(g.size3(2) - 1, z0 + rnd.nextInt(4));
+        for (int z = z0; z <= z1; z++) {
+            for (int y = y0; y <= y1; y++) {
+                for (int x = x0; x <= x1; x++) {
+                    // holes make concave, non-box surfaces
+                    m[x + g.size3(0) * (y + g.size3(1) * z)] = rnd.nextDouble() < 0.85;
+                }
+            }
+        }
+        return m;
+    }
+
+    private static double[] bruteForce(boolean[] from, boolean[] to, Grid g) {
+        boolean[] sf = SurfaceVoxels.of(from, g);
+        boolean[] st = SurfaceVoxels.of(to, g);
+        double[] s = g.spacing();
+        int nx = g.size3(0);
+        int ny = g.size3(1);
+        java.util.List<Double> out = new java.util.ArrayList<>();
+        for (int p = 0; p < sf.length; p++) {
+            if (!sf[p]) {
+                continue;
+            }
+            double best = Double.POSITIVE_INFINITY;
+            for (int q = 0; q < st.length; q++) {
+                if (st[q]) {
+                    double dx = (p % nx - q % nx) * s[0];
+                    double dy = ((p / nx) % ny - (q / nx) % ny) * s[1];
+                    double dz = g.dims() == 3 ? (p / (nx * ny) - q / (nx * ny)) * s[2] : 0;
+                    best = Math.min(best, Math.sqrt(dx * dx + dy * dy + dz * dz));
+                }
+            }
+            out.add(best);
+        }
+        return out.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    }
+
     /** A ball of the given radius (mm) centred in the grid, in physical coordinates. */
     static boolean[] ball(Grid g, double radius) {
         double[] s = g.spacing();
