@@ -113,6 +113,15 @@ class ScoreCommandTest {
         assertEquals(1, r.status());
         assertEquals(1, r.err().strip().split("\n").length, r.err());
         assertTrue(r.err().contains("case case_001") && r.err().contains("shape"), r.err());
+
+        // same shape, other spacing: distances would be measured in the wrong mm, so it is refused too
+        Path pred2 = dir.resolve("pred2");
+        folder("pred2", labels(1, 4, false));
+        ImageFiles.write(labels(1, 4, false).withGeometry(Geometry.identity(3)), pred2.resolve("case_001.nii.gz"),
+                false);
+        CliRunner g = CliRunner.run("score", "--pred", pred2.toString(), "--ref", ref.toString());
+        assertEquals(1, g.status());
+        assertTrue(g.err().contains("case case_001") && g.err().contains("geometry"), g.err());
     }
 
     @Test
