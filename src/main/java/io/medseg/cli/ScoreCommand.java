@@ -1,0 +1,179 @@
+package io.medseg.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+import io.medseg.MedSegException;
+import io.medseg.evaluation.CasePairs;
+import io.medseg.evaluation.CaseScores;
+import io.medseg.evaluation.EmptyMaskConvention;
+import io.medseg.evaluation.LabelMap;
+import io.medseg.evaluation.LabelMetrics;
+import io.medseg.evaluation.MetricSummary;
+import io.medseg.evaluation.ScoreFiles;
+import io.medseg.evaluation.ScoreReport;
+import io.medseg.evaluation.SegmentationScorer;
+import io.medseg.image.Volume;
+import io.medseg.io.AtomicFiles;
+import io.medseg.io.ImageFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code medseg score}: scores predicted segmentations against references per case and label. */
+@Command(name = "score", mixinStandardHelpOptions = true,
+        description = { "Score predicted label maps against reference label maps: Dice, IoU, HD95, ASSD, NSD and volume",
+                "difference per case and label, with a per-label summary (mean, std, median, n; NaN ignored).",
+                "Distances are in mm on the voxel grid's spacing; surfaces are foreground voxels with a background voxel",
+                "in their full 3^d neighbourhood; HD95 is the larger directed nearest-rank 95th percentile.",
+                "Folders are paired by file name (nnU-Net: CASE.nii.gz in both)." })
+final class ScoreCommand extends MedSegCommand {
+    /** Geometry agreement required between prediction and reference, in mm per affine entry (float headers). */
+    private static final double GEOMETRY_TOLERANCE = 1e-3;
+
+    @Option(names = "--pred", required = true, paramLabel = "DIR_OR_FILE", description = "Predicted label map(s).")
+    Path pred;
+
+    @Option(names = "--ref", required = true, paramLabel = "DIR_OR_FILE", description = "Reference label map(s).")
+    Path ref;
+
+    @Option(names = "--labels", paramLabel = "L1,L2", split = ",",
+            description = "Labels to score (default: every non-zero label found in any prediction or reference).")
+    List<Integer> labels;
+
+    @Option(names = "--tolerance", paramLabel = "MM", defaultValue = "1.0",
+            description = "NSD tolerance in mm (default ${DEFAULT-VALUE}).")
+    double tolerance;
+
+    @Option(names = "--empty", paramLabel = "nan|one", defaultValue = "nan",
+            description = "Scores when a label is absent from both prediction and reference: nan (left out of the "
+                    + "summary) or one (perfect: Dice/IoU/NSD 1, distances 0). Default ${DEFAULT-VALUE}.")
+    String empty;
+
+    @Option(names = "--out", paramLabel = "FILE.csv",
+            description = "Write per-case scores as CSV here and the scores with summary as JSON next to it (.json).")
+    Path out;
+
+    @Option(names = "--overwrite", description = "Replace existing output files.")
+    boolean overwrite;
+
+    @Override
+    public Integer call() {
+        EmptyMaskConvention convention;
+        try {
+            convention = EmptyMaskConvention.parse(empty);
+        } catch (IllegalArgumentException e) {
+            throw new MedSegException("--empty " + empty + ": " + e.getMessage());
+        }
+        if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+            throw new MedSegException("--tolerance " + tolerance + ": must be a finite number of mm >= 0");
+        }
+        if (labels != null && labels.stream().anyMatch(l -> l <= 0)) {
+            throw new MedSegException("--labels " + labels + ": labels must be positive (0 is background)");
+        }
+        Path json = out == null ? null : jsonNextTo(out);
+        if (out != null) {
+            // fail before the (slow) scoring rather than after it
+            AtomicFiles.checkWritable(out.toAbsolutePath(), overwrite);
+            AtomicFiles.checkWritable(json.toAbsolutePath(), overwrite);
+        }
+        CasePairs pairs = CasePairs.of(pred, ref);
+        for (Path p : pairs.unmatchedPredictions()) {
+            err().println("medseg: warning: " + p + ": no reference, not scored");
+        }
+        SegmentationScorer scorer = new SegmentationScorer(tolerance, convention);
+        List<CaseScores> scored = new ArrayList<>();
+        SortedSet<Integer> seen = new TreeSet<>();
+        for (CasePairs.Pair pair : pairs.pairs()) {
+            LabelMap[] maps = read(pair);
+            SortedSet<Integer> caseLabels = new TreeSet<>();
+            if (labels != null) {
+                caseLabels.addAll(labels);
+            } else {
+                caseLabels.addAll(maps[0].foregroundLabels());
+                caseLabels.addAll(maps[1].foregroundLabels());
+                seen.addAll(caseLabels);
+            }
+            scored.add(scorer.scoreCase(pair.caseId(), maps[0], maps[1], caseLabels));
+        }
+        if (labels == null) {
+            scored = fillAbsentLabels(scored, seen, scorer);
+        }
+        ScoreReport report = new ScoreReport(scored);
+        if (out != null) {
+            ScoreFiles.writeCsv(report, out, overwrite);
+            ScoreFiles.writeJson(report, json, overwrite);
+        }
+        printSummary(report, pairs.pairs().size(), out());
+        return 0;
+    }
+
+    /** Reads prediction and reference and checks they share shape and geometry, naming the case otherwise. */
+    private static LabelMap[] read(CasePairs.Pair pair) {
+        Volume p = ImageFiles.read(pair.prediction());
+        Volume r = ImageFiles.read(pair.reference());
+        String id = "case " + pair.caseId();
+        if (p.spatialDims() != r.spatialDims() || !Arrays.equals(p.shape(), r.shape())) {
+            throw new MedSegException(id + ": prediction shape " + Arrays.toString(p.shape()) + " (" + pair.prediction()
+                    + ") differs from reference shape " + Arrays.toString(r.shape()));
+        }
+        if (!p.geometry().approximatelyEquals(r.geometry(), GEOMETRY_TOLERANCE)) {
+            throw new MedSegException(id + ": prediction geometry (spacing " + Arrays.toString(p.geometry().spacing())
+                    + ", origin " + Arrays.toString(p.geometry().origin()) + ") differs from reference (spacing "
+                    + Arrays.toString(r.geometry().spacing()) + ", origin " + Arrays.toString(r.geometry().origin())
+                    + ")");
+        }
+        try {
+            return new LabelMap[] { LabelMap.of(p), LabelMap.of(r) };
+        } catch (IllegalArgumentException e) {
+            throw new MedSegException(id + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Labels are discovered per case, so a label seen only in other cases is missing from this one: it is absent from
+     * both masks here, and the both-empty result is the same for any grid, so it is added without rereading.
+     */
+    private static List<CaseScores> fillAbsentLabels(List<CaseScores> cases, SortedSet<Integer> all,
+            SegmentationScorer scorer) {
+        List<CaseScores> filled = new ArrayList<>();
+        for (CaseScores c : cases) {
+            List<LabelMetrics> ms = new ArrayList<>();
+            for (int label : all) {
+                ms.add(c.labels().stream().filter(m -> m.label() == label).findFirst()
+                        .orElseGet(() -> scorer.bothEmpty(label)));
+            }
+            filled.add(new CaseScores(c.caseId(), ms));
+        }
+        return filled;
+    }
+
+    private static Path jsonNextTo(Path csv) {
+        String name = csv.getFileName().toString();
+        String base = name.toLowerCase(Locale.ROOT).endsWith(".csv") ? name.substring(0, name.length() - 4) : name;
+        return csv.resolveSibling(base + ".json");
+    }
+
+    private static void printSummary(ScoreReport report, int cases, PrintWriter out) {
+        out.println(cases + " case" + (cases == 1 ? "" : "s") + " scored");
+        out.printf(Locale.ROOT, "%-6s %-16s %12s %12s %12s %5s%n", "label", "metric", "mean", "std", "median", "n");
+        for (Map.Entry<Integer, Map<String, MetricSummary>> e : report.summary().entrySet()) {
+            for (Map.Entry<String, MetricSummary> m : e.getValue().entrySet()) {
+                MetricSummary s = m.getValue();
+                out.printf(Locale.ROOT, "%-6d %-16s %12s %12s %12s %5d%n", e.getKey(), m.getKey(), fmt(s.mean()),
+                        fmt(s.std()), fmt(s.median()), s.n());
+            }
+        }
+        out.flush();
+    }
+
+    private static String fmt(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : ScoreFiles.csvNumber(v);
+    }
+}

@@ -1,0 +1,21 @@
+package io.medseg.evaluation;
+
+/**
+ * The scores of one label in one case. Distances in mm, volumes in mm^3 (mm^2 for 2D images). NaN means undefined
+ * (see {@link EmptyMaskConvention}); +infinity is a distance to a surface that does not exist.
+ *
+ * @param volumeDiff        predicted minus reference volume
+ * @param relativeVolumeDiff (predicted - reference) / reference volume
+ */
+public record LabelMetrics(int label, double dice, double iou, double hd95, double assd, double nsd, double predVolume,
+        double refVolume, double volumeDiff, double relativeVolumeDiff) {
+
+    /** The metric names in column order, as used in CSV and JSON output. */
+    public static final String[] NAMES = { "dice", "iou", "hd95_mm", "assd_mm", "nsd", "volume_pred", "volume_ref",
+            "volume_diff", "volume_diff_rel" };
+
+    /** The metric values in the order of {@link #NAMES}. */
+    public double[] values() {
+        return new double[] { dice, iou, hd95, assd, nsd, predVolume, refVolume, volumeDiff, relativeVolumeDiff };
+    }
+}
