@@ -30,8 +30,7 @@ public final class CrossEntropyLoss {
         if (classWeights != null && classWeights.length != classes) {
             throw new IllegalArgumentException(classWeights.length + " class weights for " + classes + " classes");
         }
-        NDArray valid = labels.neq(IGNORE);
-        NDArray mask = valid.toType(logits.getDataType(), false);
+        NDArray mask = labels.neq(IGNORE).toType(logits.getDataType(), false);
         NDArray onehot = Labels.oneHot(Labels.withoutIgnored(labels), classes, logits.getDataType()); // (B, K, *S)
         NDArray nll = logits.logSoftmax(1).mul(onehot).sum(new int[] { 1 }).neg(); // (B, *S)
         NDArray voxelWeight = mask;

@@ -100,7 +100,10 @@ public abstract class Optimizer {
         return java.util.Collections.unmodifiableMap(state);
     }
 
-    /** Replaces the state by copies of {@code buffers} and sets the step count, to resume a saved run. */
+    /**
+     * Replaces the state by copies of {@code buffers} and sets the step count, to resume a saved run. The copies are
+     * detached from the source arrays' manager, so the caller may close whatever it loaded them with.
+     */
     public void loadState(Map<String, NDArray> buffers, long steps) {
         for (NDArray a : state.values()) {
             a.close();
@@ -109,6 +112,7 @@ public abstract class Optimizer {
         for (Map.Entry<String, NDArray> e : buffers.entrySet()) {
             NDArray copy = e.getValue().duplicate();
             NDScope.unregister(copy);
+            copy.detach();
             state.put(e.getKey(), copy);
         }
         this.steps = steps;
