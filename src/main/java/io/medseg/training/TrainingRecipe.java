@@ -34,9 +34,11 @@ public record TrainingRecipe(OptimizerKind optimizer, double learningRate, doubl
             new TrainingRecipe(OptimizerKind.SGD_NESTEROV, 1e-2, 3e-5, 0, 0.99, 1000, 250, true, 12);
 
     /**
-     * LightM-UNet's nnUNetTrainerLightMUNet: subclass of nnUNetTrainerNoDeepSupervision (one output head) whose
-     * configure_optimizers builds torch.optim.Adam(lr=1e-4, weight_decay=1e-5, eps=1e-5) with nnU-Net's
-     * PolyLRScheduler; 100 epochs of 250 iterations; nnU-Net's train_step still clips the gradient norm at 12.
+     * LightM-UNet's released code (MrBlankness/LightM-UNet, nnUNetTrainerLightMUNet): subclass of
+     * nnUNetTrainerNoDeepSupervision (one output head); initial_lr 1e-4, weight_decay 1e-5; configure_optimizers builds
+     * torch.optim.Adam(lr, weight_decay, eps=1e-5) with PolyLRScheduler(exponent=0.9); its train_step clips with
+     * clip_grad_norm_(..., 12) (no AMP). The repository's own copy of nnUNetTrainer sets num_epochs = 100 (nnU-Net's is
+     * 1000) and keeps num_iterations_per_epoch = 250.
      */
     public static final TrainingRecipe LIGHTM_UNET =
             new TrainingRecipe(OptimizerKind.ADAM, 1e-4, 1e-5, 1e-5, 0, 100, 250, false, 12);
