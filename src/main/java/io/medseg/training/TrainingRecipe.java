@@ -25,13 +25,24 @@ public record TrainingRecipe(OptimizerKind optimizer, double learningRate, doubl
     }
 
     /**
-     * nnU-Net v2's nnUNetTrainer defaults (configure_optimizers: torch.optim.SGD(lr=1e-2, weight_decay=3e-5,
+     * nnU-Net v2's nnUNetTrainer defaults: configure_optimizers builds torch.optim.SGD(lr=1e-2, weight_decay=3e-5,
      * momentum=0.99, nesterov=True) with PolyLRScheduler; num_epochs 1000, num_iterations_per_epoch 250; deep
-     * supervision on; clip_grad_norm_ 12 in train_step). U-Mamba's and xLSTM-UNet's trainers subclass nnUNetTrainer
-     * and keep these settings, and the residual baseline is nnU-Net's own network.
+     * supervision on; train_step clips with clip_grad_norm_(..., 12). U-Mamba's copy of nnUNetTrainer
+     * (bowang-lab/U-Mamba) keeps all of these and its UMambaBot/UMambaEnc trainers only change the network; the
+     * residual baseline is nnU-Net's own setting.
      */
     public static final TrainingRecipe NNUNET =
             new TrainingRecipe(OptimizerKind.SGD_NESTEROV, 1e-2, 3e-5, 0, 0.99, 1000, 250, true, 12);
+
+    /**
+     * xLSTM-UNet's released code (tianrun-chen/xLSTM-UNet-PyTorch): its nnUNetTrainer takes the initial rate from the
+     * required {@code -lr} argument, and the published train_bot.sh / train_enc.sh pass 5e-3; SGD momentum 0.99
+     * Nesterov, weight_decay 3e-5, PolyLRScheduler from that rate (the optimiser is built at 0.00611 but the scheduler
+     * sets the rate before the first epoch, so 0.00611 is never used); num_epochs 4000, 250 iterations; deep
+     * supervision on; clip 12.
+     */
+    public static final TrainingRecipe XLSTM_UNET =
+            new TrainingRecipe(OptimizerKind.SGD_NESTEROV, 5e-3, 3e-5, 0, 0.99, 4000, 250, true, 12);
 
     /**
      * LightM-UNet's released code (MrBlankness/LightM-UNet, nnUNetTrainerLightMUNet): subclass of
@@ -47,7 +58,8 @@ public record TrainingRecipe(OptimizerKind optimizer, double learningRate, doubl
     public static TrainingRecipe of(Architecture architecture) {
         return switch (architecture) {
             case LIGHTM_UNET -> LIGHTM_UNET;
-            case XLSTM_UNET_BOT, XLSTM_UNET_ENC, UMAMBA_BOT, UMAMBA_ENC, RESIDUAL_UNET -> NNUNET;
+            case XLSTM_UNET_BOT, XLSTM_UNET_ENC -> XLSTM_UNET;
+            case UMAMBA_BOT, UMAMBA_ENC, RESIDUAL_UNET -> NNUNET;
         };
     }
 

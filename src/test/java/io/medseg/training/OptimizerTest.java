@@ -3,6 +3,7 @@ package io.medseg.training;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -203,11 +204,22 @@ class OptimizerTest extends EngineTest {
             assertEquals(250, r.iterationsPerEpoch());
             assertEquals(12, r.gradientClipNorm());
             if (arch != io.medseg.nn.networks.Architecture.LIGHTM_UNET) {
-                assertEquals(TrainingRecipe.NNUNET, r, arch.id());
-                assertEquals(SgdNesterov.class, r.newOptimizer().getClass());
-                assertEquals(1e-2, r.schedule().learningRate(0));
-                assertEquals(1e-2 * Math.pow(1 - 10 / 1000.0, 0.9), r.schedule().learningRate(10), 1e-18);
+                assertEquals(SgdNesterov.class, r.newOptimizer().getClass(), arch.id());
+                assertEquals(0.99, r.momentum());
+                assertEquals(3e-5, r.weightDecay());
+                assertTrue(r.deepSupervision());
+                double lr0 = r.learningRate();
+                assertEquals(lr0, r.schedule().learningRate(0));
+                assertEquals(lr0 * Math.pow(1 - 10.0 / r.epochs(), 0.9), r.schedule().learningRate(10), 1e-18);
             }
         }
+        assertEquals(TrainingRecipe.NNUNET, TrainingRecipe.of(io.medseg.nn.networks.Architecture.UMAMBA_ENC));
+        assertEquals(TrainingRecipe.NNUNET, TrainingRecipe.of(io.medseg.nn.networks.Architecture.RESIDUAL_UNET));
+        assertEquals(1e-2, TrainingRecipe.NNUNET.learningRate());
+        assertEquals(1000, TrainingRecipe.NNUNET.epochs());
+        TrainingRecipe xlstm = TrainingRecipe.of(io.medseg.nn.networks.Architecture.XLSTM_UNET_BOT);
+        assertEquals(5e-3, xlstm.learningRate());
+        assertEquals(4000, xlstm.epochs());
+        assertEquals(50, xlstm.withEpochs(50).schedule() instanceof PolyLr p ? p.epochs() : -1);
     }
 }
