@@ -17,7 +17,7 @@ import ai.djl.util.PairList;
  * changes of leaves that require a gradient while grad mode is on), and gradients are read, not cleared: the trainer
  * zeroes them before its next backward pass.
  */
-public abstract class Optimizer {
+public abstract class Optimizer implements AutoCloseable {
     private double learningRate;
     private long steps;
     private final Map<String, NDArray> state = new LinkedHashMap<>();
@@ -116,5 +116,14 @@ public abstract class Optimizer {
             state.put(e.getKey(), copy);
         }
         this.steps = steps;
+    }
+
+    /** Frees the state buffers (loaded ones are detached from any manager, so only this frees them). */
+    @Override
+    public void close() {
+        for (NDArray a : state.values()) {
+            a.close();
+        }
+        state.clear();
     }
 }

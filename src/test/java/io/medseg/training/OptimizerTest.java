@@ -179,6 +179,8 @@ class OptimizerTest extends EngineTest {
         w2.setRequiresGradient(true);
         double[] continued = run(resumed, w2, 3, STEPS - 2);
         assertArrayEquals(straight, continued, 0, factory.get().getClass().getSimpleName());
+        resumed.close();
+        assertTrue(resumed.state().isEmpty());
     }
 
     @Test
