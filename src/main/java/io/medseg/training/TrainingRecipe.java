@@ -1,0 +1,85 @@
+package io.medseg.training;
+
+import io.medseg.nn.networks.Architecture;
+
+/**
+ * The optimisation settings an architecture's authors trained with, as plain data, plus factories for the optimiser
+ * and schedule they imply.
+ *
+ * @param optimizer          which update rule
+ * @param learningRate       initial rate (PolyLR decays it per epoch)
+ * @param weightDecay        L2 (coupled for Adam/SGD, decoupled for AdamW)
+ * @param eps                Adam's ε (unused by SGD)
+ * @param momentum           SGD's Nesterov momentum (unused by Adam)
+ * @param epochs             epochs to train
+ * @param iterationsPerEpoch optimiser steps per epoch
+ * @param deepSupervision    whether every decoder head is supervised (nnU-Net weighting)
+ * @param gradientClipNorm   max global gradient norm
+ */
+public record TrainingRecipe(OptimizerKind optimizer, double learningRate, double weightDecay, double eps,
+        double momentum, int epochs, int iterationsPerEpoch, boolean deepSupervision, double gradientClipNorm) {
+
+    /** The update rules the recipes use. */
+    public enum OptimizerKind {
+        ADAM, ADAMW, SGD_NESTEROV
+    }
+
+    /**
+     * nnU-Net v2's nnUNetTrainer defaults: configure_optimizers builds torch.optim.SGD(lr=1e-2, weight_decay=3e-5,
+     * momentum=0.99, nesterov=True) with PolyLRScheduler; num_epochs 1000, num_iterations_per_epoch 250; deep
+     * supervision on; train_step clips with clip_grad_norm_(..., 12). U-Mamba's copy of nnUNetTrainer
+     * (bowang-lab/U-Mamba) keeps all of these and its UMambaBot/UMambaEnc trainers only change the network; the
+     * residual baseline is nnU-Net's own setting.
+     */
+    public static final TrainingRecipe NNUNET =
+            new TrainingRecipe(OptimizerKind.SGD_NESTEROV, 1e-2, 3e-5, 0, 0.99, 1000, 250, true, 12);
+
+    /**
+     * xLSTM-UNet's released code (tianrun-chen/xLSTM-UNet-PyTorch): its nnUNetTrainer takes the initial rate from the
+     * required {@code -lr} argument, and the published train_bot.sh / train_enc.sh pass 5e-3; SGD momentum 0.99
+     * Nesterov, weight_decay 3e-5, PolyLRScheduler from that rate (the optimiser is built at 0.00611 but the scheduler
+     * sets the rate before the first epoch, so 0.00611 is never used); num_epochs 4000, 250 iterations; deep
+     * supervision on; clip 12.
+     */
+    public static final TrainingRecipe XLSTM_UNET =
+            new TrainingRecipe(OptimizerKind.SGD_NESTEROV, 5e-3, 3e-5, 0, 0.99, 4000, 250, true, 12);
+
+    /**
+     * LightM-UNet's released code (MrBlankness/LightM-UNet, nnUNetTrainerLightMUNet): subclass of
+     * nnUNetTrainerNoDeepSupervision (one output head); initial_lr 1e-4, weight_decay 1e-5; configure_optimizers builds
+     * torch.optim.Adam(lr, weight_decay, eps=1e-5) with PolyLRScheduler(exponent=0.9); its train_step clips with
+     * clip_grad_norm_(..., 12) (no AMP). The repository's own copy of nnUNetTrainer sets num_epochs = 100 (nnU-Net's is
+     * 1000) and keeps num_iterations_per_epoch = 250.
+     */
+    public static final TrainingRecipe LIGHTM_UNET =
+            new TrainingRecipe(OptimizerKind.ADAM, 1e-4, 1e-5, 1e-5, 0, 100, 250, false, 12);
+
+    /** The recipe the architecture's published code trains with. */
+    public static TrainingRecipe of(Architecture architecture) {
+        return switch (architecture) {
+            case LIGHTM_UNET -> LIGHTM_UNET;
+            case XLSTM_UNET_BOT, XLSTM_UNET_ENC -> XLSTM_UNET;
+            case UMAMBA_BOT, UMAMBA_ENC, RESIDUAL_UNET -> NNUNET;
+        };
+    }
+
+    /** A fresh optimiser at the initial rate. */
+    public Optimizer newOptimizer() {
+        return switch (optimizer) {
+            case ADAM -> new Adam(learningRate, weightDecay, eps);
+            case ADAMW -> new AdamW(learningRate, weightDecay, eps);
+            case SGD_NESTEROV -> new SgdNesterov(learningRate, momentum, weightDecay);
+        };
+    }
+
+    /** nnU-Net's per-epoch PolyLR (exponent 0.9) over {@link #epochs}, which every recipe here uses. */
+    public LearningRateSchedule schedule() {
+        return new PolyLr(learningRate, epochs);
+    }
+
+    /** This recipe with another epoch count (short runs, fine-tuning); the schedule stretches accordingly. */
+    public TrainingRecipe withEpochs(int newEpochs) {
+        return new TrainingRecipe(optimizer, learningRate, weightDecay, eps, momentum, newEpochs, iterationsPerEpoch,
+                deepSupervision, gradientClipNorm);
+    }
+}
