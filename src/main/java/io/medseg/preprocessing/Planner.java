@@ -143,18 +143,7 @@ public final class Planner {
      */
     /** What every patch axis must be divisible by for a network as configured (its plan's total stride, or 8). */
     public static long[] divisor(NetworkConfig network, int dims) {
-        long[] d = new long[dims];
-        if (network.plan() == null) {
-            Arrays.fill(d, LIGHTM_DIVISOR);
-            return d;
-        }
-        Arrays.fill(d, 1);
-        for (long[] stride : network.plan().strides()) {
-            for (int a = 0; a < dims; a++) {
-                d[a] *= stride[a];
-            }
-        }
-        return d;
+        return Networks.sizeDivisor(network, dims);
     }
 
     public static long[] divisor(Architecture arch, long[] patch, double[] spacing) {

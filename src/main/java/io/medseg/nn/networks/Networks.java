@@ -44,6 +44,30 @@ public final class Networks {
                 : BackboneNetworks.build(config, patch);
     }
 
+    /**
+     * The network wrapped to accept inputs of any size (see {@link PaddedNetwork}): for predicting whole images or
+     * odd-sized crops. Networks with channel-token layers stay tied to their patch size.
+     */
+    public static PaddedNetwork buildPadded(NetworkConfig config, long[] patch) {
+        return new PaddedNetwork(build(config, patch), sizeDivisor(config, patch.length));
+    }
+
+    /** What every input axis must be divisible by: LightM-UNet's 8, or the backbone plan's total stride. */
+    public static long[] sizeDivisor(NetworkConfig config, int dims) {
+        long[] d = new long[dims];
+        if (config.plan() == null) {
+            Arrays.fill(d, 8);
+            return d;
+        }
+        Arrays.fill(d, 1);
+        for (long[] stride : config.plan().strides()) {
+            for (int a = 0; a < dims; a++) {
+                d[a] *= stride[a];
+            }
+        }
+        return d;
+    }
+
     /** The input shape (1, in, *patch) to initialise a network with. */
     public static Shape inputShape(NetworkConfig config, long[] patch) {
         return new Shape(1, config.inChannels()).addAll(new Shape(patch));
