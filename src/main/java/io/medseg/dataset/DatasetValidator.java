@@ -87,7 +87,7 @@ public final class DatasetValidator {
         }
         boolean isImage = f.getParent().getFileName().toString().startsWith("images");
         if (isImage && !Pattern.matches(".+_\\d{4}" + Pattern.quote(ending), name)) {
-            return "image file name lacks the _XXXX channel suffix (e.g. CASE_0000" + ending + ")";
+            return "image file name lacks the 4-digit channel suffix (e.g. CASE_0000" + ending + ")";
         }
         return "channel index not declared in dataset.json channel_names (" + ds.descriptor().channelCount()
                 + " channel" + (ds.descriptor().channelCount() == 1 ? ")" : "s)");

@@ -18,8 +18,8 @@ import io.medseg.MedSegException;
 import io.medseg.io.AtomicFiles;
 
 /**
- * An nnU-Net v2 raw dataset folder: {@code dataset.json}, {@code imagesTr/CASE_XXXX<ending>} (one file per channel,
- * XXXX the channel index), {@code labelsTr/CASE<ending>} and optionally {@code imagesTs/} and {@code labelsTs/}.
+ * An nnU-Net v2 raw dataset folder: {@code dataset.json}, {@code imagesTr/CASE_0000<ending>} (one file per channel,
+ * the 4-digit suffix is the channel index), {@code labelsTr/CASE<ending>} and optionally {@code imagesTs/} and {@code labelsTs/}.
  *
  * <p>Opening only lists what is on disk and never fails because of the dataset's content: a missing or broken
  * dataset.json is remembered (see {@link #descriptorProblems()}) and the file ending is then guessed from the files,
@@ -106,7 +106,7 @@ public final class SegmentationDataset {
 
     /**
      * Regular files in the image and label folders that belong to no case: a different file ending, an image without
-     * the {@code _XXXX} channel suffix, or a channel index beyond the declared channels. Hidden files are ignored.
+     * the 4-digit channel suffix ({@code _0000}), or a channel index beyond the declared channels. Hidden files are ignored.
      */
     public List<Path> unassignedFiles() {
         return unassignedFiles;

@@ -41,6 +41,27 @@ public final class SequenceLayout {
         return tokens.reshape(new Shape(s.get(0), s.get(1)).addAll(spatial));
     }
 
+    /** Patch or channel tokens of a map, as a mixer layer chooses. */
+    public static NDArray toTokens(NDArray map, boolean channelTokens) {
+        return channelTokens ? toChannelTokens(map) : toPatchTokens(map);
+    }
+
+    /** The inverse of {@link #toTokens} for the spatial shape S of the original map. */
+    public static NDArray fromTokens(NDArray tokens, Shape spatial, boolean channelTokens) {
+        return channelTokens ? fromChannelTokens(tokens, spatial) : fromPatchTokens(tokens, spatial);
+    }
+
+    /** The token tensor's shape for a (B, C, *S) map: (B, prod(S), C), or (B, C, prod(S)) for channel tokens. */
+    public static Shape tokenShape(Shape map, boolean channelTokens) {
+        long voxels = spatialShape(map).size();
+        return channelTokens ? new Shape(map.get(0), map.get(1), voxels) : new Shape(map.get(0), voxels, map.get(1));
+    }
+
+    /** The features per token of a (B, C, *S) map: C, or prod(S) for channel tokens. */
+    public static long tokenFeatures(Shape map, boolean channelTokens) {
+        return channelTokens ? spatialShape(map).size() : map.get(1);
+    }
+
     /** The spatial part (*S) of a (B, C, *S) shape. */
     public static Shape spatialShape(Shape mapShape) {
         return mapShape.slice(2);

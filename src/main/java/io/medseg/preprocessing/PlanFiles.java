@@ -133,7 +133,7 @@ public final class PlanFiles {
                     + p.channelNames().size() + " input channels and " + p.labels().size() + " classes");
         }
         // the stored topology decides, so a hand-edited network plan is checked as written
-        long[] d = Planner.divisor(p.network(), dims);
+        long[] d = io.medseg.nn.networks.Networks.sizeDivisor(p.network(), dims);
         for (int a = 0; a < dims; a++) {
             if (p.patchSize()[a] % d[a] != 0) {
                 throw new MedSegException(source + ": field 'patchSize' " + Arrays.toString(p.patchSize()) + ": axis "

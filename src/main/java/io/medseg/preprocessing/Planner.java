@@ -23,7 +23,7 @@ public final class Planner {
     /** nnU-Net: one batch should cover at most 5% of the dataset's voxels, or the model overfits small datasets. */
     static final double MAX_DATASET_COVERED = 0.05;
     /** The divisor LightM-UNet needs: its fixed encoder downsamples 3 times by 2. */
-    static final long LIGHTM_DIVISOR = 8;
+    static final long LIGHTM_DIVISOR = io.medseg.nn.networks.lightm.LightMUNet.DEFAULT_SIZE_DIVISOR;
 
     private Planner() {
     }
@@ -141,24 +141,9 @@ public final class Planner {
      * Per axis, what every patch axis must be divisible by: the backbone's total stride (from the topology planned for
      * this very patch, as nnU-Net recomputes it while shrinking) or LightM-UNet's fixed 8.
      */
-    /** What every patch axis must be divisible by for a network as configured (its plan's total stride, or 8). */
-    public static long[] divisor(NetworkConfig network, int dims) {
-        return Networks.sizeDivisor(network, dims);
-    }
-
     public static long[] divisor(Architecture arch, long[] patch, double[] spacing) {
-        long[] d = new long[patch.length];
-        if (!arch.usesBackbonePlan()) {
-            Arrays.fill(d, LIGHTM_DIVISOR);
-            return d;
-        }
-        Arrays.fill(d, 1);
-        for (long[] stride : BackbonePlan.forPatch(patch, spacing).strides()) {
-            for (int a = 0; a < d.length; a++) {
-                d[a] *= stride[a];
-            }
-        }
-        return d;
+        // the classes and channels do not change the topology; the network's own rule decides
+        return Networks.sizeDivisor(Networks.defaultConfig(arch, patch.length, 1, 2, patch, spacing), patch.length);
     }
 
     /**

@@ -94,11 +94,10 @@ public final class SelectiveScan {
             NDArray h0 = state.get(0);
             long t = u.getShape().get(1);
             NDArray dt = delta.expandDims(3); // (B, T, E, 1)
-            NDArray decay = dt.mul(a).exp(); // (B, T, E, N)
             NDArray du = delta.mul(u); // (B, T, E)
-            NDArray input = du.expandDims(3).mul(b.expandDims(2));
-            NDArray first = input.get(new NDIndex(":, :1")).add(decay.get(new NDIndex(":, :1")).mul(h0.expandDims(1)));
-            NDArray h = pairwiseScan(decay, t == 1 ? first : first.concat(input.get(new NDIndex(":, 1:")), 1));
+            NDList forward = states(u, delta, a, b, h0);
+            NDArray decay = forward.get(0);
+            NDArray h = forward.get(1);
 
             NDArray q = gy.expandDims(3).mul(c.expandDims(2)); // ∂L/∂h_t through y_t
             if (exitGrad != null && exitGrad.get(0) != null) {
@@ -138,17 +137,22 @@ public final class SelectiveScan {
      * One block: states for tokens [0, T) given the entry state h0 (B, E, N). Returns (y (B, T, E), last state).
      */
     static NDList scanBlock(NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d, NDArray h0) {
+        NDArray h = states(u, delta, a, b, h0).get(1); // (B, T, E, N)
+        NDArray y = h.mul(c.expandDims(2)).sum(new int[] { 3 }).add(u.mul(d));
+        long t = h.getShape().get(1);
+        NDArray last = h.get(new NDIndex(":, {}", t - 1));
+        return new NDList(y, last);
+    }
+
+    /** A block's decays exp(Δ_t A) and states h_t, (B, T, E, N) each, from the entry state h0 (B, E, N). */
+    private static NDList states(NDArray u, NDArray delta, NDArray a, NDArray b, NDArray h0) {
         NDArray dt = delta.expandDims(3); // (B, T, E, 1)
         NDArray decay = dt.mul(a).exp(); // (B, T, E, N)
         NDArray input = dt.mul(u.expandDims(3)).mul(b.expandDims(2)); // (B, T, E, N)
         // fold the entry state into the first token: h_0 = a_0 h₋₁ + b_0
         NDArray first = input.get(new NDIndex(":, :1")).add(decay.get(new NDIndex(":, :1")).mul(h0.expandDims(1)));
         input = input.getShape().get(1) == 1 ? first : first.concat(input.get(new NDIndex(":, 1:")), 1);
-        NDArray h = pairwiseScan(decay, input); // (B, T, E, N)
-        NDArray y = h.mul(c.expandDims(2)).sum(new int[] { 3 }).add(u.mul(d));
-        long t = h.getShape().get(1);
-        NDArray last = h.get(new NDIndex(":, {}", t - 1));
-        return new NDList(y, last);
+        return new NDList(decay, pairwiseScan(decay, input));
     }
 
     /**

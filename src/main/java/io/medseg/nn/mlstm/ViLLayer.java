@@ -57,20 +57,19 @@ public final class ViLLayer extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray map = inputs.singletonOrThrow();
         Shape spatial = SequenceLayout.spatialShape(map.getShape());
-        long features = channelTokens ? spatial.size() : map.getShape().get(1);
+        long features = SequenceLayout.tokenFeatures(map.getShape(), channelTokens);
         if (map.getShape().dimension() < 3 || features != dim) {
             throw new IllegalArgumentException("ViLLayer(dim " + dim + (channelTokens ? ", channel tokens" : "")
                     + ") got a map of shape " + map.getShape());
         }
         NDArray tokens = toTokens(map);
         NDArray out = block.forward(ps, new NDList(tokens), training).singletonOrThrow();
-        return new NDList(channelTokens ? SequenceLayout.fromChannelTokens(out, spatial)
-                : SequenceLayout.fromPatchTokens(out, spatial));
+        return new NDList(SequenceLayout.fromTokens(out, spatial, channelTokens));
     }
 
     /** The token sequence the block sees: (B, L, C) for patch tokens, (B, C, prod(S)) for channel tokens. */
     NDArray toTokens(NDArray map) {
-        return channelTokens ? SequenceLayout.toChannelTokens(map) : SequenceLayout.toPatchTokens(map);
+        return SequenceLayout.toTokens(map, channelTokens);
     }
 
     @Override
@@ -80,11 +79,7 @@ public final class ViLLayer extends AbstractBlock {
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        Shape map = inputShapes[0];
-        long spatialSize = SequenceLayout.spatialShape(map).size();
-        Shape tokens = channelTokens ? new Shape(map.get(0), map.get(1), spatialSize)
-                : new Shape(map.get(0), spatialSize, map.get(1));
-        block.initialize(manager, dataType, tokens);
+        block.initialize(manager, dataType, SequenceLayout.tokenShape(inputShapes[0], channelTokens));
     }
 
     public int dim() {

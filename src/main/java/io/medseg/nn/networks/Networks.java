@@ -56,7 +56,7 @@ public final class Networks {
     public static long[] sizeDivisor(NetworkConfig config, int dims) {
         long[] d = new long[dims];
         if (config.plan() == null) {
-            Arrays.fill(d, 8);
+            Arrays.fill(d, LightMUNet.DEFAULT_SIZE_DIVISOR);
             return d;
         }
         Arrays.fill(d, 1);

@@ -11,7 +11,7 @@ package io.medseg.nn.networks;
  * <li>linear: in_features × output elements (bias not counted);</li>
  * <li>LayerNorm / GroupNorm with affine: 4 × elements (a shared norm called twice counts twice, its parameters once);
  * </li>
- * <li>nn.Upsample: bilinear 11 per output element; trilinear is not implemented in thop and counts 0;</li>
+ * <li>nn.Upsample: bilinear 11 per output element; thop has no trilinear counter, so it counts 0;</li>
  * <li>ReLU, max-pooling: 0.</li>
  * </ul>
  *

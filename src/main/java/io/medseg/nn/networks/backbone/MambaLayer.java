@@ -52,16 +52,15 @@ public final class MambaLayer extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray map = inputs.singletonOrThrow();
         Shape spatial = SequenceLayout.spatialShape(map.getShape());
-        long features = channelTokens ? spatial.size() : map.getShape().get(1);
+        long features = SequenceLayout.tokenFeatures(map.getShape(), channelTokens);
         if (features != dim) {
             throw new IllegalArgumentException("MambaLayer(dim " + dim + (channelTokens ? ", channel tokens" : "")
                     + ") got a map of shape " + map.getShape());
         }
-        NDArray tokens = channelTokens ? SequenceLayout.toChannelTokens(map) : SequenceLayout.toPatchTokens(map);
+        NDArray tokens = SequenceLayout.toTokens(map, channelTokens);
         NDArray normed = norm.forward(ps, new NDList(tokens), training).singletonOrThrow();
         NDArray out = mamba.forward(ps, new NDList(normed), training).singletonOrThrow();
-        return new NDList(channelTokens ? SequenceLayout.fromChannelTokens(out, spatial)
-                : SequenceLayout.fromPatchTokens(out, spatial));
+        return new NDList(SequenceLayout.fromTokens(out, spatial, channelTokens));
     }
 
     @Override
@@ -71,9 +70,7 @@ public final class MambaLayer extends AbstractBlock {
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        Shape map = inputShapes[0];
-        long voxels = SequenceLayout.spatialShape(map).size();
-        Shape tokens = channelTokens ? new Shape(map.get(0), map.get(1), voxels) : new Shape(map.get(0), voxels, map.get(1));
+        Shape tokens = SequenceLayout.tokenShape(inputShapes[0], channelTokens);
         norm.initialize(manager, dataType, tokens);
         mamba.initialize(manager, dataType, tokens);
     }

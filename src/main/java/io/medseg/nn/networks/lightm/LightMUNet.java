@@ -231,6 +231,9 @@ public final class LightMUNet extends AbstractBlock {
         return classes;
     }
 
+    /** The size divisor of the released configuration (blocks_down [1, 2, 2, 4]: three ×2 poolings). */
+    public static final int DEFAULT_SIZE_DIVISOR = 8;
+
     /** The factor every spatial input size must be a multiple of. */
     public int sizeDivisor() {
         return divisor;
