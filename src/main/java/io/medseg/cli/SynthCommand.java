@@ -17,7 +17,7 @@ final class SynthCommand extends MedSegCommand {
     @Option(names = "--dims", required = true, description = "2 or 3.")
     int dims;
 
-    @Option(names = "--cases", required = true, description = "Number of cases (about 20% become the test split).")
+    @Option(names = "--cases", required = true, description = "Number of cases (about 20%% become the test split).")
     int cases;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Dataset folder to create (must be empty or absent).")

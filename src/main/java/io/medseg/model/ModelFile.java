@@ -22,6 +22,7 @@ import java.util.zip.CRC32;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import com.google.gson.Strictness;
 
 import ai.djl.ndarray.NDArray;
@@ -35,6 +36,7 @@ import io.medseg.MedSegException;
 import io.medseg.io.AtomicFiles;
 import io.medseg.nn.networks.NetworkConfig;
 import io.medseg.nn.networks.Networks;
+import io.medseg.preprocessing.PlanFiles;
 
 /**
  * The MedSeg model file: architecture config, weights and metadata in one versioned file.
@@ -43,9 +45,14 @@ import io.medseg.nn.networks.Networks;
  * 8 bytes   magic "MEDSEGM\n"
  * 4 bytes   format version (big-endian int), currently 1
  * 4 bytes   header length H (big-endian int)
- * H bytes   UTF-8 JSON header: config, metadata, parameter table (name, shape, offset, count), weights CRC-32
- * rest      the parameters as little-endian float32, in table order
+ * H bytes   UTF-8 JSON header: config, metadata (with the preprocessing plan), parameter table (name, shape, offset,
+ *           count), optional training-state table and training-state JSON, CRC-32 of everything after the header
+ * rest      the parameters, then the training-state arrays, as little-endian float32, in table order
  * </pre>
+ *
+ * A training checkpoint is a model file with a training state: the optimiser's buffers as extra arrays and the loop's
+ * position (epoch, iteration, history, settings) as JSON, so weights and state are replaced together in one atomic
+ * rename. Prediction ignores the training state.
  *
  * Loading reads plain data only: the JSON is parsed into records, the weights into float arrays, and the network is
  * rebuilt from the config by MedSeg's own code. Nothing is deserialised as Java objects and nothing in the file is
@@ -59,13 +66,25 @@ public final class ModelFile {
     static final int MAX_HEADER_BYTES = 16 << 20;
 
     /** Strict JSON: gson's default leniency would accept comments and stray characters in a damaged header. */
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().setStrictness(Strictness.STRICT).create();
+    private static final Gson GSON = PlanFiles.withPlanAdapters(new GsonBuilder().setPrettyPrinting()
+            .setStrictness(Strictness.STRICT)).create();
 
     private ModelFile() {
     }
 
-    /** A model read from a file: its config, metadata and the rebuilt network with the stored weights. */
-    public record Loaded(NetworkConfig config, ModelMetadata metadata, Block network) {
+    /**
+     * A model read from a file: its config, metadata, the rebuilt network with the stored weights and, for a
+     * checkpoint, the training state (arrays on the loading manager; empty map and null JSON for a plain model).
+     */
+    public record Loaded(NetworkConfig config, ModelMetadata metadata, Block network, Map<String, NDArray> state,
+            JsonElement training) {
+    }
+
+    /**
+     * What a checkpoint stores besides the model: named arrays (optimiser buffers) and the training loop's position
+     * as JSON.
+     */
+    public record TrainingState(Map<String, NDArray> arrays, JsonElement json) {
     }
 
     /** One parameter's place in the weights section. */
@@ -74,24 +93,35 @@ public final class ModelFile {
 
     /** The JSON header. */
     public record Header(int formatVersion, NetworkConfig config, ModelMetadata metadata, List<Entry> parameters,
-            long weightsCrc32) {
+            long weightsCrc32, List<Entry> state, JsonElement training) {
     }
 
     /** Writes a model atomically; refuses to replace an existing file unless {@code overwrite}. */
     public static void save(Path path, NetworkConfig config, ModelMetadata metadata, Block network, boolean overwrite) {
+        save(path, config, metadata, network, null, overwrite);
+    }
+
+    /**
+     * Writes a model, or with a non-null {@code training} a checkpoint, atomically; refuses to replace an existing
+     * file unless {@code overwrite}.
+     */
+    public static void save(Path path, NetworkConfig config, ModelMetadata metadata, Block network,
+            TrainingState training, boolean overwrite) {
         List<Entry> entries = new ArrayList<>();
         List<float[]> values = new ArrayList<>();
-        long offset = 0;
         CRC32 crc = new CRC32();
+        long offset = 0;
         for (Pair<String, Parameter> p : network.getParameters()) {
-            NDArray a = p.getValue().getArray();
-            float[] v = a.toType(DataType.FLOAT32, false).toFloatArray();
-            entries.add(new Entry(p.getKey(), a.getShape().getShape(), offset, v.length));
-            values.add(v);
-            crc.update(littleEndian(v));
-            offset += v.length;
+            offset = append(p.getKey(), p.getValue().getArray(), offset, entries, values, crc);
         }
-        byte[] header = GSON.toJson(new Header(FORMAT_VERSION, config, metadata, entries, crc.getValue()))
+        List<Entry> stateEntries = new ArrayList<>();
+        if (training != null) {
+            for (Map.Entry<String, NDArray> e : training.arrays().entrySet()) {
+                offset = append(e.getKey(), e.getValue(), offset, stateEntries, values, crc);
+            }
+        }
+        byte[] header = GSON.toJson(new Header(FORMAT_VERSION, config, metadata, entries, crc.getValue(),
+                training == null ? null : stateEntries, training == null ? null : training.json()))
                 .getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(path, overwrite, tmp -> {
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
@@ -104,6 +134,15 @@ public final class ModelFile {
                 }
             }
         });
+    }
+
+    private static long append(String name, NDArray a, long offset, List<Entry> entries, List<float[]> values,
+            CRC32 crc) {
+        float[] v = a.toType(DataType.FLOAT32, false).toFloatArray();
+        entries.add(new Entry(name, a.getShape().getShape(), offset, v.length));
+        values.add(v);
+        crc.update(littleEndian(v));
+        return offset + v.length;
     }
 
     /** Reads only the config and metadata (cheap: no weights), e.g. to configure downstream steps. */
@@ -159,13 +198,15 @@ public final class ModelFile {
                     throw new MedSegException(path + ": parameter '" + e.name() + "' has shape " + new Shape(e.shape())
                             + ", the network needs " + expected);
                 }
-                byte[] bytes = new byte[Math.toIntExact(Math.multiplyExact(e.count(), 4))];
-                in.readFully(bytes);
-                crc.update(bytes);
-                float[] v = new float[(int) e.count()];
-                ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-                NDArray stored = manager.create(v, expected).toType(p.getArray().getDataType(), false);
+                NDArray stored = readArray(in, e, crc, manager).toType(p.getArray().getDataType(), false);
                 p.getArray().set(stored.toByteBuffer());
+                stored.close();
+            }
+            Map<String, NDArray> state = new LinkedHashMap<>();
+            if (h.state() != null) {
+                for (Entry e : h.state()) {
+                    state.put(e.name(), readArray(in, e, crc, manager));
+                }
             }
             if (in.read() != -1) {
                 throw new MedSegException(path + ": has data after the last parameter (damaged or not a MedSeg model)");
@@ -173,12 +214,21 @@ public final class ModelFile {
             if (crc.getValue() != h.weightsCrc32()) {
                 throw new MedSegException(path + ": weights are damaged (checksum mismatch)");
             }
-            return new Loaded(h.config(), h.metadata(), network);
+            return new Loaded(h.config(), h.metadata(), network, state, h.training());
         } catch (EOFException e) {
             throw new MedSegException(path + ": truncated model file (weights end early)", e);
         } catch (IOException e) {
             throw new MedSegException(path + ": cannot read model file (" + AtomicFiles.describe(e) + ")", e);
         }
+    }
+
+    private static NDArray readArray(DataInputStream in, Entry e, CRC32 crc, NDManager manager) throws IOException {
+        byte[] bytes = new byte[Math.toIntExact(Math.multiplyExact(e.count(), 4))];
+        in.readFully(bytes);
+        crc.update(bytes);
+        float[] v = new float[(int) e.count()];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+        return manager.create(v, new Shape(e.shape()));
     }
 
     private static DataInputStream open(Path path) throws IOException {
@@ -226,12 +276,19 @@ public final class ModelFile {
             throw new MedSegException(path + ": damaged model header (config, metadata or parameter table missing)");
         }
         long expectedOffset = 0;
-        for (Entry e : h.parameters()) {
+        List<Entry> all = new ArrayList<>(h.parameters());
+        if (h.state() != null) {
+            all.addAll(h.state());
+        }
+        for (Entry e : all) {
             if (e == null || e.name() == null || e.shape() == null || e.offset() != expectedOffset || e.count() < 0
                     || e.count() != new Shape(e.shape()).size()) {
                 throw new MedSegException(path + ": damaged model header (parameter table inconsistent)");
             }
             expectedOffset += e.count();
+        }
+        if (h.metadata().plan() != null) {
+            PlanFiles.validate(h.metadata().plan(), path + " (stored plan)");
         }
         return h;
     }

@@ -3,6 +3,8 @@ package io.medseg.model;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.medseg.preprocessing.PreprocessingPlan;
+
 /**
  * What a trained model needs besides its weights to be used on new images, as plain data.
  *
@@ -12,9 +14,12 @@ import java.util.Map;
  * @param normalisation how intensities were normalised (scheme and its statistics), as strings
  * @param versions versions of MedSeg, DJL, PyTorch and the device used for training
  * @param notes anything else worth keeping (training command, dataset name), as strings
+ * @param plan the preprocessing plan the model was trained with, applied unchanged to new images at prediction; null
+ *        for a bare network that was not trained by MedSeg
  */
 public record ModelMetadata(Map<String, Integer> labels, Map<String, String> channelNames, long[] patchSize,
-        Map<String, String> normalisation, Map<String, String> versions, Map<String, String> notes) {
+        Map<String, String> normalisation, Map<String, String> versions, Map<String, String> notes,
+        PreprocessingPlan plan) {
 
     public ModelMetadata {
         labels = copy(labels);
@@ -23,6 +28,12 @@ public record ModelMetadata(Map<String, Integer> labels, Map<String, String> cha
         normalisation = copy(normalisation);
         versions = copy(versions);
         notes = copy(notes);
+    }
+
+    /** Metadata without a plan (a network saved outside training). */
+    public ModelMetadata(Map<String, Integer> labels, Map<String, String> channelNames, long[] patchSize,
+            Map<String, String> normalisation, Map<String, String> versions, Map<String, String> notes) {
+        this(labels, channelNames, patchSize, normalisation, versions, notes, null);
     }
 
     private static <V> Map<String, V> copy(Map<String, V> m) {

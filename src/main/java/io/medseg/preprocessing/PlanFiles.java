@@ -34,10 +34,15 @@ import io.medseg.io.AtomicFiles;
  * typo must fail loudly instead of silently training with a default.
  */
 public final class PlanFiles {
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().setStrictness(Strictness.STRICT)
-            .registerTypeAdapter(ChannelNormalization.class, new NormalizationAdapter()).create();
+    private static final Gson GSON = withPlanAdapters(new GsonBuilder().setPrettyPrinting()
+            .setStrictness(Strictness.STRICT)).create();
 
     private PlanFiles() {
+    }
+
+    /** Registers what gson needs to read and write a plan inside another JSON document (e.g. a model header). */
+    public static GsonBuilder withPlanAdapters(GsonBuilder builder) {
+        return builder.registerTypeAdapter(ChannelNormalization.class, new NormalizationAdapter());
     }
 
     public static String toJson(PreprocessingPlan plan) {
@@ -87,7 +92,7 @@ public final class PlanFiles {
             }
             throw new MedSegException(source + ": not a valid plan (" + root.getMessage() + ")");
         }
-        check(plan, source);
+        validate(plan, source);
         return plan;
     }
 
@@ -106,8 +111,8 @@ public final class PlanFiles {
         }
     }
 
-    /** The cross-field rules a hand-edited plan can break. */
-    private static void check(PreprocessingPlan p, String source) {
+    /** Checks the cross-field rules a hand-edited plan can break; {@code source} names the plan in errors. */
+    public static void validate(PreprocessingPlan p, String source) {
         int dims = p.dims();
         if (dims != 2 && dims != 3) {
             throw new MedSegException(source + ": field 'dims' must be 2 or 3, got " + dims);
