@@ -77,6 +77,18 @@ public record TrainingRecipe(OptimizerKind optimizer, double learningRate, doubl
         return new PolyLr(learningRate, epochs);
     }
 
+    /** This recipe with another number of optimiser steps per epoch. */
+    public TrainingRecipe withIterationsPerEpoch(int iterations) {
+        return new TrainingRecipe(optimizer, learningRate, weightDecay, eps, momentum, epochs, iterations,
+                deepSupervision, gradientClipNorm);
+    }
+
+    /** This recipe with another initial learning rate (the schedule decays from it). */
+    public TrainingRecipe withLearningRate(double rate) {
+        return new TrainingRecipe(optimizer, rate, weightDecay, eps, momentum, epochs, iterationsPerEpoch,
+                deepSupervision, gradientClipNorm);
+    }
+
     /** This recipe with another epoch count (short runs, fine-tuning); the schedule stretches accordingly. */
     public TrainingRecipe withEpochs(int newEpochs) {
         return new TrainingRecipe(optimizer, learningRate, weightDecay, eps, momentum, newEpochs, iterationsPerEpoch,

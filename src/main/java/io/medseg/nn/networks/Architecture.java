@@ -39,6 +39,9 @@ public enum Architecture {
 
     public static Architecture of(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+        if (n.equals("resunet")) { // the name nnU-Net users know the residual encoder UNet by
+            n = RESIDUAL_UNET.id;
+        }
         for (Architecture a : values()) {
             if (a.id.equals(n)) {
                 return a;

@@ -40,9 +40,19 @@ public final class PatchLoader implements Closeable {
      * @param prefetch batches built ahead of the consumer (≥ 1; ≥ threads keeps every thread busy)
      */
     public PatchLoader(PatchSampler sampler, Augmenter augmenter, int batchSize, long seed, int threads, int prefetch) {
-        if (batchSize <= 0 || threads <= 0 || prefetch <= 0) {
+        this(sampler, augmenter, batchSize, seed, threads, prefetch, 0);
+    }
+
+    /**
+     * A loader whose first {@link #next()} returns batch {@code firstBatch}: a resumed training run continues the
+     * sequence where the interrupted one stopped.
+     */
+    public PatchLoader(PatchSampler sampler, Augmenter augmenter, int batchSize, long seed, int threads, int prefetch,
+            long firstBatch) {
+        if (batchSize <= 0 || threads <= 0 || prefetch <= 0 || firstBatch < 0) {
             throw new IllegalArgumentException("batch size, threads and prefetch must be positive");
         }
+        this.nextToSubmit = firstBatch;
         if (!java.util.Arrays.equals(sampler.patchShape(), augmenter.patchShape())) {
             throw new IllegalArgumentException("sampler and augmenter patch shapes differ");
         }

@@ -1,0 +1,271 @@
+package io.medseg.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.medseg.MedSegException;
+import io.medseg.dataset.DatasetCase;
+import io.medseg.dataset.DatasetSplit;
+import io.medseg.dataset.SegmentationDataset;
+import io.medseg.engine.DeviceMemory;
+import io.medseg.nn.networks.Architecture;
+import io.medseg.preprocessing.CaseCache;
+import io.medseg.preprocessing.DatasetFingerprint;
+import io.medseg.preprocessing.FingerprintExtractor;
+import io.medseg.preprocessing.MemorySize;
+import io.medseg.preprocessing.PlanFiles;
+import io.medseg.preprocessing.Planner;
+import io.medseg.preprocessing.PlannerSettings;
+import io.medseg.preprocessing.PreprocessedCase;
+import io.medseg.preprocessing.PreprocessingPlan;
+import io.medseg.preprocessing.sampling.AugmentationSettings;
+import io.medseg.training.Trainer;
+import io.medseg.training.TrainingRecipe;
+import io.medseg.training.TrainingSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code medseg train DATASET --model M --dims D --out DIR}: plan (or take a plan), preprocess, split off validation
+ * cases, train with the architecture's published recipe, write the model and its history into DIR.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = { "Train a segmentation network on an nnU-Net-layout dataset, nnU-Net style: plan, preprocess,",
+                "hold out validation cases, train with the architecture's published recipe (optimiser, rate, schedule),",
+                "validate every epoch (pseudo-Dice) and write into DIR: plan.json, model.medseg (final weights),",
+                "checkpoint_latest.medseg / checkpoint_best.medseg, history.csv/.json and progress.png.",
+                "A run stopped for any reason (Ctrl-C, kill -9, power) continues with --resume." })
+final class TrainCommand extends MedSegCommand {
+    static final String PLAN_FILE = "plan.json";
+    static final String PREPROCESSED = "preprocessed";
+
+    @Parameters(index = "0", paramLabel = "DATASET", description = "Dataset folder (dataset.json, imagesTr, labelsTr).")
+    Path dataset;
+
+    @Option(names = "--model", description = "Network: lightm-unet, xlstm-unet-bot, xlstm-unet-enc, umamba-bot,"
+            + " umamba-enc or residual-unet (alias resunet).")
+    String model;
+
+    @Option(names = "--dims", description = "2 or 3: must match the dataset's images.")
+    Integer dims;
+
+    @Option(names = "--out", required = true, paramLabel = "MODEL_DIR", description = "Folder for the trained model"
+            + " and its run files (new or empty, or the folder of the run to resume).")
+    Path out;
+
+    @Option(names = "--plan", paramLabel = "FILE", description = "Use this plan (from `medseg plan`) instead of planning.")
+    Path planFile;
+
+    @Option(names = "--epochs", description = "Epochs (default: the architecture's recipe: LightM-UNet 100,"
+            + " xLSTM-UNet 4000, nnU-Net family 1000).")
+    Integer epochs;
+
+    @Option(names = "--iters", description = "Iterations (optimiser steps) per epoch (default 250).")
+    Integer iterations;
+
+    @Option(names = "--batch", description = "Patches per step (default: the plan's).")
+    Integer batch;
+
+    @Option(names = "--patch", split = ",", paramLabel = "N", description = "Patch size per axis, e.g. 64,64"
+            + " (default: the plan's).")
+    long[] patch;
+
+    @Option(names = "--lr", description = "Initial learning rate (default: the recipe's: LightM-UNet 1e-4 Adam,"
+            + " xLSTM-UNet 5e-3 SGD, nnU-Net family 1e-2 SGD).")
+    Double learningRate;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu:N (default ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed for initialisation, data order and"
+            + " augmentation (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--resume", description = "Continue the run in MODEL_DIR where it stopped (its plan and settings"
+            + " are reused; only --device may change).")
+    boolean resume;
+
+    @Option(names = "--val-fraction", defaultValue = "0.2", description = "Share of the training cases held out for"
+            + " validation (default ${DEFAULT-VALUE}; 0 = none).")
+    double validationFraction;
+
+    @Option(names = "--val-iters", defaultValue = "50", description = "Validation batches per epoch for the"
+            + " pseudo-Dice (default ${DEFAULT-VALUE}, as nnU-Net).")
+    int validationIterations;
+
+    @Option(names = "--patience", defaultValue = "0", description = "Stop early after this many epochs without a"
+            + " better moving-average pseudo-Dice (default 0: never).")
+    int patience;
+
+    @Option(names = "--precision", defaultValue = "auto", description = "fp32, bf16 or auto (bf16 on GPUs that"
+            + " support it; default ${DEFAULT-VALUE}).")
+    String precision;
+
+    @Option(names = "--memory", defaultValue = "auto", description = "Memory budget for planning, e.g. 8G (default:"
+            + " the GPU's memory, else half of the machine's).")
+    String memory;
+
+    @Option(names = "--no-augmentation", description = "Train on unaugmented patches.")
+    boolean noAugmentation;
+
+    @Option(names = "--loader-threads", defaultValue = "2", description = "Threads building augmented batches"
+            + " (default ${DEFAULT-VALUE}).")
+    int loaderThreads;
+
+    @Override
+    public Integer call() throws java.io.IOException {
+        SegmentationDataset ds = SegmentationDataset.open(dataset);
+        PreprocessingPlan plan;
+        TrainingSettings settings;
+        if (resume) {
+            plan = PlanFiles.read(out.resolve(PLAN_FILE));
+            TrainingSettings stored = Trainer.storedSettings(out);
+            settings = new TrainingSettings(stored.recipe(), stored.batchSize(), stored.validationIterations(),
+                    stored.earlyStoppingPatience(), stored.seed(), stored.loaderThreads(), stored.augmentation(),
+                    stored.batchDice(), device, stored.precision());
+        } else {
+            if (model == null || dims == null) {
+                throw new MedSegException("--model and --dims are required (except with --resume)");
+            }
+            checkNewRunFolder();
+            Architecture architecture = Architecture.of(model);
+            plan = plan(ds, architecture);
+            settings = settings(architecture, plan);
+            Files.createDirectories(out);
+            PlanFiles.write(out.resolve(PLAN_FILE), plan, false);
+        }
+        out().printf(Locale.ROOT, "training %s %dD, patch %s, batch %d, %d epochs x %d iterations, seed %d%n",
+                plan.network().architecture().id(), plan.dims(), java.util.Arrays.toString(plan.patchSize()),
+                settings.batchSize(), settings.recipe().epochs(), settings.recipe().iterationsPerEpoch(),
+                settings.seed());
+        List<PreprocessedCase> cases = preprocessed(ds, plan);
+        List<List<PreprocessedCase>> split = Trainer.split(cases, validationFraction, seed);
+        out().printf(Locale.ROOT, "cases: %d training, %d validation%n", split.get(0).size(), split.get(1).size());
+        Map<String, String> notes = new LinkedHashMap<>();
+        notes.put("dataset", ds.root().getFileName().toString());
+        notes.put("architecture", plan.network().architecture().id());
+        Trainer trainer = new Trainer(plan, settings, notes);
+        Trainer.Result result = trainer.train(split.get(0), split.get(1), out, resume, new TextProgress(out()),
+                () -> false);
+        out().printf(Locale.ROOT, "model written to %s (best epoch %d%s)%n", result.model(), result.bestEpoch(),
+                result.stoppedEarly() ? ", stopped early" : "");
+        return 0;
+    }
+
+    private void checkNewRunFolder() {
+        if (Files.isRegularFile(out.resolve(Trainer.LATEST))) {
+            throw new MedSegException(out + ": holds a training run already; add --resume to continue it or choose"
+                    + " another --out");
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new MedSegException(out + ": not a folder");
+        }
+        if (Files.isDirectory(out)) {
+            try (var entries = Files.list(out)) {
+                if (entries.findAny().isPresent()) {
+                    throw new MedSegException(out + ": folder is not empty; choose a new --out");
+                }
+            } catch (java.io.IOException e) {
+                throw new MedSegException(out + ": cannot read folder (" + e.getMessage() + ")", e);
+            }
+        }
+    }
+
+    private PreprocessingPlan plan(SegmentationDataset ds, Architecture architecture) {
+        PreprocessingPlan plan;
+        if (planFile != null) {
+            plan = PlanFiles.read(planFile);
+            if (plan.network().architecture() != architecture) {
+                throw new MedSegException(planFile + ": plans " + plan.network().architecture().id() + ", not --model "
+                        + architecture.id() + "; plan again with `medseg plan --model " + architecture.id() + "`");
+            }
+        } else {
+            PlannerSettings ps = PlannerSettings.defaults(architecture).withMemory(budget());
+            if (patch != null) {
+                ps = ps.withPatchSize(patch);
+            }
+            if (batch != null) {
+                ps = ps.withBatchSize(batch);
+            }
+            DatasetFingerprint fp = FingerprintExtractor.extract(ds);
+            plan = Planner.plan(fp, ps);
+            PlanCommand.print(out(), fp, plan);
+        }
+        if (plan.dims() != dims) {
+            throw new MedSegException("--dims " + dims + ": the dataset's images are " + plan.dims() + "D (slice-wise 2D"
+                    + " training of 3D images is not supported)");
+        }
+        return plan;
+    }
+
+    private long budget() {
+        return "auto".equalsIgnoreCase(memory.trim()) ? DeviceMemory.detect().bytes() : MemorySize.parse(memory, "--memory");
+    }
+
+    private TrainingSettings settings(Architecture architecture, PreprocessingPlan plan) {
+        TrainingRecipe recipe = TrainingRecipe.of(architecture);
+        if (epochs != null) {
+            recipe = recipe.withEpochs(positive(epochs, "--epochs"));
+        }
+        if (iterations != null) {
+            recipe = recipe.withIterationsPerEpoch(positive(iterations, "--iters"));
+        }
+        if (learningRate != null) {
+            if (!(learningRate > 0)) {
+                throw new MedSegException("--lr must be positive, got " + learningRate);
+            }
+            recipe = recipe.withLearningRate(learningRate);
+        }
+        if (validationFraction < 0 || validationFraction >= 1) {
+            throw new MedSegException("--val-fraction must be in [0, 1), got " + validationFraction);
+        }
+        if (validationIterations < 0 || patience < 0) {
+            throw new MedSegException("--val-iters and --patience must be >= 0");
+        }
+        int batchSize = batch != null ? positive(batch, "--batch") : plan.batchSize();
+        AugmentationSettings augmentation = noAugmentation ? AugmentationSettings.none()
+                : AugmentationSettings.nnUNetDefaults();
+        return new TrainingSettings(recipe, batchSize, validationIterations, patience, seed,
+                positive(loaderThreads, "--loader-threads"), augmentation, plan.dims() == 3, device,
+                precision(precision));
+    }
+
+    private static TrainingSettings.Precision precision(String p) {
+        try {
+            return TrainingSettings.Precision.valueOf(p.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new MedSegException("--precision: '" + p + "' is not fp32, bf16 or auto");
+        }
+    }
+
+    private static int positive(int v, String option) {
+        if (v < 1) {
+            throw new MedSegException(option + " must be >= 1, got " + v);
+        }
+        return v;
+    }
+
+    /** Preprocessed training cases, cached under MODEL_DIR/preprocessed (reused when resuming). */
+    private List<PreprocessedCase> preprocessed(SegmentationDataset ds, PreprocessingPlan plan) {
+        Path dir = out.resolve(PREPROCESSED);
+        List<DatasetCase> labelled = ds.cases(DatasetSplit.TRAIN).stream().filter(DatasetCase::hasLabel).toList();
+        boolean cached = Files.isDirectory(dir)
+                && labelled.stream().allMatch(c -> Files.isRegularFile(CaseCache.fileFor(dir, c.id())));
+        if (!cached) {
+            long t0 = System.nanoTime();
+            CaseCache.writeAll(ds, plan, dir);
+            out().printf(Locale.ROOT, "preprocessed %d cases in %.1f s%n", labelled.size(), (System.nanoTime() - t0) / 1e9);
+        }
+        List<PreprocessedCase> cases = new ArrayList<>();
+        for (DatasetCase c : labelled) {
+            cases.add(CaseCache.read(CaseCache.fileFor(dir, c.id())));
+        }
+        return cases;
+    }
+}

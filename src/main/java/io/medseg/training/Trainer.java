@@ -1,0 +1,462 @@
+package io.medseg.training;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+
+import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import io.medseg.MedSegException;
+import io.medseg.engine.Devices;
+import io.medseg.engine.DjlEnvironment;
+import io.medseg.model.ModelFile;
+import io.medseg.model.ModelMetadata;
+import io.medseg.nn.checkpoint.CheckpointTape;
+import io.medseg.nn.networks.NetworkConfig;
+import io.medseg.nn.networks.Networks;
+import io.medseg.preprocessing.ChannelNormalization;
+import io.medseg.preprocessing.PreprocessedCase;
+import io.medseg.preprocessing.PreprocessingPlan;
+import io.medseg.preprocessing.sampling.AugmentationSettings;
+import io.medseg.preprocessing.sampling.Augmenter;
+import io.medseg.preprocessing.sampling.Batch;
+import io.medseg.preprocessing.sampling.PatchLoader;
+import io.medseg.preprocessing.sampling.PatchSampler;
+
+/**
+ * nnU-Net's training loop on preprocessed cases: epochs of optimiser steps on augmented patch batches, each step
+ * forward under the checkpoint tape (sequence layers recomputed in the backward pass), loss (CE + soft Dice, deep
+ * supervision when the network has several heads), backward, gradient clipping and the optimiser; the learning rate
+ * set per epoch by the schedule. After each epoch: pseudo-Dice on fixed validation patches and its moving average,
+ * the latest checkpoint (weights, optimiser state, position, history) written atomically, the best one when the
+ * average improved, the history as CSV/JSON and its chart. At the end the final weights become {@code model.medseg}.
+ *
+ * <p>Files in the run folder: {@value #LATEST}, {@value #BEST}, {@value #FINAL}, history.csv, history.json,
+ * {@value #CHART}.
+ *
+ * <p>Resuming (after a cancel, a crash or {@code kill -9}) reloads the latest checkpoint and re-runs from the start of
+ * the epoch after it: batch n depends only on (seed, n), so the continued run sees exactly the batches the
+ * uninterrupted one would have, and on the CPU produces the same model.
+ */
+public final class Trainer {
+    public static final String LATEST = "checkpoint_latest.medseg";
+    public static final String BEST = "checkpoint_best.medseg";
+    public static final String FINAL = "model.medseg";
+    public static final String CHART = "progress.png";
+
+    /** Seed offset of the validation patches, so they differ from the training batches of the same index. */
+    private static final long VALIDATION_SEED = 0x5EED_7A11L;
+
+    private final PreprocessingPlan plan;
+    private final TrainingSettings settings;
+    private final Map<String, String> notes;
+
+    /** What a finished run produced. */
+    public record Result(Path model, TrainingHistory history, int bestEpoch, boolean stoppedEarly,
+            Map<String, String> versions) {
+    }
+
+    /**
+     * @param plan     the plan the cases were preprocessed with; its network config and patch size are trained
+     * @param settings how to train
+     * @param notes    free text kept in the model (dataset, command line)
+     */
+    public Trainer(PreprocessingPlan plan, TrainingSettings settings, Map<String, String> notes) {
+        this.plan = plan;
+        this.settings = settings;
+        this.notes = new LinkedHashMap<>(notes);
+    }
+
+    /**
+     * Trains (or, with {@code resume}, continues training) into {@code dir}.
+     *
+     * @throws CancellationException when {@code cancelled} turns true; the last completed epoch's checkpoint stays
+     */
+    public Result train(List<PreprocessedCase> training, List<PreprocessedCase> validation, Path dir, boolean resume,
+            TrainingListener listener, BooleanSupplier cancelled) {
+        if (training.isEmpty()) {
+            throw new MedSegException("no training cases");
+        }
+        Engine engine = DjlEnvironment.pytorch();
+        Devices.Selection selection = Devices.parse(settings.device());
+        listener.message("device: " + selection.description());
+        if (selection.devices().size() > 1) {
+            throw new MedSegException("--device: data-parallel training is not available yet; name one GPU");
+        }
+        Map<String, String> versions = Devices.versions(selection.devices());
+        listener.message("engine: DJL " + versions.get("djl") + ", PyTorch " + versions.get("pytorch") + ", CUDA "
+                + versions.get("cuda"));
+        NetworkConfig config = plan.network();
+        long[] patch = plan.patchSize();
+        Path latest = dir.resolve(LATEST);
+        try (NDManager manager = engine.newBaseManager(selection.primary())) {
+            Block network;
+            Optimizer optimizer = settings.recipe().newOptimizer();
+            TrainingCheckpoint position;
+            TrainingHistory history;
+            if (resume) {
+                if (!Files.isRegularFile(latest)) {
+                    throw new MedSegException(dir + ": nothing to resume (no " + LATEST + ")");
+                }
+                ModelFile.Loaded loaded = ModelFile.load(latest, manager);
+                if (loaded.training() == null) {
+                    throw new MedSegException(latest + ": not a training checkpoint (no training state)");
+                }
+                position = TrainingCheckpoint.fromJson(loaded.training(), latest.toString());
+                checkSameRun(position, loaded.config(), training, validation, latest);
+                network = loaded.network();
+                optimizer.loadState(loaded.state(), position.optimizerSteps());
+                loaded.state().values().forEach(NDArray::close);
+                history = TrainingHistory.fromJson(position.history());
+                listener.message(String.format(Locale.ROOT, "resuming at epoch %d of %d (iteration %d)",
+                        position.nextEpoch(), settings.recipe().epochs(),
+                        (long) position.nextEpoch() * settings.recipe().iterationsPerEpoch()));
+            } else {
+                if (Files.exists(latest)) {
+                    throw new MedSegException(dir + ": already holds a training run (" + LATEST
+                            + "); resume it or choose another output folder");
+                }
+                engine.setRandomSeed((int) settings.seed());
+                network = Networks.build(config, patch);
+                network.initialize(manager, DataType.FLOAT32, Networks.inputShape(config, patch));
+                history = new TrainingHistory();
+                position = new TrainingCheckpoint(0, 0, null, null, -1, 0, false,
+                        TrainingCheckpoint.settingsJson(settings), history.toJson(), ids(training), ids(validation));
+            }
+            try {
+                Run run = new Run(engine, manager, network, optimizer, history, position, training, validation, dir,
+                        versions, listener, cancelled);
+                return run.execute();
+            } finally {
+                optimizer.close();
+            }
+        } catch (EngineException e) {
+            throw outOfMemory(e, selection);
+        }
+    }
+
+    private void checkSameRun(TrainingCheckpoint c, NetworkConfig config, List<PreprocessedCase> training,
+            List<PreprocessedCase> validation, Path file) {
+        if (!config.equals(plan.network())) {
+            throw new MedSegException(file + ": was trained with another network config than the plan's");
+        }
+        if (!TrainingCheckpoint.comparable(c.settings())
+                .equals(TrainingCheckpoint.comparable(TrainingCheckpoint.settingsJson(settings)))) {
+            throw new MedSegException(file + ": the run was started with other settings (" + c.settings()
+                    + "); resume with the same settings");
+        }
+        if (!c.trainingCases().equals(ids(training)) || !c.validationCases().equals(ids(validation))) {
+            throw new MedSegException(file + ": the run was started on other training/validation cases");
+        }
+    }
+
+    private MedSegException outOfMemory(EngineException e, Devices.Selection selection) {
+        String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+        if (m.contains("out of memory") || m.contains("can't allocate memory") || m.contains("failed to allocate")) {
+            return new MedSegException("out of memory on " + Devices.name(selection.primary()) + " training patch "
+                    + Arrays.toString(plan.patchSize()) + " with batch " + settings.batchSize()
+                    + "; use a smaller --patch or --batch", e);
+        }
+        return new MedSegException("training failed in the engine: " + firstLine(e.getMessage()), e);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "(no message)";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static List<String> ids(List<PreprocessedCase> cases) {
+        return cases.stream().map(PreprocessedCase::id).toList();
+    }
+
+    private static int[] ints(long[] v) {
+        return Arrays.stream(v).mapToInt(Math::toIntExact).toArray();
+    }
+
+    /** One training run's mutable state. */
+    private final class Run {
+        private final Engine engine;
+        private final NDManager manager;
+        private final Block network;
+        private final Optimizer optimizer;
+        private final TrainingHistory history;
+        private final List<PreprocessedCase> training;
+        private final List<PreprocessedCase> validation;
+        private final Path dir;
+        private final Map<String, String> versions;
+        private final TrainingListener listener;
+        private final BooleanSupplier cancelled;
+        private final ParameterStore parameters;
+        private final SegmentationLoss loss;
+        private final int[] patch;
+        private TrainingCheckpoint position;
+
+        Run(Engine engine, NDManager manager, Block network, Optimizer optimizer, TrainingHistory history,
+                TrainingCheckpoint position, List<PreprocessedCase> training, List<PreprocessedCase> validation,
+                Path dir, Map<String, String> versions, TrainingListener listener, BooleanSupplier cancelled) {
+            this.engine = engine;
+            this.manager = manager;
+            this.network = network;
+            this.optimizer = optimizer;
+            this.history = history;
+            this.position = position;
+            this.training = training;
+            this.validation = validation;
+            this.dir = dir;
+            this.versions = versions;
+            this.listener = listener;
+            this.cancelled = cancelled;
+            this.parameters = new ParameterStore(manager, false);
+            this.loss = new SegmentationLoss(settings.batchDice());
+            this.patch = ints(plan.patchSize());
+        }
+
+        Result execute() {
+            TrainingRecipe recipe = settings.recipe();
+            int iterations = recipe.iterationsPerEpoch();
+            LearningRateSchedule schedule = recipe.schedule();
+            PatchSampler sampler = new PatchSampler(training, patch, PatchSampler.DEFAULT_FOREGROUND_FRACTION,
+                    settings.seed());
+            Augmenter augmenter = new Augmenter(settings.augmentation(), patch);
+            long firstBatch = (long) position.nextEpoch() * iterations;
+            long startNanos = System.nanoTime();
+            long doneThisSession = 0;
+            try (PatchLoader loader = new PatchLoader(sampler, augmenter, settings.batchSize(), settings.seed(),
+                    settings.loaderThreads(), 2 * settings.loaderThreads(), firstBatch);
+                    PatchLoader validationLoader = validationLoader()) {
+                for (int epoch = position.nextEpoch(); epoch < recipe.epochs() && !position.stoppedEarly(); epoch++) {
+                    long epochStart = System.nanoTime();
+                    schedule.apply(optimizer, epoch);
+                    double lossSum = 0;
+                    for (int it = 1; it <= iterations; it++) {
+                        if (cancelled.getAsBoolean()) {
+                            throw new CancellationException("training cancelled in epoch " + epoch
+                                    + "; the checkpoint of the last completed epoch is kept");
+                        }
+                        double value = step(nextBatch(loader));
+                        if (!Double.isFinite(value)) {
+                            throw new MedSegException(String.format(Locale.ROOT, "training diverged: loss %s at epoch"
+                                    + " %d iteration %d; try a lower --lr", value, epoch, it));
+                        }
+                        lossSum += value;
+                        doneThisSession++;
+                        long global = (long) epoch * iterations + it;
+                        double perIteration = (System.nanoTime() - startNanos) / 1e9 / doneThisSession;
+                        listener.iteration(new TrainingProgress(epoch, recipe.epochs(), it, iterations, global,
+                                settings.totalIterations(), value, optimizer.learningRate(),
+                                perIteration * (settings.totalIterations() - global)));
+                    }
+                    Validation v = validate(validationLoader);
+                    endEpoch(epoch, lossSum / iterations, v, (System.nanoTime() - epochStart) / 1e9);
+                }
+            }
+            ModelFile.save(dir.resolve(FINAL), plan.network(), metadata(), network, true);
+            return new Result(dir.resolve(FINAL), history, position.bestEpoch(), position.stoppedEarly(), versions);
+        }
+
+        private Batch nextBatch(PatchLoader loader) {
+            try {
+                return loader.next();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("training interrupted");
+            }
+        }
+
+        private PatchLoader validationLoader() {
+            if (validation.isEmpty() || settings.validationIterations() == 0) {
+                return null;
+            }
+            PatchSampler sampler = new PatchSampler(validation, patch, PatchSampler.DEFAULT_FOREGROUND_FRACTION,
+                    settings.seed() + VALIDATION_SEED);
+            // only build(n) is used, on this thread, so every epoch sees the same validation patches
+            return new PatchLoader(sampler, new Augmenter(AugmentationSettings.none(), patch), settings.batchSize(),
+                    settings.seed() + VALIDATION_SEED, 1, 1);
+        }
+
+        /** One optimiser step; returns the loss. Every array the step creates is closed at its end. */
+        private double step(Batch batch) {
+            try (NDScope scope = new NDScope()) {
+                zeroGradients();
+                NDArray x = images(batch);
+                NDArray y = labels(batch);
+                NDArray value;
+                try (GradientCollector collector = engine.newGradientCollector()) {
+                    CheckpointTape tape = new CheckpointTape();
+                    try (CheckpointTape.Scope recording = tape.activate()) {
+                        value = lossOf(network.forward(parameters, new NDList(x), true), y);
+                    }
+                    tape.backward(value);
+                }
+                double result = value.toType(DataType.FLOAT64, false).getDouble();
+                GradientClipping.clipNorm(network.getParameters(), settings.recipe().gradientClipNorm());
+                optimizer.step(network.getParameters());
+                return result;
+            }
+        }
+
+        private NDArray lossOf(NDList heads, NDArray labels) {
+            if (heads.size() > 1) {
+                return new DeepSupervisionLoss(loss).apply(heads, labels);
+            }
+            return loss.apply(heads.singletonOrThrow(), labels);
+        }
+
+        private void zeroGradients() {
+            for (Pair<String, Parameter> p : network.getParameters()) {
+                NDArray a = p.getValue().getArray();
+                if (a.hasGradient()) {
+                    NDArray g = a.getGradient();
+                    g.subi(g);
+                }
+            }
+        }
+
+        private NDArray images(Batch b) {
+            long[] shape = new long[2 + patch.length];
+            shape[0] = b.size();
+            shape[1] = b.channels();
+            for (int i = 0; i < patch.length; i++) {
+                shape[2 + i] = patch[i];
+            }
+            return manager.create(b.images(), new Shape(shape));
+        }
+
+        private NDArray labels(Batch b) {
+            long[] shape = new long[1 + patch.length];
+            shape[0] = b.size();
+            for (int i = 0; i < patch.length; i++) {
+                shape[1 + i] = patch[i];
+            }
+            int[] values = new int[b.labels().length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = b.labels()[i];
+            }
+            return manager.create(values, new Shape(shape));
+        }
+
+        private record Validation(double loss, PseudoDice dice) {
+        }
+
+        /** Loss and pseudo-Dice on the fixed validation patches, without gradients; null without validation. */
+        private Validation validate(PatchLoader loader) {
+            if (loader == null) {
+                return null;
+            }
+            PseudoDice dice = new PseudoDice(plan.network().classes());
+            double sum = 0;
+            for (int n = 0; n < settings.validationIterations(); n++) {
+                if (cancelled.getAsBoolean()) {
+                    throw new CancellationException("training cancelled during validation");
+                }
+                Batch b = loader.build(n);
+                try (NDScope scope = new NDScope()) {
+                    NDArray y = labels(b);
+                    NDList heads = network.forward(parameters, new NDList(images(b)), false);
+                    sum += lossOf(heads, y).toType(DataType.FLOAT64, false).getDouble();
+                    dice.add(heads.get(0), y);
+                }
+            }
+            return new Validation(sum / settings.validationIterations(), dice);
+        }
+
+        private void endEpoch(int epoch, double trainLoss, Validation v, double seconds) {
+            Map<String, Double> perLabel = new LinkedHashMap<>();
+            plan.labels().forEach((name, value) -> {
+                if (value != 0) {
+                    perLabel.put(name, v == null ? Double.NaN : v.dice().dice(value));
+                }
+            });
+            double mean = v == null ? Double.NaN : v.dice().mean();
+            Double ema = position.ema();
+            if (!Double.isNaN(mean)) {
+                ema = ema == null ? mean : 0.9 * ema + 0.1 * mean; // nnU-Net's moving average
+            }
+            boolean improved = ema != null && (position.bestEma() == null || ema > position.bestEma());
+            // without validation every epoch is "best": the last weights are all there is to judge
+            improved |= v == null;
+            history.add(new EpochRecord(epoch, trainLoss, v == null ? Double.NaN : v.loss(), perLabel, mean,
+                    ema == null ? Double.NaN : ema, optimizer.learningRate(), seconds));
+            int sinceBest = improved ? 0 : position.epochsWithoutImprovement() + 1;
+            boolean stop = settings.earlyStoppingPatience() > 0 && sinceBest >= settings.earlyStoppingPatience()
+                    && epoch + 1 < settings.recipe().epochs();
+            position = new TrainingCheckpoint(epoch + 1, optimizer.steps(), ema,
+                    improved ? ema : position.bestEma(), improved ? epoch : position.bestEpoch(), sinceBest, stop,
+                    position.settings(), history.toJson(), position.trainingCases(), position.validationCases());
+            ModelFile.save(dir.resolve(LATEST), plan.network(), metadata(), network,
+                    new ModelFile.TrainingState(optimizer.state(), position.toJson()), true);
+            if (improved) {
+                ModelFile.save(dir.resolve(BEST), plan.network(), metadata(), network, true);
+            }
+            history.write(dir);
+            listener.epochEnded(history.records().get(epoch), history);
+            if (stop) {
+                listener.message("early stopping: no better moving-average pseudo-Dice for "
+                        + settings.earlyStoppingPatience() + " epochs (best epoch " + position.bestEpoch() + ")");
+            }
+        }
+
+        private ModelMetadata metadata() {
+            Map<String, String> normalisation = new LinkedHashMap<>();
+            List<ChannelNormalization> norms = plan.normalization();
+            for (int c = 0; c < norms.size(); c++) {
+                ChannelNormalization n = norms.get(c);
+                normalisation.put(String.valueOf(c), String.format(Locale.ROOT,
+                        "%s mean %.6g std %.6g clip [%.6g, %.6g]", n.scheme(), n.mean(), n.std(), n.lower(), n.upper()));
+            }
+            Map<String, String> allNotes = new LinkedHashMap<>(notes);
+            allNotes.put("epochs", String.valueOf(history.size()));
+            allNotes.put("seed", String.valueOf(settings.seed()));
+            allNotes.put("trainingCases", String.join(",", position.trainingCases()));
+            allNotes.put("validationCases", String.join(",", position.validationCases()));
+            return new ModelMetadata(plan.labels(), plan.channelNames(), plan.patchSize(), normalisation, versions,
+                    allNotes, plan);
+        }
+    }
+
+    /**
+     * The settings a run in {@code dir} was started with, read from its latest checkpoint's header (cheap), so a
+     * resumed run needs no options repeated; the device may still be changed.
+     */
+    public static TrainingSettings storedSettings(Path dir) {
+        Path latest = dir.resolve(LATEST);
+        if (!Files.isRegularFile(latest)) {
+            throw new MedSegException(dir + ": nothing to resume (no " + LATEST + ")");
+        }
+        ModelFile.Header h = ModelFile.readHeader(latest);
+        if (h.training() == null) {
+            throw new MedSegException(latest + ": not a training checkpoint (no training state)");
+        }
+        return TrainingCheckpoint.settings(TrainingCheckpoint.fromJson(h.training(), latest.toString()), latest);
+    }
+
+    /** Splits off validation cases: a seeded shuffle, {@code fraction} of them (at least one when there are two+). */
+    public static List<List<PreprocessedCase>> split(List<PreprocessedCase> cases, double fraction, long seed) {
+        List<PreprocessedCase> shuffled = new ArrayList<>(cases);
+        java.util.Collections.shuffle(shuffled, new java.util.Random(seed));
+        int n = fraction <= 0 || cases.size() < 2 ? 0
+                : Math.max(1, Math.min(cases.size() - 1, (int) Math.round(fraction * cases.size())));
+        return List.of(shuffled.subList(n, shuffled.size()), shuffled.subList(0, n));
+    }
+}
