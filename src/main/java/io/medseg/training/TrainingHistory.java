@@ -13,7 +13,6 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 
@@ -22,7 +21,9 @@ import io.medseg.io.AtomicFiles;
 /**
  * The per-epoch record of a training run: kept in every checkpoint (so a resumed run continues its curves) and
  * written beside the model as {@code history.csv} and {@code history.json}. Non-finite numbers are written as
- * {@code nan}/{@code inf} in CSV and as null / {@code "inf"} / {@code "-inf"} in JSON.
+ * {@code nan}/{@code inf} in CSV and as the strings {@code "nan"} / {@code "inf"} / {@code "-inf"} in JSON. NaN is not
+ * written as null because Gson drops null members unless told otherwise, and a dropped pseudo-Dice entry loses its
+ * label (its CSV column after a resume); null and missing members are still read as NaN.
  */
 public final class TrainingHistory {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
@@ -133,7 +134,7 @@ public final class TrainingHistory {
 
     private static JsonElement number(double v) {
         if (Double.isNaN(v)) {
-            return JsonNull.INSTANCE;
+            return new JsonPrimitive("nan");
         }
         if (Double.isInfinite(v)) {
             return new JsonPrimitive(v > 0 ? "inf" : "-inf");
@@ -147,6 +148,7 @@ public final class TrainingHistory {
         }
         String s = e.getAsString();
         return switch (s) {
+            case "nan" -> Double.NaN;
             case "inf" -> Double.POSITIVE_INFINITY;
             case "-inf" -> Double.NEGATIVE_INFINITY;
             default -> e.getAsDouble();
