@@ -22,6 +22,12 @@ public final class MedSegCli {
     public static final int EXIT_INTERNAL_ERROR = 3;
 
     public static void main(String[] args) {
+        // The command line draws charts on servers where DISPLAY is unset or points nowhere; AWT would then fail to
+        // open the X server. Set here, not in the chart code, because inside KNIME AWT belongs to the desktop. A value
+        // the user chose is kept.
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
         System.exit(run(args));
     }
 

@@ -151,7 +151,7 @@ final class TrainCommand extends MedSegCommand {
         notes.put("dataset", ds.root().getFileName().toString());
         notes.put("architecture", plan.network().architecture().id());
         Trainer trainer = new Trainer(plan, settings, notes);
-        Trainer.Result result = trainer.train(split.get(0), split.get(1), out, resume, new TextProgress(out()),
+        Trainer.Result result = trainer.train(split.get(0), split.get(1), out, resume, new ProgressBar(out(), System.console() != null),
                 () -> false);
         out().printf(Locale.ROOT, "model written to %s (best epoch %d%s)%n", result.model(), result.bestEpoch(),
                 result.stoppedEarly() ? ", stopped early" : "");

@@ -35,15 +35,6 @@ import io.medseg.io.AtomicFiles;
  * gives the same pixels.
  */
 public final class LearningCurveChart {
-    static {
-        // Training runs on servers where DISPLAY is unset or points nowhere; AWT would then fail to open the X server
-        // when the image's graphics are created, and on macOS it would start a dock icon. The property is read once,
-        // when AWT initialises, so it only helps when set before that; a value the user chose is kept.
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
-    }
-
     public static final int DEFAULT_WIDTH = 1200;
     public static final int DEFAULT_HEIGHT = 1400;
     /** Below this the tick labels no longer fit beside the plots. */

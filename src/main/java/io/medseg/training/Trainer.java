@@ -240,13 +240,13 @@ public final class Trainer {
                     settings.seed());
             Augmenter augmenter = new Augmenter(settings.augmentation(), patch);
             long firstBatch = (long) position.nextEpoch() * iterations;
-            long startNanos = System.nanoTime();
-            long doneThisSession = 0;
+            EtaEstimator eta = new EtaEstimator();
             try (PatchLoader loader = new PatchLoader(sampler, augmenter, settings.batchSize(), settings.seed(),
                     settings.loaderThreads(), 2 * settings.loaderThreads(), firstBatch);
                     PatchLoader validationLoader = validationLoader()) {
                 for (int epoch = position.nextEpoch(); epoch < recipe.epochs() && !position.stoppedEarly(); epoch++) {
                     long epochStart = System.nanoTime();
+                    eta.epochStarted(epochStart);
                     schedule.apply(optimizer, epoch);
                     double lossSum = 0;
                     for (int it = 1; it <= iterations; it++) {
@@ -260,14 +260,15 @@ public final class Trainer {
                                     + " %d iteration %d; try a lower --lr", value, epoch, it));
                         }
                         lossSum += value;
-                        doneThisSession++;
+                        eta.iterationDone(System.nanoTime());
                         long global = (long) epoch * iterations + it;
-                        double perIteration = (System.nanoTime() - startNanos) / 1e9 / doneThisSession;
                         listener.iteration(new TrainingProgress(epoch, recipe.epochs(), it, iterations, global,
                                 settings.totalIterations(), value, optimizer.learningRate(),
-                                perIteration * (settings.totalIterations() - global)));
+                                eta.etaSeconds(settings.totalIterations() - global, recipe.epochs() - epoch - 1)));
                     }
+                    long validationStart = System.nanoTime();
                     Validation v = validate(validationLoader);
+                    eta.epochOverhead((System.nanoTime() - validationStart) / 1e9);
                     endEpoch(epoch, lossSum / iterations, v, (System.nanoTime() - epochStart) / 1e9);
                 }
             }
@@ -410,6 +411,7 @@ public final class Trainer {
                 ModelFile.save(dir.resolve(BEST), plan.network(), metadata(), network, true);
             }
             history.write(dir);
+            LearningCurveChart.write(history, dir.resolve(CHART));
             listener.epochEnded(history.records().get(epoch), history);
             if (stop) {
                 listener.message("early stopping: no better moving-average pseudo-Dice for "
