@@ -82,6 +82,18 @@ public final class Devices {
         return d.isGpu() ? "gpu:" + d.getDeviceId() : "cpu";
     }
 
+    /** A GPU's CUDA compute capability as an integer (8.6 → 86); 0 for the CPU or when it cannot be read. */
+    public static int computeCapability(Device d) {
+        if (!d.isGpu()) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(CudaUtils.getComputeCapability(d.getDeviceId()));
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
     /** Engine, PyTorch and CUDA versions and the devices, for the log and the model's metadata. */
     public static Map<String, String> versions(List<Device> devices) {
         Engine engine = DjlEnvironment.pytorch();

@@ -37,8 +37,8 @@ public final class CausalDepthwiseConv1d extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray w = ps.getValue(weight, x.getDevice(), training);
-        NDArray b = ps.getValue(bias, x.getDevice(), training);
+        NDArray w = MixedPrecision.value(ps, weight, x, training);
+        NDArray b = MixedPrecision.value(ps, bias, x, training);
         return new NDList(apply(x, w, b, kernel));
     }
 

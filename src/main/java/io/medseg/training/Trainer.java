@@ -92,14 +92,24 @@ public final class Trainer {
      */
     public Result train(List<PreprocessedCase> training, List<PreprocessedCase> validation, Path dir, boolean resume,
             TrainingListener listener, BooleanSupplier cancelled) {
+        return train(training, validation, dir, resume, listener, cancelled, Devices.parse(settings.device()));
+    }
+
+    /** {@link #train} on explicitly chosen devices (tests use two CPU replicas to exercise data-parallel steps). */
+    Result train(List<PreprocessedCase> training, List<PreprocessedCase> validation, Path dir, boolean resume,
+            TrainingListener listener, BooleanSupplier cancelled, Devices.Selection selection) {
         if (training.isEmpty()) {
             throw new MedSegException("no training cases");
         }
         Engine engine = DjlEnvironment.pytorch();
-        Devices.Selection selection = Devices.parse(settings.device());
         listener.message("device: " + selection.description());
-        if (selection.devices().size() > 1) {
-            throw new MedSegException("--device: data-parallel training is not available yet; name one GPU");
+        if (settings.batchSize() < selection.devices().size()) {
+            throw new MedSegException("--batch " + settings.batchSize() + " is smaller than the number of devices ("
+                    + selection.devices().size() + "); every device needs at least one patch per step");
+        }
+        DataType compute = computeType(selection);
+        if (compute != DataType.FLOAT32) {
+            listener.message("mixed precision: " + compute + " activations, float32 weights and scans");
         }
         Map<String, String> versions = Devices.versions(selection.devices());
         listener.message("engine: DJL " + versions.get("djl") + ", PyTorch " + versions.get("pytorch") + ", CUDA "
@@ -141,9 +151,10 @@ public final class Trainer {
                 position = new TrainingCheckpoint(0, 0, null, null, -1, 0, false,
                         TrainingCheckpoint.settingsJson(settings), history.toJson(), ids(training), ids(validation));
             }
-            try {
-                Run run = new Run(engine, manager, network, optimizer, history, position, training, validation, dir,
-                        versions, listener, cancelled);
+            try (Replicas replicas = new Replicas(engine, network, manager, config, patch, selection.devices(),
+                    compute)) {
+                Run run = new Run(engine, manager, network, replicas, optimizer, history, position, training,
+                        validation, dir, versions, listener, cancelled);
                 return run.execute();
             } finally {
                 optimizer.close();
@@ -151,6 +162,25 @@ public final class Trainer {
         } catch (EngineException e) {
             throw outOfMemory(e, selection);
         }
+    }
+
+    /**
+     * The activations' type: bfloat16 where asked for, or with AUTO on GPUs of compute capability 8.0+. The CPU always
+     * trains in float32: PyTorch's CPU bfloat16 kernels gain nothing there, and this build aborts the process in them.
+     */
+    private DataType computeType(Devices.Selection selection) {
+        return switch (settings.precision()) {
+            case FP32 -> DataType.FLOAT32;
+            case BF16 -> {
+                if (selection.devices().stream().anyMatch(d -> !d.isGpu())) {
+                    throw new MedSegException("--precision bf16 needs a GPU; on the CPU training runs in fp32 (use"
+                            + " --precision fp32 or auto)");
+                }
+                yield DataType.BFLOAT16;
+            }
+            case AUTO -> selection.devices().stream().allMatch(d -> d.isGpu() && Devices.computeCapability(d) >= 80)
+                    ? DataType.BFLOAT16 : DataType.FLOAT32;
+        };
     }
 
     private void checkSameRun(TrainingCheckpoint c, NetworkConfig config, List<PreprocessedCase> training,
@@ -199,6 +229,7 @@ public final class Trainer {
         private final Engine engine;
         private final NDManager manager;
         private final Block network;
+        private final Replicas replicas;
         private final Optimizer optimizer;
         private final TrainingHistory history;
         private final List<PreprocessedCase> training;
@@ -212,12 +243,14 @@ public final class Trainer {
         private final int[] patch;
         private TrainingCheckpoint position;
 
-        Run(Engine engine, NDManager manager, Block network, Optimizer optimizer, TrainingHistory history,
+        Run(Engine engine, NDManager manager, Block network, Replicas replicas, Optimizer optimizer,
+                TrainingHistory history,
                 TrainingCheckpoint position, List<PreprocessedCase> training, List<PreprocessedCase> validation,
                 Path dir, Map<String, String> versions, TrainingListener listener, BooleanSupplier cancelled) {
             this.engine = engine;
             this.manager = manager;
             this.network = network;
+            this.replicas = replicas;
             this.optimizer = optimizer;
             this.history = history;
             this.position = position;
@@ -296,25 +329,52 @@ public final class Trainer {
                     settings.seed() + VALIDATION_SEED, 1, 1);
         }
 
-        /** One optimiser step; returns the loss. Every array the step creates is closed at its end. */
+        /**
+         * One optimiser step; returns the loss. Each computing replica takes its share of the batch (all of it when
+         * the master computes directly); every array a step creates is closed at its end.
+         */
         private double step(Batch batch) {
-            try (NDScope scope = new NDScope()) {
-                zeroGradients();
-                NDArray x = images(batch);
-                NDArray y = labels(batch);
-                NDArray value;
-                try (GradientCollector collector = engine.newGradientCollector()) {
-                    CheckpointTape tape = new CheckpointTape();
-                    try (CheckpointTape.Scope recording = tape.activate()) {
-                        value = lossOf(network.forward(parameters, new NDList(x), true), y);
+            replicas.zeroGradients();
+            List<Replicas.Replica> computing = replicas.replicas();
+            int n = computing.size();
+            double[] shares = new double[n];
+            double total = 0;
+            for (int r = 0; r < n; r++) {
+                Replicas.Replica replica = computing.get(r);
+                int from = batch.size() * r / n;
+                int to = batch.size() * (r + 1) / n;
+                shares[r] = (to - from) / (double) batch.size();
+                try (NDScope scope = new NDScope()) {
+                    NDArray x = images(batch, from, to, replica.manager()).toType(replica.type(), false);
+                    NDArray y = labels(batch, from, to, replica.manager());
+                    NDArray value;
+                    try (GradientCollector collector = engine.newGradientCollector()) {
+                        CheckpointTape tape = new CheckpointTape();
+                        try (CheckpointTape.Scope recording = tape.activate()) {
+                            NDList heads = replica.network().forward(replica.store(), new NDList(x), true);
+                            value = lossOf(inFloat32(heads), y);
+                        }
+                        tape.backward(value);
                     }
-                    tape.backward(value);
+                    total += shares[r] * value.toType(DataType.FLOAT64, false).getDouble();
                 }
-                double result = value.toType(DataType.FLOAT64, false).getDouble();
+            }
+            try (NDScope scope = new NDScope()) {
+                replicas.gatherGradients(shares);
                 GradientClipping.clipNorm(network.getParameters(), settings.recipe().gradientClipNorm());
                 optimizer.step(network.getParameters());
-                return result;
             }
+            replicas.pull();
+            return total;
+        }
+
+        /** The loss is computed in float32 whatever the activations' type, as autocast does. */
+        private static NDList inFloat32(NDList heads) {
+            NDList out = new NDList(heads.size());
+            for (NDArray h : heads) {
+                out.add(h.getDataType() == DataType.FLOAT32 ? h : h.toType(DataType.FLOAT32, false));
+            }
+            return out;
         }
 
         private NDArray lossOf(NDList heads, NDArray labels) {
@@ -324,37 +384,29 @@ public final class Trainer {
             return loss.apply(heads.singletonOrThrow(), labels);
         }
 
-        private void zeroGradients() {
-            for (Pair<String, Parameter> p : network.getParameters()) {
-                NDArray a = p.getValue().getArray();
-                if (a.hasGradient()) {
-                    NDArray g = a.getGradient();
-                    g.subi(g);
-                }
-            }
+        /** Samples [from, to) of the batch's images as (n, C, *patch) on {@code m}'s device. */
+        private NDArray images(Batch b, int from, int to, NDManager m) {
+            int size = b.channels() * b.patchVoxels();
+            float[] part = Arrays.copyOfRange(b.images(), from * size, to * size);
+            return m.create(part, new Shape(shape(to - from, b.channels())));
         }
 
-        private NDArray images(Batch b) {
-            long[] shape = new long[2 + patch.length];
-            shape[0] = b.size();
-            shape[1] = b.channels();
-            for (int i = 0; i < patch.length; i++) {
-                shape[2 + i] = patch[i];
-            }
-            return manager.create(b.images(), new Shape(shape));
-        }
-
-        private NDArray labels(Batch b) {
-            long[] shape = new long[1 + patch.length];
-            shape[0] = b.size();
-            for (int i = 0; i < patch.length; i++) {
-                shape[1 + i] = patch[i];
-            }
-            int[] values = new int[b.labels().length];
+        /** Samples [from, to) of the batch's labels as int (n, *patch), −1 where unknown. */
+        private NDArray labels(Batch b, int from, int to, NDManager m) {
+            int size = b.patchVoxels();
+            int[] values = new int[(to - from) * size];
             for (int i = 0; i < values.length; i++) {
-                values[i] = b.labels()[i];
+                values[i] = b.labels()[from * size + i];
             }
-            return manager.create(values, new Shape(shape));
+            return m.create(values, new Shape(shape(to - from)));
+        }
+
+        private long[] shape(long... leading) {
+            long[] s = Arrays.copyOf(leading, leading.length + patch.length);
+            for (int i = 0; i < patch.length; i++) {
+                s[leading.length + i] = patch[i];
+            }
+            return s;
         }
 
         private record Validation(double loss, PseudoDice dice) {
@@ -373,8 +425,8 @@ public final class Trainer {
                 }
                 Batch b = loader.build(n);
                 try (NDScope scope = new NDScope()) {
-                    NDArray y = labels(b);
-                    NDList heads = network.forward(parameters, new NDList(images(b)), false);
+                    NDArray y = labels(b, 0, b.size(), manager);
+                    NDList heads = network.forward(parameters, new NDList(images(b, 0, b.size(), manager)), false);
                     sum += lossOf(heads, y).toType(DataType.FLOAT64, false).getDouble();
                     dice.add(heads.get(0), y);
                 }

@@ -26,6 +26,8 @@ import io.medseg.dataset.DatasetCase;
 import io.medseg.dataset.DatasetSplit;
 import io.medseg.dataset.SegmentationDataset;
 import io.medseg.engine.DjlEnvironment;
+import io.medseg.engine.Devices;
+import ai.djl.Device;
 import io.medseg.model.ModelFile;
 import io.medseg.nn.networks.Architecture;
 import io.medseg.nn.networks.BackbonePlan;
@@ -206,6 +208,29 @@ class TrainerTest {
         assertTrue(r.stoppedEarly());
         assertEquals(3, r.history().size(), "epoch 0 is the best, then two epochs without improvement");
         assertTrue(messages.stream().anyMatch(m -> m.startsWith("early stopping")), messages.toString());
+    }
+
+    @Test
+    void aDataParallelRunTrainsAndResumesOnTwoReplicas() {
+        // the gradient arithmetic is checked exactly in ReplicasTest; here the loop around it: shards, checkpoints
+        TrainingSettings s = settings(2, 9, 0, 1e-2);
+        List<List<PreprocessedCase>> split = Trainer.split(cases, 0.25, s.seed());
+        Devices.Selection twoReplicas = new Devices.Selection(List.of(Device.cpu(), Device.cpu()), "two CPU replicas");
+        Trainer.Result r = new Trainer(plan, s, Map.of()).train(split.get(0), split.get(1), dir.resolve("parallel"),
+                false, new TrainingListener() {
+                }, () -> false, twoReplicas);
+        assertEquals(2, r.history().size());
+        assertTrue(r.history().records().get(1).trainLoss() < r.history().records().get(0).trainLoss() * 1.5);
+        assertTrue(r.history().records().stream().allMatch(e -> Double.isFinite(e.trainLoss())));
+    }
+
+    @Test
+    void bfloat16IsRefusedOnTheCpu() {
+        TrainingSettings fp32 = settings(1, 9, 0, 1e-2);
+        TrainingSettings bf16 = new TrainingSettings(fp32.recipe(), 2, 2, 0, 9, 2, fp32.augmentation(), false, "cpu",
+                TrainingSettings.Precision.BF16);
+        MedSegException e = assertThrows(MedSegException.class, () -> train(bf16, dir.resolve("bf16")));
+        assertTrue(e.getMessage().contains("needs a GPU"), e.getMessage());
     }
 
     private static String readString(Path p) {

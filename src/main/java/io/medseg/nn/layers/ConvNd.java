@@ -1,5 +1,6 @@
 package io.medseg.nn.layers;
 
+import io.medseg.nn.MixedPrecision;
 import java.util.Arrays;
 
 import ai.djl.ndarray.NDArray;
@@ -131,8 +132,8 @@ public final class ConvNd extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray w = ps.getValue(weight, x.getDevice(), training);
-        NDArray b = bias == null ? null : ps.getValue(bias, x.getDevice(), training);
+        NDArray w = MixedPrecision.value(ps, weight, x, training);
+        NDArray b = bias == null ? null : MixedPrecision.value(ps, bias, x, training);
         return new NDList(apply(x, w, b));
     }
 

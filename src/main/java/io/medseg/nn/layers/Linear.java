@@ -1,5 +1,6 @@
 package io.medseg.nn.layers;
 
+import io.medseg.nn.MixedPrecision;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -34,8 +35,8 @@ public final class Linear extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         // torch's linear: no transposed copy of the weight is created in the parameters' manager
-        return ai.djl.nn.core.Linear.linear(x, ps.getValue(weight, x.getDevice(), training),
-                bias == null ? null : ps.getValue(bias, x.getDevice(), training));
+        return ai.djl.nn.core.Linear.linear(x, MixedPrecision.value(ps, weight, x, training),
+                bias == null ? null : MixedPrecision.value(ps, bias, x, training));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.medseg.nn.layers;
 
+import io.medseg.nn.MixedPrecision;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -63,10 +64,14 @@ public final class Norm extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();
-        NDArray g = ps.getValue(gamma, x.getDevice(), training);
-        NDArray b = beta == null ? null : ps.getValue(beta, x.getDevice(), training);
-        return new NDList(kind == Kind.LAYER ? layerNorm(x, g, b) : groupNorm(x, groups, g, b));
+        NDArray input = inputs.singletonOrThrow();
+        // statistics of 16-bit activations are computed in float32, as autocast runs normalisations
+        boolean low = MixedPrecision.isLow(input.getDataType());
+        NDArray x = low ? input.toType(DataType.FLOAT32, false) : input;
+        NDArray g = MixedPrecision.value(ps, gamma, x, training);
+        NDArray b = beta == null ? null : MixedPrecision.value(ps, beta, x, training);
+        NDArray y = kind == Kind.LAYER ? layerNorm(x, g, b) : groupNorm(x, groups, g, b);
+        return new NDList(low ? y.toType(input.getDataType(), false) : y);
     }
 
     /** GroupNorm on (B, C, *S) with per-channel γ and β (β may be null). */

@@ -1,5 +1,6 @@
 package io.medseg.nn.mamba;
 
+import io.medseg.nn.MixedPrecision;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -138,26 +139,25 @@ public final class MambaBlock extends AbstractBlock {
         // The scan runs in fp32 whatever the surrounding precision, as mamba_ssm, U-Mamba and LightM-UNet do: in fp16
         // the products of decays underflow and the scan turns to NaN after some epochs.
         DataType type = input.getDataType();
-        boolean lowPrecision = type == DataType.FLOAT16 || type == DataType.BFLOAT16;
+        boolean lowPrecision = MixedPrecision.isLow(type);
         NDArray x = lowPrecision ? input.toType(DataType.FLOAT32, false) : input;
-        var dev = x.getDevice();
         // torch's linear instead of x·Wᵀ: a transpose of a parameter would be created in the parameters' manager
-        NDArray xz = Linear.linear(x, ps.getValue(inProj, dev, training)).singletonOrThrow(); // (B, L, 2E)
+        NDArray xz = Linear.linear(x, MixedPrecision.value(ps, inProj, x, training)).singletonOrThrow(); // (B, L, 2E)
         NDArray xm = xz.get(":, :, :{}", inner);
         NDArray z = xz.get(":, :, {}:", inner);
-        NDArray u = Functions.silu(CausalDepthwiseConv1d.apply(xm, ps.getValue(conv.weight(), dev, training),
-                ps.getValue(conv.bias(), dev, training), CONV_KERNEL));
-        NDArray dbl = Linear.linear(u, ps.getValue(xProj, dev, training)).singletonOrThrow(); // (B, L, R + 2N)
+        NDArray u = Functions.silu(CausalDepthwiseConv1d.apply(xm, MixedPrecision.value(ps, conv.weight(), x, training),
+                MixedPrecision.value(ps, conv.bias(), x, training), CONV_KERNEL));
+        NDArray dbl = Linear.linear(u, MixedPrecision.value(ps, xProj, x, training)).singletonOrThrow(); // (B, L, R + 2N)
         NDArray dtLow = dbl.get(":, :, :{}", dtRank);
         NDArray bSel = dbl.get(":, :, {}:{}", dtRank, dtRank + STATES);
         NDArray cSel = dbl.get(":, :, {}:", dtRank + STATES);
-        NDArray delta = Functions.softplus(Linear.linear(dtLow, ps.getValue(dtWeight, dev, training),
-                ps.getValue(dtBias, dev, training)).singletonOrThrow());
-        NDArray expALog = ps.getValue(aLog, dev, training).exp();
+        NDArray delta = Functions.softplus(Linear.linear(dtLow, MixedPrecision.value(ps, dtWeight, x, training),
+                MixedPrecision.value(ps, dtBias, x, training)).singletonOrThrow());
+        NDArray expALog = MixedPrecision.value(ps, aLog, x, training).exp();
         expALog.attach(x.getManager()); // a per-step temporary, not a parameter: it belongs with the activations
         NDArray a = expALog.neg();
-        NDArray y = SelectiveScan.scan(u, delta, a, bSel, cSel, ps.getValue(d, dev, training));
-        NDArray out = Linear.linear(y.mul(Functions.silu(z)), ps.getValue(outProj, dev, training)).singletonOrThrow();
+        NDArray y = SelectiveScan.scan(u, delta, a, bSel, cSel, MixedPrecision.value(ps, d, x, training));
+        NDArray out = Linear.linear(y.mul(Functions.silu(z)), MixedPrecision.value(ps, outProj, x, training)).singletonOrThrow();
         return lowPrecision ? out.toType(type, false) : out;
     }
 

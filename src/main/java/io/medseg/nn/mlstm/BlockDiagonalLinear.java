@@ -1,5 +1,6 @@
 package io.medseg.nn.mlstm;
 
+import io.medseg.nn.MixedPrecision;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -43,7 +44,7 @@ public final class BlockDiagonalLinear extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        return new NDList(apply(x, ps.getValue(weight, x.getDevice(), training)));
+        return new NDList(apply(x, MixedPrecision.value(ps, weight, x, training)));
     }
 
     /**

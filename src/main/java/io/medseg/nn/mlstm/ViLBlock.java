@@ -1,5 +1,6 @@
 package io.medseg.nn.mlstm;
 
+import io.medseg.nn.MixedPrecision;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -115,10 +116,9 @@ public final class ViLBlock extends AbstractBlock {
         }
         long batch = shape.get(0);
         long length = shape.get(1);
-        var device = x.getDevice();
 
-        NDArray normed = OffsetWeightNorm.layerNorm(x, ps.getValue(normWeight, device, training));
-        NDList branches = Linear.linear(normed, ps.getValue(upWeight, device, training)).singletonOrThrow()
+        NDArray normed = OffsetWeightNorm.layerNorm(x, MixedPrecision.value(ps, normWeight, x, training));
+        NDList branches = Linear.linear(normed, MixedPrecision.value(ps, upWeight, x, training)).singletonOrThrow()
                 .split(2, 2);
         NDArray xm = branches.get(0);
         NDArray z = branches.get(1);
@@ -128,17 +128,17 @@ public final class ViLBlock extends AbstractBlock {
         NDArray v = vProj.forward(ps, new NDList(xm), training).singletonOrThrow();
 
         NDArray gateIn = NDArrays.concat(new NDList(q, k, v), 2);
-        NDArray igate = Linear.linear(gateIn, ps.getValue(igateWeight, device, training),
-                ps.getValue(igateBias, device, training)).singletonOrThrow().transpose(0, 2, 1); // (B, NH, L)
-        NDArray fgate = Linear.linear(gateIn, ps.getValue(fgateWeight, device, training),
-                ps.getValue(fgateBias, device, training)).singletonOrThrow().transpose(0, 2, 1);
+        NDArray igate = Linear.linear(gateIn, MixedPrecision.value(ps, igateWeight, x, training),
+                MixedPrecision.value(ps, igateBias, x, training)).singletonOrThrow().transpose(0, 2, 1); // (B, NH, L)
+        NDArray fgate = Linear.linear(gateIn, MixedPrecision.value(ps, fgateWeight, x, training),
+                MixedPrecision.value(ps, fgateBias, x, training)).singletonOrThrow().transpose(0, 2, 1);
 
         NDArray h = MlstmCell.apply(toHeads(q), toHeads(k), toHeads(v), igate, fgate, parallelMaxLength, chunkSize);
-        h = OffsetWeightNorm.headNorm(h, ps.getValue(outNormWeight, device, training))
+        h = OffsetWeightNorm.headNorm(h, MixedPrecision.value(ps, outNormWeight, x, training))
                 .transpose(0, 2, 1, 3).reshape(batch, length, inner);
 
-        NDArray gated = h.add(c.mul(ps.getValue(skip, device, training))).mul(Functions.silu(z));
-        NDArray out = Linear.linear(gated, ps.getValue(downWeight, device, training)).singletonOrThrow();
+        NDArray gated = h.add(c.mul(MixedPrecision.value(ps, skip, x, training))).mul(Functions.silu(z));
+        NDArray out = Linear.linear(gated, MixedPrecision.value(ps, downWeight, x, training)).singletonOrThrow();
         return new NDList(x.add(out));
     }
 

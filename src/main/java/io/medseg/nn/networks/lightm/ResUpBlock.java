@@ -1,5 +1,6 @@
 package io.medseg.nn.networks.lightm;
 
+import io.medseg.nn.MixedPrecision;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -82,7 +83,7 @@ public final class ResUpBlock extends AbstractBlock {
         NDArray x = inputs.singletonOrThrow();
         NDArray h = Activation.relu(norm1.forward(ps, inputs, training).singletonOrThrow());
         h = conv.forward(ps, new NDList(h), training).singletonOrThrow();
-        h = h.add(x.mul(ps.getValue(skipScale, x.getDevice(), training)));
+        h = h.add(x.mul(MixedPrecision.value(ps, skipScale, x, training)));
         return new NDList(Activation.relu(norm2.forward(ps, new NDList(h), training).singletonOrThrow()));
     }
 

@@ -1,5 +1,6 @@
 package io.medseg.nn.networks.lightm;
 
+import io.medseg.nn.MixedPrecision;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -122,7 +123,7 @@ public final class RvmLayer extends AbstractBlock {
         Shape spatial = SequenceLayout.spatialShape(input.getShape());
         NDArray tokens = SequenceLayout.toPatchTokens(input);
         NDArray mixed = mamba.forward(ps, norm.forward(ps, new NDList(tokens), training), training).singletonOrThrow();
-        NDArray residual = mixed.add(tokens.mul(ps.getValue(skipScale, tokens.getDevice(), training)));
+        NDArray residual = mixed.add(tokens.mul(MixedPrecision.value(ps, skipScale, tokens, training)));
         NDArray projected = proj.forward(ps, norm.forward(ps, new NDList(residual), training), training)
                 .singletonOrThrow();
         NDArray result = SequenceLayout.fromPatchTokens(projected, spatial);
