@@ -36,11 +36,12 @@ import picocli.CommandLine.Parameters;
  * cases, train with the architecture's published recipe, write the model and its history into DIR.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = { "Train a segmentation network on an nnU-Net-layout dataset, nnU-Net style: plan, preprocess,",
-                "hold out validation cases, train with the architecture's published recipe (optimiser, rate, schedule),",
-                "validate every epoch (pseudo-Dice) and write into DIR: plan.json, model.medseg (final weights),",
-                "checkpoint_latest.medseg / checkpoint_best.medseg, history.csv/.json and progress.png.",
-                "A run stopped for any reason (Ctrl-C, kill -9, power) continues with --resume." })
+        description = { "Train a segmentation network on an nnU-Net-layout dataset, nnU-Net style:",
+                "plan, preprocess, hold out validation cases, train with the architecture's",
+                "published recipe (optimiser, rate, schedule), validate every epoch",
+                "(pseudo-Dice) and write into MODEL_DIR: plan.json, model.medseg (final",
+                "weights), checkpoint_latest/best.medseg, history.csv/.json, progress.png.",
+                "A run stopped for any reason (Ctrl-C, kill -9) continues with --resume." })
 final class TrainCommand extends MedSegCommand {
     static final String PLAN_FILE = "plan.json";
     static final String PREPROCESSED = "preprocessed";
@@ -124,8 +125,8 @@ final class TrainCommand extends MedSegCommand {
         PreprocessingPlan plan;
         TrainingSettings settings;
         if (resume) {
-            plan = PlanFiles.read(out.resolve(PLAN_FILE));
             TrainingSettings stored = Trainer.storedSettings(out);
+            plan = PlanFiles.read(out.resolve(PLAN_FILE));
             settings = new TrainingSettings(stored.recipe(), stored.batchSize(), stored.validationIterations(),
                     stored.earlyStoppingPatience(), stored.seed(), stored.loaderThreads(), stored.augmentation(),
                     stored.batchDice(), device, stored.precision());
