@@ -28,6 +28,11 @@ public final class MedSegCli {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
+        // DJL warns "Failed to detect GPU count: CUDA driver version is insufficient" on every machine without a GPU
+        // driver; the device line MedSeg prints says the same in words users act on
+        if (System.getProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+        }
         System.exit(run(args));
     }
 

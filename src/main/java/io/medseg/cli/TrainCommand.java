@@ -146,7 +146,8 @@ final class TrainCommand extends MedSegCommand {
                 settings.batchSize(), settings.recipe().epochs(), settings.recipe().iterationsPerEpoch(),
                 settings.seed());
         List<PreprocessedCase> cases = preprocessed(ds, plan);
-        List<List<PreprocessedCase>> split = Trainer.split(cases, validationFraction, seed);
+        List<List<PreprocessedCase>> split = resume ? byIds(cases, Trainer.storedSplit(out))
+                : Trainer.split(cases, validationFraction, seed);
         out().printf(Locale.ROOT, "cases: %d training, %d validation%n", split.get(0).size(), split.get(1).size());
         Map<String, String> notes = new LinkedHashMap<>();
         notes.put("dataset", ds.root().getFileName().toString());
@@ -157,6 +158,25 @@ final class TrainCommand extends MedSegCommand {
         out().printf(Locale.ROOT, "model written to %s (best epoch %d%s)%n", result.model(), result.bestEpoch(),
                 result.stoppedEarly() ? ", stopped early" : "");
         return 0;
+    }
+
+    /** The stored split of a resumed run, in its order. */
+    private List<List<PreprocessedCase>> byIds(List<PreprocessedCase> cases, List<List<String>> ids) {
+        Map<String, PreprocessedCase> byId = new LinkedHashMap<>();
+        cases.forEach(c -> byId.put(c.id(), c));
+        List<List<PreprocessedCase>> split = new ArrayList<>();
+        for (List<String> part : ids) {
+            List<PreprocessedCase> chosen = new ArrayList<>();
+            for (String id : part) {
+                PreprocessedCase c = byId.get(id);
+                if (c == null) {
+                    throw new MedSegException(dataset + ": case " + id + " of the run in " + out + " is missing");
+                }
+                chosen.add(c);
+            }
+            split.add(chosen);
+        }
+        return split;
     }
 
     private void checkNewRunFolder() {

@@ -494,6 +494,16 @@ public final class Trainer {
      * resumed run needs no options repeated; the device may still be changed.
      */
     public static TrainingSettings storedSettings(Path dir) {
+        return TrainingCheckpoint.settings(storedPosition(dir), dir.resolve(LATEST));
+    }
+
+    /** The training and validation case ids of the run in {@code dir} (to split the same way when resuming). */
+    public static List<List<String>> storedSplit(Path dir) {
+        TrainingCheckpoint c = storedPosition(dir);
+        return List.of(c.trainingCases(), c.validationCases());
+    }
+
+    private static TrainingCheckpoint storedPosition(Path dir) {
         Path latest = dir.resolve(LATEST);
         if (!Files.isRegularFile(latest)) {
             throw new MedSegException(dir + ": nothing to resume (no " + LATEST + ")");
@@ -502,7 +512,7 @@ public final class Trainer {
         if (h.training() == null) {
             throw new MedSegException(latest + ": not a training checkpoint (no training state)");
         }
-        return TrainingCheckpoint.settings(TrainingCheckpoint.fromJson(h.training(), latest.toString()), latest);
+        return TrainingCheckpoint.fromJson(h.training(), latest.toString());
     }
 
     /** Splits off validation cases: a seeded shuffle, {@code fraction} of them (at least one when there are two+). */
