@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
                 "difference per case and label, with a per-label summary (mean, std, median, n; NaN ignored).",
                 "Distances are in mm on the voxel grid's spacing; surfaces are foreground voxels with a background voxel",
                 "in their full 3^d neighbourhood; HD95 is the larger directed nearest-rank 95th percentile.",
-                "Folders are paired by file name (nnU-Net: CASE.nii.gz in both)." })
+                "Folders are paired by file name (nnU-Net: CASE.nii.gz in both). Volumes in mm^3 (mm^2 in 2D)." })
 final class ScoreCommand extends MedSegCommand {
     /** Geometry agreement required between prediction and reference, in mm per affine entry (float headers). */
     private static final double GEOMETRY_TOLERANCE = 1e-3;
@@ -47,9 +47,13 @@ final class ScoreCommand extends MedSegCommand {
             description = "Labels to score (default: every non-zero label found in any prediction or reference).")
     List<Integer> labels;
 
-    @Option(names = "--tolerance", paramLabel = "MM", defaultValue = "1.0",
+    @Option(names = { "--nsd-tolerance", "--tolerance" }, paramLabel = "MM", defaultValue = "1.0",
             description = "NSD tolerance in mm (default ${DEFAULT-VALUE}).")
     double tolerance;
+
+    @Option(names = "--json", description = "Print the scores and summary as JSON instead of the table "
+            + "(the document --out writes beside the CSV).")
+    boolean json;
 
     @Option(names = "--empty", paramLabel = "nan|one", defaultValue = "nan",
             description = "Scores when a label is absent from both prediction and reference: nan (left out of the "
@@ -72,16 +76,16 @@ final class ScoreCommand extends MedSegCommand {
             throw new MedSegException("--empty " + empty + ": " + e.getMessage());
         }
         if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
-            throw new MedSegException("--tolerance " + tolerance + ": must be a finite number of mm >= 0");
+            throw new MedSegException("--nsd-tolerance " + tolerance + ": must be a finite number of mm >= 0");
         }
         if (labels != null && labels.stream().anyMatch(l -> l <= 0)) {
             throw new MedSegException("--labels " + labels + ": labels must be positive (0 is background)");
         }
-        Path json = out == null ? null : jsonNextTo(out);
+        Path jsonFile = out == null ? null : jsonNextTo(out);
         if (out != null) {
             // fail before the (slow) scoring rather than after it
             AtomicFiles.checkWritable(out.toAbsolutePath(), overwrite);
-            AtomicFiles.checkWritable(json.toAbsolutePath(), overwrite);
+            AtomicFiles.checkWritable(jsonFile.toAbsolutePath(), overwrite);
         }
         CasePairs pairs = CasePairs.of(pred, ref);
         for (Path p : pairs.unmatchedPredictions()) {
@@ -108,9 +112,14 @@ final class ScoreCommand extends MedSegCommand {
         ScoreReport report = new ScoreReport(scored);
         if (out != null) {
             ScoreFiles.writeCsv(report, out, overwrite);
-            ScoreFiles.writeJson(report, json, overwrite);
+            ScoreFiles.writeJson(report, jsonFile, overwrite);
         }
-        printSummary(report, pairs.pairs().size(), out());
+        if (json) {
+            out().print(ScoreFiles.jsonText(report));
+            out().flush();
+        } else {
+            printSummary(report, pairs.pairs().size(), out());
+        }
         return 0;
     }
 

@@ -10,8 +10,11 @@ package io.medseg.evaluation;
 public record LabelMetrics(int label, double dice, double iou, double hd95, double assd, double nsd, double predVolume,
         double refVolume, double volumeDiff, double relativeVolumeDiff) {
 
-    /** The metric names in column order, as used in CSV and JSON output. */
-    public static final String[] NAMES = { "dice", "iou", "hd95_mm", "assd_mm", "nsd", "volume_pred", "volume_ref",
+    /**
+     * The metric names in column order: the CSV columns, the keys of the JSON case rows and the metric names of the
+     * summary. Units are not in the names: distances (hd95, assd) are in mm, volumes in mm^3 (mm^2 for 2D images).
+     */
+    public static final String[] NAMES = { "dice", "iou", "hd95", "assd", "nsd", "volume_pred", "volume_ref",
             "volume_diff", "volume_diff_rel" };
 
     /** The metric values in the order of {@link #NAMES}. */

@@ -17,9 +17,10 @@ import com.google.gson.JsonPrimitive;
 import io.medseg.io.AtomicFiles;
 
 /**
- * Writes a {@link ScoreReport} as CSV (one row per case and label) and as JSON (cases plus per-label summary), each
- * atomically. Undefined values are "nan" in CSV and null in JSON; infinite distances are "inf" in CSV (what numpy and
- * pandas parse) and the string "inf" in JSON, which has no number for infinity.
+ * Writes a {@link ScoreReport} as CSV (one row per case and label) and as JSON (flat case rows plus flat per-label
+ * summary rows, see {@link #toJson}), each atomically; CSV columns and JSON keys are the same names
+ * ({@link LabelMetrics#NAMES}). Undefined values are "nan" in CSV and null in JSON; infinities are "inf"/"-inf" in CSV
+ * (what numpy and pandas parse) and the strings "inf"/"-inf" in JSON, which has no number for infinity.
  */
 public final class ScoreFiles {
     private ScoreFiles() {
@@ -42,40 +43,59 @@ public final class ScoreFiles {
         });
     }
 
-    public static void writeJson(ScoreReport report, Path target, boolean overwrite) {
+    /**
+     * The report as a JSON document of flat rows:
+     *
+     * <pre>
+     * {"cases":   [{"case": ID, "label": L, "dice": ..., "iou": ..., "hd95": ..., "assd": ..., "nsd": ...,
+     *               "volume_pred": ..., "volume_ref": ..., "volume_diff": ..., "volume_diff_rel": ...}, ...],
+     *  "summary": [{"label": L, "metric": NAME, "mean": ..., "std": ..., "median": ..., "n": N}, ...]}
+     * </pre>
+     *
+     * One case row per case and label (label a number), in case then label order; one summary row per label and
+     * metric, the metric names being the case rows' keys ({@link LabelMetrics#NAMES}). NaN is null, infinities the
+     * strings "inf" and "-inf". Distances in mm, volumes in mm^3 (mm^2 for 2D images).
+     */
+    public static JsonObject toJson(ScoreReport report) {
         JsonObject root = new JsonObject();
         JsonArray cases = new JsonArray();
         for (CaseScores c : report.cases()) {
-            JsonObject jc = new JsonObject();
-            jc.addProperty("case", c.caseId());
-            JsonObject labels = new JsonObject();
             for (LabelMetrics m : c.labels()) {
-                JsonObject jm = new JsonObject();
+                JsonObject row = new JsonObject();
+                row.addProperty("case", c.caseId());
+                row.addProperty("label", m.label());
                 double[] v = m.values();
                 for (int k = 0; k < v.length; k++) {
-                    jm.add(LabelMetrics.NAMES[k], jsonNumber(v[k]));
+                    row.add(LabelMetrics.NAMES[k], jsonNumber(v[k]));
                 }
-                labels.add(Integer.toString(m.label()), jm);
+                cases.add(row);
             }
-            jc.add("labels", labels);
-            cases.add(jc);
         }
         root.add("cases", cases);
-        JsonObject summary = new JsonObject();
+        JsonArray summary = new JsonArray();
         for (Map.Entry<Integer, Map<String, MetricSummary>> e : report.summary().entrySet()) {
-            JsonObject perMetric = new JsonObject();
             for (Map.Entry<String, MetricSummary> m : e.getValue().entrySet()) {
-                JsonObject s = new JsonObject();
-                s.add("mean", jsonNumber(m.getValue().mean()));
-                s.add("std", jsonNumber(m.getValue().std()));
-                s.add("median", jsonNumber(m.getValue().median()));
-                s.addProperty("n", m.getValue().n());
-                perMetric.add(m.getKey(), s);
+                JsonObject row = new JsonObject();
+                row.addProperty("label", e.getKey());
+                row.addProperty("metric", m.getKey());
+                row.add("mean", jsonNumber(m.getValue().mean()));
+                row.add("std", jsonNumber(m.getValue().std()));
+                row.add("median", jsonNumber(m.getValue().median()));
+                row.addProperty("n", m.getValue().n());
+                summary.add(row);
             }
-            summary.add(Integer.toString(e.getKey()), perMetric);
         }
         root.add("summary", summary);
-        String text = new GsonBuilder().setPrettyPrinting().create().toJson(root) + "\n";
+        return root;
+    }
+
+    /** {@link #toJson} pretty-printed, with a final newline: what {@link #writeJson} writes and --json prints. */
+    public static String jsonText(ScoreReport report) {
+        return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(toJson(report)) + "\n";
+    }
+
+    public static void writeJson(ScoreReport report, Path target, boolean overwrite) {
+        String text = jsonText(report);
         AtomicFiles.write(target, overwrite, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
     }
 

@@ -7,10 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 
 import io.medseg.image.Geometry;
 import io.medseg.image.Volume;
@@ -95,12 +101,102 @@ class ScoreCommandTest {
         Path ref = folder("ref", labels(1, 4, false)).resolve("case_000.nii.gz");
         Path pred = folder("pred", labels(2, 5, false)).resolve("case_000.nii.gz");
         // the shift is 2 mm: at tolerance 1 some surface voxels are out, at 2 all are within
-        CliRunner tight = CliRunner.run("score", "--pred", pred.toString(), "--ref", ref.toString(), "--tolerance", "1");
+        CliRunner tight = CliRunner.run("score", "--pred", pred.toString(), "--ref", ref.toString(),
+                "--nsd-tolerance", "1");
         assertEquals(0, tight.status(), tight.err());
         assertFalse(tight.out().matches("(?s).*\\n1\\s+nsd\\s+1\\.0000.*"), tight.out());
-        CliRunner loose = CliRunner.run("score", "--pred", pred.toString(), "--ref", ref.toString(), "--tolerance", "2");
+        CliRunner loose = CliRunner.run("score", "--pred", pred.toString(), "--ref", ref.toString(),
+                "--nsd-tolerance", "2");
         assertTrue(loose.out().matches("(?s).*\\n1\\s+nsd\\s+1\\.0000.*"), loose.out());
-        assertTrue(loose.out().matches("(?s).*\\n1\\s+hd95_mm\\s+2\\.0000.*"), loose.out());
+        assertTrue(loose.out().matches("(?s).*\\n1\\s+hd95\\s+2\\.0000.*"), loose.out());
+    }
+
+    /**
+     * Two hand-built masks: label 1 is a 4x3x2 block (voxel 2 x 1 x 1 mm, so 48 mm^3), the prediction shifted by one
+     * voxel (2 mm) along i. Every block voxel is a surface voxel (the block is 2 thick in k); 18 of the 24 overlap
+     * (distance 0), the other 6 of each are 2 mm from the other surface. So Dice 0.75, IoU 0.6, HD95 2, ASSD
+     * 6 * 2 * 2 / 48 = 0.5, NSD(1 mm) 36 / 48 = 0.75, NSD(2 mm) 1, volumes 48 and 48.
+     */
+    @Test
+    void jsonToStandardOutput() throws IOException {
+        Path ref = folder("ref", labels(1, 4, false)).resolve("case_000.nii.gz");
+        Path pred = folder("pred", labels(2, 5, false)).resolve("case_000.nii.gz");
+        Path csv = dir.resolve("scores.csv");
+        CliRunner r = CliRunner.run("score", "--pred", pred.toString(), "--ref", ref.toString(), "--json", "--out",
+                csv.toString());
+        assertEquals(0, r.status(), r.err());
+        assertFalse(r.out().contains("scored"), r.out());
+        JsonObject root = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(Set.of("cases", "summary"), root.keySet());
+        JsonArray cases = root.getAsJsonArray("cases");
+        assertEquals(1, cases.size());
+        JsonObject row = cases.get(0).getAsJsonObject();
+        assertEquals(List.of("case", "label", "dice", "iou", "hd95", "assd", "nsd", "volume_pred", "volume_ref",
+                "volume_diff", "volume_diff_rel"), new ArrayList<>(row.keySet()));
+        assertEquals("case_000", row.get("case").getAsString());
+        assertTrue(row.get("label").getAsJsonPrimitive().isNumber(), row.toString());
+        assertEquals(1, row.get("label").getAsInt());
+        assertEquals(0.75, row.get("dice").getAsDouble(), 1e-12);
+        assertEquals(0.6, row.get("iou").getAsDouble(), 1e-12);
+        assertEquals(2, row.get("hd95").getAsDouble(), 1e-9);
+        assertEquals(0.5, row.get("assd").getAsDouble(), 1e-9);
+        assertEquals(0.75, row.get("nsd").getAsDouble(), 1e-12);
+        assertEquals(48, row.get("volume_pred").getAsDouble(), 1e-9);
+        assertEquals(48, row.get("volume_ref").getAsDouble(), 1e-9);
+        assertEquals(0, row.get("volume_diff").getAsDouble(), 1e-9);
+        assertEquals(0, row.get("volume_diff_rel").getAsDouble(), 1e-9);
+        JsonArray summary = root.getAsJsonArray("summary");
+        assertEquals(9, summary.size());
+        JsonObject hd95 = summary.get(2).getAsJsonObject();
+        assertEquals(List.of("label", "metric", "mean", "std", "median", "n"), new ArrayList<>(hd95.keySet()));
+        assertEquals(1, hd95.get("label").getAsInt());
+        assertEquals("hd95", hd95.get("metric").getAsString());
+        assertEquals(2, hd95.get("mean").getAsDouble(), 1e-9);
+        assertEquals(0, hd95.get("std").getAsDouble(), 1e-9);
+        assertEquals(2, hd95.get("median").getAsDouble(), 1e-9);
+        assertEquals(1, hd95.get("n").getAsInt());
+        // the printed document is the one written beside --out
+        assertEquals(r.out(), Files.readString(dir.resolve("scores.json")));
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("case,label,dice,iou,hd95,assd,nsd,volume_pred,volume_ref,volume_diff,volume_diff_rel",
+                lines.get(0));
+
+        // warnings go to standard error; standard output stays pure JSON
+        Path refs = folder("refs", labels(1, 4, false));
+        Path preds = folder("preds", labels(2, 5, false), labels(1, 4, false));
+        CliRunner warned = CliRunner.run("score", "--pred", preds.toString(), "--ref", refs.toString(), "--json");
+        assertEquals(0, warned.status(), warned.err());
+        assertTrue(warned.err().contains("case_001") && warned.err().contains("no reference"), warned.err());
+        assertEquals(1, JsonParser.parseString(warned.out()).getAsJsonObject().getAsJsonArray("cases").size());
+    }
+
+    /** --nsd-tolerance (default 1 mm) and its alias --tolerance reach the NSD of the JSON rows. */
+    @Test
+    void nsdToleranceOption() {
+        Path ref = folder("ref", labels(1, 4, false)).resolve("case_000.nii.gz");
+        Path pred = folder("pred", labels(2, 5, false)).resolve("case_000.nii.gz");
+        assertEquals(0.75, nsd(pred, ref), 1e-12);
+        assertEquals(0.75, nsd(pred, ref, "--nsd-tolerance", "1"), 1e-12);
+        assertEquals(0.75, nsd(pred, ref, "--nsd-tolerance", "1.999"), 1e-12);
+        assertEquals(1, nsd(pred, ref, "--nsd-tolerance", "2"), 0);
+        assertEquals(1, nsd(pred, ref, "--tolerance", "2"), 0);
+        assertEquals(0.75, nsd(pred, ref, "--nsd-tolerance", "0"), 1e-12);
+        CliRunner neg = CliRunner.run("score", "--pred", pred.toString(), "--ref", ref.toString(), "--nsd-tolerance",
+                "-1");
+        assertEquals(1, neg.status());
+        assertTrue(neg.err().contains("--nsd-tolerance"), neg.err());
+        CliRunner help = CliRunner.run("score", "--help");
+        assertTrue(help.out().contains("--nsd-tolerance") && help.out().contains("--json"), help.out());
+    }
+
+    private static double nsd(Path pred, Path ref, String... extra) {
+        List<String> args = new ArrayList<>(List.of("score", "--pred", pred.toString(), "--ref", ref.toString(),
+                "--json"));
+        args.addAll(List.of(extra));
+        CliRunner r = CliRunner.run(args.toArray(String[]::new));
+        assertEquals(0, r.status(), r.err());
+        return JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonArray("cases").get(0).getAsJsonObject()
+                .get("nsd").getAsDouble();
     }
 
     @Test
@@ -136,6 +232,6 @@ class ScoreCommandTest {
         assertTrue(bad.err().contains("--empty zero"), bad.err());
         CliRunner neg = CliRunner.run("score", "--pred", pred.toString(), "--ref", ref.toString(), "--tolerance", "-1");
         assertEquals(1, neg.status());
-        assertTrue(neg.err().contains("--tolerance"), neg.err());
+        assertTrue(neg.err().contains("--nsd-tolerance"), neg.err());
     }
 }

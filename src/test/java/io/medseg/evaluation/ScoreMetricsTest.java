@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
@@ -113,25 +117,72 @@ class ScoreMetricsTest {
         Map<String, MetricSummary> label1 = report.summary().get(1);
         assertEquals((1 + 2.0 / 3) / 2, label1.get("dice").mean(), 1e-12);
         assertEquals(2, label1.get("dice").n());
-        assertEquals(Double.POSITIVE_INFINITY, report.summary().get(2).get("hd95_mm").mean());
+        assertEquals(Double.POSITIVE_INFINITY, report.summary().get(2).get("hd95").mean());
         assertThrows(IllegalArgumentException.class, () -> scorer.scoreCase("c",
                 new LabelMap(new int[12], new Grid(2, new int[] { 3, 4 }, new double[] { 2, 3 })), ref, List.of(1)));
 
         Path csv = dir.resolve("s.csv");
         ScoreFiles.writeCsv(report, csv, false);
         List<String> lines = Files.readAllLines(csv);
-        assertEquals("case,label,dice,iou,hd95_mm,assd_mm,nsd,volume_pred,volume_ref,volume_diff,volume_diff_rel",
+        assertEquals("case,label,dice,iou,hd95,assd,nsd,volume_pred,volume_ref,volume_diff,volume_diff_rel",
                 lines.get(0));
         assertEquals(5, lines.size());
         assertTrue(lines.get(4).startsWith("b,2,0.0,0.0,inf,inf,0.0,0.0,12.0,-12.0,-1.0"), lines.get(4));
         Path json = dir.resolve("s.json");
         ScoreFiles.writeJson(report, json, false);
-        JsonObject root = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
-        assertEquals(2, root.getAsJsonArray("cases").size());
-        JsonObject dice1 = root.getAsJsonObject("summary").getAsJsonObject("1").getAsJsonObject("dice");
+        String text = Files.readString(json);
+        assertEquals(ScoreFiles.jsonText(report), text);
+        JsonObject root = JsonParser.parseString(text).getAsJsonObject();
+        assertEquals(Set.of("cases", "summary"), root.keySet());
+        // flat case rows: one per case and label, the CSV's columns as keys
+        JsonArray cases = root.getAsJsonArray("cases");
+        assertEquals(4, cases.size());
+        List<String> keys = new ArrayList<>(List.of("case", "label"));
+        keys.addAll(List.of(LabelMetrics.NAMES));
+        for (JsonElement e : cases) {
+            assertEquals(keys, new ArrayList<>(e.getAsJsonObject().keySet()));
+        }
+        JsonObject b2 = cases.get(3).getAsJsonObject();
+        assertEquals("b", b2.get("case").getAsString());
+        assertEquals(2, b2.get("label").getAsInt());
+        assertTrue(b2.get("label").getAsJsonPrimitive().isNumber());
+        assertEquals(0, b2.get("dice").getAsDouble(), 0);
+        assertEquals("inf", b2.get("hd95").getAsString());
+        assertEquals("inf", b2.get("assd").getAsString());
+        assertEquals(12, b2.get("volume_ref").getAsDouble(), 0);
+        assertEquals(-1, b2.get("volume_diff_rel").getAsDouble(), 0);
+        // flat summary rows: one per label and metric
+        JsonArray summary = root.getAsJsonArray("summary");
+        assertEquals(2 * LabelMetrics.NAMES.length, summary.size());
+        JsonObject dice1 = summaryRow(summary, 1, "dice");
+        assertEquals(List.of("label", "metric", "mean", "std", "median", "n"), new ArrayList<>(dice1.keySet()));
         assertEquals((1 + 2.0 / 3) / 2, dice1.get("mean").getAsDouble(), 1e-12);
-        assertEquals("inf", root.getAsJsonObject("summary").getAsJsonObject("2").getAsJsonObject("hd95_mm")
-                .get("mean").getAsString());
+        assertEquals(2, dice1.get("n").getAsInt());
+        JsonObject hd2 = summaryRow(summary, 2, "hd95");
+        assertEquals("inf", hd2.get("mean").getAsString());
+        assertTrue(hd2.get("std").isJsonNull(), hd2.toString());
         assertThrows(MedSegException.class, () -> ScoreFiles.writeCsv(report, csv, false));
+    }
+
+    /** NaN is written as an explicit null (the key is kept), -infinity as "-inf". */
+    @Test
+    void jsonNullAndNegativeInfinity() {
+        LabelMetrics m = new LabelMetrics(1, Double.NaN, 0.5, Double.POSITIVE_INFINITY, 1, 1, 0, 0, 0,
+                Double.NEGATIVE_INFINITY);
+        JsonObject row = ScoreFiles.toJson(new ScoreReport(List.of(new CaseScores("x", List.of(m)))))
+                .getAsJsonArray("cases").get(0).getAsJsonObject();
+        assertTrue(row.has("dice") && row.get("dice").isJsonNull(), row.toString());
+        assertEquals("inf", row.get("hd95").getAsString());
+        assertEquals("-inf", row.get("volume_diff_rel").getAsString());
+    }
+
+    static JsonObject summaryRow(JsonArray summary, int label, String metric) {
+        for (JsonElement e : summary) {
+            JsonObject o = e.getAsJsonObject();
+            if (o.get("label").getAsInt() == label && o.get("metric").getAsString().equals(metric)) {
+                return o;
+            }
+        }
+        throw new AssertionError("no summary row for label " + label + " " + metric + " in " + summary);
     }
 }
