@@ -1,5 +1,6 @@
 package io.medseg.nn.mamba;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 import ai.djl.Device;
@@ -141,8 +142,8 @@ final class CpuScanKernel {
                 double[] hs = hBuf[k];
                 double[] dec = decBuf[k];
                 double[] r = rBuf[k];
-                java.util.Arrays.fill(sumB, 0);
-                java.util.Arrays.fill(sumC, 0);
+                Arrays.fill(sumB, 0);
+                Arrays.fill(sumC, 0);
                 for (int e = e0; e < e1; e++) {
                     int aOff = e * states;
                     int hOff = (batchIndex * channels + e) * states;

@@ -30,10 +30,11 @@ import io.medseg.nn.checkpoint.ChunkedRecurrence;
  * sequential loop.
  * <li>CPU path ({@link CpuScanKernel}): plain Java loops over the block's values in double, one pass per (batch,
  * channel) forward and a recompute-and-reverse pass backward, in blocks of {@link #CPU_BLOCK_TOKENS} tokens. Its
- * outputs are not part of the autograd graph, so it computes a block's forward only when PyTorch's grad mode is off
- * (inference, and the unrecorded forward and the replays of a recording {@link CheckpointTape}, which switch it off)
- * and the block's gradients always (they are injected by the tape). It needs all arrays on the CPU in FLOAT32 or
- * FLOAT64. So plain autograd through {@link #scan} with grad mode on (no tape) stays on the tensor path.
+ * outputs are not part of the autograd graph, so it computes a block's forward only when PyTorch's grad mode is off:
+ * in inference, and under a recording {@link CheckpointTape}, whose unrecorded forward of the scan's segment switches
+ * it off (also when a checkpointed layer around the scan is replayed: the scan is then recorded on a nested tape). It
+ * computes a block's gradients always, since the tape injects them. It needs all arrays on the CPU in FLOAT32 or
+ * FLOAT64. Plain autograd through {@link #scan} (grad mode on, no tape) therefore stays on the tensor path.
  * </ul>
  *
  * <p>Memory (tensor path). In inference a block's working set is about 6·B·T·E·N values, independent of L. In a
