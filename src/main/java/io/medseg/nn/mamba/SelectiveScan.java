@@ -6,12 +6,12 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import io.medseg.nn.checkpoint.CheckpointTape;
 import io.medseg.nn.checkpoint.ChunkedRecurrence;
 
 /**
- * Mamba's selective scan (S6) with plain tensor operations, as {@code selective_scan_ref} defines it: per channel e
- * and state n, with h₋₁ = 0,
+ * Mamba's selective scan (S6), as {@code selective_scan_ref} defines it: per channel e and state n, with h₋₁ = 0,
  *
  * <pre>
  * h_t[e,n] = exp(Δ_t[e]·A[e,n]) · h_{t-1}[e,n] + Δ_t[e] · B_t[n] · u_t[e]
@@ -21,19 +21,37 @@ import io.medseg.nn.checkpoint.ChunkedRecurrence;
  * Shapes at the boundary: u, Δ (B, L, E); A (E, N); B, C (B, L, N); D (E); y (B, L, E). Δ is already positive
  * (softplus applied) and A negative.
  *
- * <p>The production form {@link #scan} walks the sequence in blocks of at most {@link #blockTokens} tokens, carrying
- * the (B, E, N) state between blocks; inside a block the linear recurrence is solved by a work-efficient
- * (Blelloch-style, recursive pairing) scan of depth 2·log₂T built from reshape, slice, multiply, add and stack.
- * Only products of decays ≤ 1 and sums occur, so it is as stable as the sequential loop.
+ * <p>The production form {@link #scan} walks the sequence in blocks, carrying the (B, E, N) state between blocks
+ * ({@link ChunkedRecurrence}); each block has an analytic backward. A block is computed in one of two ways:
+ * <ul>
+ * <li>Tensor path (GPUs, and plain autograd anywhere): the linear recurrence is solved by a work-efficient
+ * (Blelloch-style, recursive pairing) scan of depth 2·log₂T built from reshape, slice, multiply, add and stack, with
+ * blocks of at most {@link #blockTokens} tokens. Only products of decays ≤ 1 and sums occur, so it is as stable as the
+ * sequential loop.
+ * <li>CPU path ({@link CpuScanKernel}): plain Java loops over the block's values in double, one pass per (batch,
+ * channel) forward and a recompute-and-reverse pass backward, in blocks of {@link #CPU_BLOCK_TOKENS} tokens. Its
+ * outputs are not part of the autograd graph, so it computes a block's forward only when PyTorch's grad mode is off:
+ * in inference, and under a recording {@link CheckpointTape}, whose unrecorded forward of the scan's segment switches
+ * it off (also when a checkpointed layer around the scan is replayed: the scan is then recorded on a nested tape). It
+ * computes a block's gradients always, since the tape injects them. It needs all arrays on the CPU in FLOAT32 or
+ * FLOAT64. Plain autograd through {@link #scan} (grad mode on, no tape) therefore stays on the tensor path.
+ * </ul>
  *
- * <p>Memory. In inference a block's working set is about 6·B·T·E·N values, independent of L. In a training step with
- * an active {@link CheckpointTape} the scan keeps only its inputs (already alive in the layer) plus one (B, E, N) state
- * per block, i.e. about B·L·E·N/T extra values; its backward pass replays the blocks in reverse, one at a time, each
- * holding about 12·B·T·E·N values. Without a tape (plain autograd) the whole scan is recorded: O(B·L·E·N·log T).
+ * <p>Memory (tensor path). In inference a block's working set is about 6·B·T·E·N values, independent of L. In a
+ * training step with an active {@link CheckpointTape} the scan keeps only its inputs (already alive in the layer) plus
+ * one (B, E, N) state per block, i.e. about B·L·E·N/T extra values; its backward pass replays the blocks in reverse,
+ * one at a time, each holding about 12·B·T·E·N values. Without a tape (plain autograd) the whole scan is recorded:
+ * O(B·L·E·N·log T). The CPU path holds only copies of a block's inputs and outputs, plus 4·T·N values per channel range
+ * in the backward pass.
  */
 public final class SelectiveScan {
     /** Upper bound on B·T·E·N elements per block: 4M floats (16 MB) per materialised block tensor. */
     static final long BLOCK_ELEMENTS = 1L << 22;
+    /**
+     * Tokens per block on the CPU path, whose working set grows only like B·T·(E + N): long blocks mean few chunks and
+     * few saved states, while the backward pass's per-range buffers (4·T·N values) stay small.
+     */
+    static final int CPU_BLOCK_TOKENS = 4096;
 
     private SelectiveScan() {
     }
@@ -57,30 +75,63 @@ public final class SelectiveScan {
         return NDArrays.stack(ys, 1).add(u.mul(d));
     }
 
-    /** The production scan (blocked, work-efficient); see the class comment for its memory. */
+    /** The production scan (blocked); see the class comment for its two paths and their memory. */
     public static NDArray scan(NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d) {
-        return scan(u, delta, a, b, c, d, blockTokens(u.getShape().get(0), u.getShape().get(2), a.getShape().get(1)));
+        // the CPU path runs a block's forward with grad mode off: in inference, or under a recording tape (which
+        // switches it off for the unrecorded forward); with plain autograd the tensor path's memory bound applies
+        boolean cpu = CpuScanKernel.supports(u, delta, a, b, c, d)
+                && (!JniUtils.isGradMode() || CheckpointTape.isRecording());
+        int block = cpu ? CPU_BLOCK_TOKENS
+                : blockTokens(u.getShape().get(0), u.getShape().get(2), a.getShape().get(1));
+        return scan(u, delta, a, b, c, d, block);
     }
 
     /** The production scan with an explicit block length (tests vary it). */
     public static NDArray scan(NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d, int block) {
+        return scan(u, delta, a, b, c, d, block, true);
+    }
+
+    /**
+     * The production scan with an explicit block length; {@code cpuKernel} false forces the tensor path also on the
+     * CPU (tests compare the two).
+     */
+    static NDArray scan(NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d, int block,
+            boolean cpuKernel) {
         NDArray h0 = u.getManager().zeros(new Shape(u.getShape().get(0), u.getShape().get(2), a.getShape().get(1)),
                 u.getDataType());
-        return ChunkedRecurrence.run(new BlockStep(), new NDList(u, delta, b, c), new NDList(a, d), new NDList(h0), 1, 1,
-                block);
+        return ChunkedRecurrence.run(new BlockStep(cpuKernel), new NDList(u, delta, b, c), new NDList(a, d),
+                new NDList(h0), 1, 1, block);
     }
 
     /**
      * One block as a chunk of the recurrence: slices (u, Δ, B, C), shared (A, D), state h. Its backward is the
      * scan's analytic gradient, itself a linear recurrence run backwards in time: with r_t = ∂L/∂h_t,
      * r_t = C_t ⊗ ∂L/∂y_t + exp(Δ_{t+1}A) ⊙ r_{t+1}; then ∂L/∂(Δ_t u_t B_t) = r_t and ∂L/∂exp(Δ_t A) = r_t ⊙ h_{t−1}.
-     * One forward and one reverse pairwise scan replace recording and differentiating the forward one.
+     * On the tensor path one forward and one reverse pairwise scan replace recording and differentiating the
+     * forward one; on the CPU path ({@link CpuScanKernel}) both are loops (see the class comment for when).
      */
-    private static final class BlockStep implements ChunkedRecurrence.DifferentiatedStep {
+    static final class BlockStep implements ChunkedRecurrence.DifferentiatedStep {
+        private final boolean cpuKernel;
+
+        /** @param cpuKernel whether CPU arrays may take the {@link CpuScanKernel} path (false: tensor path always) */
+        BlockStep(boolean cpuKernel) {
+            this.cpuKernel = cpuKernel;
+        }
+
         @Override
         public NDList apply(NDList slices, NDList shared, NDList state) {
-            return scanBlock(slices.get(0), slices.get(1), shared.get(0), slices.get(2), slices.get(3), shared.get(1),
-                    state.get(0));
+            NDArray u = slices.get(0);
+            NDArray delta = slices.get(1);
+            NDArray b = slices.get(2);
+            NDArray c = slices.get(3);
+            NDArray a = shared.get(0);
+            NDArray d = shared.get(1);
+            NDArray h0 = state.get(0);
+            // the loops' outputs are outside the autograd graph: only when no gradient must flow through them
+            if (cpuKernel && !JniUtils.isGradMode() && CpuScanKernel.supports(u, delta, a, b, c, d, h0)) {
+                return CpuScanKernel.forward(u, delta, a, b, c, d, h0);
+            }
+            return scanBlock(u, delta, a, b, c, d, h0);
         }
 
         @Override
@@ -92,35 +143,45 @@ public final class SelectiveScan {
             NDArray a = shared.get(0);
             NDArray d = shared.get(1);
             NDArray h0 = state.get(0);
-            long t = u.getShape().get(1);
-            NDArray dt = delta.expandDims(3); // (B, T, E, 1)
-            NDArray du = delta.mul(u); // (B, T, E)
-            NDList forward = states(u, delta, a, b, h0);
-            NDArray decay = forward.get(0);
-            NDArray h = forward.get(1);
-
-            NDArray q = gy.expandDims(3).mul(c.expandDims(2)); // ∂L/∂h_t through y_t
-            if (exitGrad != null && exitGrad.get(0) != null) {
-                NDArray lastRow = q.get(new NDIndex(":, -1:")).add(exitGrad.get(0).expandDims(1));
-                q = t == 1 ? lastRow : q.get(new NDIndex(":, :-1")).concat(lastRow, 1);
+            NDArray exit = exitGrad == null ? null : exitGrad.get(0);
+            if (cpuKernel && CpuScanKernel.supports(u, delta, a, b, c, d, h0)) {
+                return CpuScanKernel.gradients(u, delta, a, b, c, d, h0, gy, exit);
             }
-            Shape one = new Shape(decay.getShape().get(0), 1).addAll(decay.getShape().slice(2));
-            NDArray next = t == 1 ? decay.zerosLike()
-                    : decay.get(new NDIndex(":, 1:")).concat(decay.getManager().zeros(one, decay.getDataType()), 1);
-            NDArray r = pairwiseScan(next.flip(1), q.flip(1)).flip(1); // r_t = q_t + a_{t+1} r_{t+1}
-
-            NDArray hPrev = t == 1 ? h0.expandDims(1) : h0.expandDims(1).concat(h.get(new NDIndex(":, :-1")), 1);
-            NDArray gLogDecay = r.mul(hPrev).mul(decay); // ∂L/∂(Δ A)
-            NDArray gDu = r.mul(b.expandDims(2)).sum(new int[] { 3 });
-            NDArray gU = gDu.mul(delta).add(gy.mul(d));
-            NDArray gDelta = gLogDecay.mul(a).sum(new int[] { 3 }).add(gDu.mul(u));
-            NDArray gB = r.mul(du.expandDims(3)).sum(new int[] { 2 });
-            NDArray gC = h.mul(gy.expandDims(3)).sum(new int[] { 2 });
-            NDArray gA = gLogDecay.mul(dt).sum(new int[] { 0, 1 });
-            NDArray gD = gy.mul(u).sum(new int[] { 0, 1 });
-            NDArray gH0 = r.get(new NDIndex(":, 0")).mul(decay.get(new NDIndex(":, 0")));
-            return new NDList(gU, gDelta, gB, gC, gA, gD, gH0);
+            return tensorGradients(u, delta, a, b, c, d, h0, gy, exit);
         }
+    }
+
+    /** A block's input gradients (gU, gΔ, gB, gC, gA, gD, gH0) by pairwise scans; see {@link BlockStep}. */
+    static NDList tensorGradients(NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d, NDArray h0,
+            NDArray gy, NDArray exitGrad) {
+        long t = u.getShape().get(1);
+        NDArray dt = delta.expandDims(3); // (B, T, E, 1)
+        NDArray du = delta.mul(u); // (B, T, E)
+        NDList forward = states(u, delta, a, b, h0);
+        NDArray decay = forward.get(0);
+        NDArray h = forward.get(1);
+
+        NDArray q = gy.expandDims(3).mul(c.expandDims(2)); // ∂L/∂h_t through y_t
+        if (exitGrad != null) {
+            NDArray lastRow = q.get(new NDIndex(":, -1:")).add(exitGrad.expandDims(1));
+            q = t == 1 ? lastRow : q.get(new NDIndex(":, :-1")).concat(lastRow, 1);
+        }
+        Shape one = new Shape(decay.getShape().get(0), 1).addAll(decay.getShape().slice(2));
+        NDArray next = t == 1 ? decay.zerosLike()
+                : decay.get(new NDIndex(":, 1:")).concat(decay.getManager().zeros(one, decay.getDataType()), 1);
+        NDArray r = pairwiseScan(next.flip(1), q.flip(1)).flip(1); // r_t = q_t + a_{t+1} r_{t+1}
+
+        NDArray hPrev = t == 1 ? h0.expandDims(1) : h0.expandDims(1).concat(h.get(new NDIndex(":, :-1")), 1);
+        NDArray gLogDecay = r.mul(hPrev).mul(decay); // ∂L/∂(Δ A)
+        NDArray gDu = r.mul(b.expandDims(2)).sum(new int[] { 3 });
+        NDArray gU = gDu.mul(delta).add(gy.mul(d));
+        NDArray gDelta = gLogDecay.mul(a).sum(new int[] { 3 }).add(gDu.mul(u));
+        NDArray gB = r.mul(du.expandDims(3)).sum(new int[] { 2 });
+        NDArray gC = h.mul(gy.expandDims(3)).sum(new int[] { 2 });
+        NDArray gA = gLogDecay.mul(dt).sum(new int[] { 0, 1 });
+        NDArray gD = gy.mul(u).sum(new int[] { 0, 1 });
+        NDArray gH0 = r.get(new NDIndex(":, 0")).mul(decay.get(new NDIndex(":, 0")));
+        return new NDList(gU, gDelta, gB, gC, gA, gD, gH0);
     }
 
     /** Tokens per block: the largest power of two ≤ 4096 whose (B, T, E, N) block stays within the element budget. */

@@ -1,0 +1,249 @@
+package io.medseg.nn.mamba;
+
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * One block of the selective scan, forward and analytic backward, as plain Java loops over arrays copied out of the
+ * (CPU) tensors: the same recurrence and the same gradient formulas as {@link SelectiveScan}'s tensor block, but
+ * without its (B, T, E, N) intermediates, so it costs B·T·E·N multiply-adds and exponentials instead of dozens of
+ * materialised (B, T, E, N) tensors per pairwise-scan level.
+ *
+ * <p>Layout (row-major, as the tensors): u, Δ, y and their gradients (B, T, E); B, C (B, T, N); A (E, N); D (E);
+ * states (B, E, N). Everything is computed in double, also for FLOAT32 inputs (rounded once when the results are
+ * written back), so long sums (gA, gD over B·T terms) accumulate in double.
+ *
+ * <p>Work split: the forward runs one task per (batch, channel) pair, with no sums across tasks. The backward runs, per
+ * batch element, a fixed number of channel ranges ({@link #RANGES}, independent of the number of cores) in parallel;
+ * gB and gC (sums over channels) are accumulated per range and the range results added in range order, so the
+ * results do not depend on scheduling. Each range owns its channels' gA and gD.
+ *
+ * <p>The results are not connected to PyTorch's autograd graph: {@link SelectiveScan} uses the forward only where no
+ * gradient flows through it by autograd.
+ */
+final class CpuScanKernel {
+    /** Channel ranges of the backward pass; fixed so that the summation order of gB and gC is too. */
+    static final int RANGES = 8;
+
+    private CpuScanKernel() {
+    }
+
+    /** Whether the kernel can take these arrays: all on the CPU, all FLOAT32 or all FLOAT64. */
+    static boolean supports(NDArray... arrays) {
+        DataType type = arrays[0].getDataType();
+        if (type != DataType.FLOAT32 && type != DataType.FLOAT64) {
+            return false;
+        }
+        for (NDArray x : arrays) {
+            if (x.getDataType() != type || !Device.Type.CPU.equals(x.getDevice().getDeviceType())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A block's outputs y (B, T, E) and exit state (B, E, N) from the entry state h0 (B, E, N); shapes as in
+     * {@link SelectiveScan}.
+     */
+    static NDList forward(NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d, NDArray h0) {
+        Shape s = u.getShape();
+        int batch = (int) s.get(0);
+        int length = (int) s.get(1);
+        int channels = (int) s.get(2);
+        int states = (int) a.getShape().get(1);
+        double[] uu = read(u);
+        double[] dd = read(delta);
+        double[] aa = read(a);
+        double[] bb = read(b);
+        double[] cc = read(c);
+        double[] skip = read(d);
+        double[] h = read(h0); // becomes the exit state
+        double[] y = new double[uu.length];
+        IntStream.range(0, batch * channels).parallel().forEach(p -> {
+            int bi = p / channels;
+            int e = p % channels;
+            int hOff = p * states; // (bi, e, 0) in (B, E, N)
+            int aOff = e * states;
+            double de = skip[e];
+            double[] hs = new double[states];
+            System.arraycopy(h, hOff, hs, 0, states);
+            for (int t = 0; t < length; t++) {
+                int row = bi * length + t;
+                int i = row * channels + e;
+                double dt = dd[i];
+                double du = dt * uu[i];
+                int bc = row * states;
+                double acc = 0;
+                for (int n = 0; n < states; n++) {
+                    double hn = Math.exp(dt * aa[aOff + n]) * hs[n] + du * bb[bc + n];
+                    hs[n] = hn;
+                    acc += cc[bc + n] * hn;
+                }
+                y[i] = acc + de * uu[i];
+            }
+            System.arraycopy(hs, 0, h, hOff, states);
+        });
+        return new NDList(write(u, y, s), write(u, h, h0.getShape()));
+    }
+
+    /**
+     * The block's input gradients (gU, gΔ, gB, gC, gA, gD, gH0), given the output gradient gy (B, T, E) and the exit
+     * state's gradient (B, E, N, or null): with r_t = ∂L/∂h_t = C_t·gy_t (+ the exit gradient at the last t) +
+     * exp(Δ_{t+1}A)·r_{t+1}, ∂L/∂(Δ_t u_t B_t) = r_t and ∂L/∂(Δ_t A) = r_t·h_{t−1}·exp(Δ_t A). The block's states are
+     * recomputed per (batch, channel) from h0, T·N values at a time.
+     */
+    static NDList gradients(NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d, NDArray h0,
+            NDArray gy, NDArray exitGrad) {
+        Shape s = u.getShape();
+        int batch = (int) s.get(0);
+        int length = (int) s.get(1);
+        int channels = (int) s.get(2);
+        int states = (int) a.getShape().get(1);
+        double[] uu = read(u);
+        double[] dd = read(delta);
+        double[] aa = read(a);
+        double[] bb = read(b);
+        double[] cc = read(c);
+        double[] skip = read(d);
+        double[] hh0 = read(h0);
+        double[] g = read(gy);
+        double[] exit = exitGrad == null ? null : read(exitGrad);
+
+        double[] gU = new double[uu.length];
+        double[] gDelta = new double[uu.length];
+        double[] gB = new double[bb.length];
+        double[] gC = new double[cc.length];
+        double[] gA = new double[aa.length];
+        double[] gD = new double[skip.length];
+        double[] gH0 = new double[hh0.length];
+
+        int ranges = Math.min(RANGES, channels);
+        int tn = length * states;
+        double[][] accB = new double[ranges][tn];
+        double[][] accC = new double[ranges][tn];
+        double[][] hBuf = new double[ranges][tn];
+        double[][] decBuf = new double[ranges][tn];
+        double[][] rBuf = new double[ranges][states];
+        for (int bi = 0; bi < batch; bi++) {
+            final int batchIndex = bi;
+            IntStream.range(0, ranges).parallel().forEach(k -> {
+                int e0 = k * channels / ranges;
+                int e1 = (k + 1) * channels / ranges;
+                double[] sumB = accB[k];
+                double[] sumC = accC[k];
+                double[] hs = hBuf[k];
+                double[] dec = decBuf[k];
+                double[] r = rBuf[k];
+                Arrays.fill(sumB, 0);
+                Arrays.fill(sumC, 0);
+                for (int e = e0; e < e1; e++) {
+                    int aOff = e * states;
+                    int hOff = (batchIndex * channels + e) * states;
+                    // recompute the block's states h_t and decays exp(Δ_t A)
+                    for (int t = 0; t < length; t++) {
+                        int row = batchIndex * length + t;
+                        int i = row * channels + e;
+                        double dt = dd[i];
+                        double du = dt * uu[i];
+                        int bc = row * states;
+                        int o = t * states;
+                        int prev = t == 0 ? -1 : o - states;
+                        for (int n = 0; n < states; n++) {
+                            double decay = Math.exp(dt * aa[aOff + n]);
+                            dec[o + n] = decay;
+                            hs[o + n] = decay * (prev < 0 ? hh0[hOff + n] : hs[prev + n]) + du * bb[bc + n];
+                        }
+                    }
+                    // walk backwards: r_t = C_t·gy_t + exp(Δ_{t+1}A)·r_{t+1}
+                    double gDe = 0;
+                    for (int t = length - 1; t >= 0; t--) {
+                        int row = batchIndex * length + t;
+                        int i = row * channels + e;
+                        double gi = g[i];
+                        double dt = dd[i];
+                        double ui = uu[i];
+                        double du = dt * ui;
+                        int bc = row * states;
+                        int o = t * states;
+                        boolean last = t == length - 1;
+                        double gDu = 0;
+                        double gLogA = 0;
+                        for (int n = 0; n < states; n++) {
+                            double rn = gi * cc[bc + n];
+                            if (!last) {
+                                rn += dec[o + states + n] * r[n];
+                            } else if (exit != null) {
+                                rn += exit[hOff + n];
+                            }
+                            r[n] = rn;
+                            double hPrev = t == 0 ? hh0[hOff + n] : hs[o - states + n];
+                            double gLog = rn * hPrev * dec[o + n]; // ∂L/∂(Δ_t A)
+                            gA[aOff + n] += gLog * dt;
+                            gLogA += gLog * aa[aOff + n];
+                            gDu += rn * bb[bc + n];
+                            sumB[o + n] += rn * du;
+                            sumC[o + n] += hs[o + n] * gi;
+                        }
+                        gU[i] = gDu * dt + gi * skip[e];
+                        gDelta[i] = gLogA + gDu * ui;
+                        gDe += gi * ui;
+                    }
+                    gD[e] += gDe;
+                    for (int n = 0; n < states; n++) {
+                        gH0[hOff + n] = r[n] * dec[n];
+                    }
+                }
+            });
+            int base = batchIndex * tn; // (bi, 0, 0) in (B, T, N)
+            for (int k = 0; k < ranges; k++) {
+                double[] sumB = accB[k];
+                double[] sumC = accC[k];
+                for (int j = 0; j < tn; j++) {
+                    gB[base + j] += sumB[j];
+                    gC[base + j] += sumC[j];
+                }
+            }
+        }
+        return new NDList(write(u, gU, s), write(u, gDelta, s), write(u, gB, b.getShape()), write(u, gC, c.getShape()),
+                write(u, gA, a.getShape()), write(u, gD, d.getShape()), write(u, gH0, h0.getShape()));
+    }
+
+    /** The array's values in row-major order, widened to double. */
+    private static double[] read(NDArray x) {
+        if (x.getDataType() == DataType.FLOAT64) {
+            return x.toDoubleArray();
+        }
+        if (x.getDataType() == DataType.FLOAT32) {
+            float[] f = x.toFloatArray();
+            double[] v = new double[f.length];
+            for (int i = 0; i < f.length; i++) {
+                v[i] = f[i];
+            }
+            return v;
+        }
+        try (NDArray wide = x.toType(DataType.FLOAT64, true)) {
+            return wide.toDoubleArray();
+        }
+    }
+
+    /** A new array of {@code like}'s data type on its manager (so registered in the current scope) holding v. */
+    private static NDArray write(NDArray like, double[] v, Shape shape) {
+        NDManager m = like.getManager();
+        if (like.getDataType() == DataType.FLOAT64) {
+            return m.create(v, shape);
+        }
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return m.create(f, shape);
+    }
+}

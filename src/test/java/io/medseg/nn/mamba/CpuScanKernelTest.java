@@ -1,0 +1,229 @@
+package io.medseg.nn.mamba;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import io.medseg.engine.EngineTest;
+import io.medseg.nn.checkpoint.CheckpointTape;
+
+/**
+ * The CPU loop kernel against the tensor block (directly, with a non-zero entry state and exit-state gradient) and,
+ * through {@link SelectiveScan#scan}, against the sequential definition and the tensor path: outputs and all
+ * gradients, fp64 and fp32, several lengths and block sizes.
+ */
+class CpuScanKernelTest extends EngineTest {
+    private static final int BATCH = 2;
+    private static final int CHANNELS = 5;
+    private static final int STATES = 4;
+
+    /** Random scan inputs; Δ up to e² and A down to -16 give decays as small as e^-118. */
+    private NDList inputs(int length, DataType type) {
+        NDArray u = manager.randomNormal(new Shape(BATCH, length, CHANNELS)).toType(type, false);
+        NDArray delta = manager.randomUniform(-6f, 2f, new Shape(BATCH, length, CHANNELS)).exp().toType(type, false);
+        NDArray a = manager.randomUniform(0f, (float) Math.log(16), new Shape(CHANNELS, STATES)).exp().neg()
+                .toType(type, false);
+        NDArray b = manager.randomNormal(new Shape(BATCH, length, STATES)).toType(type, false);
+        NDArray c = manager.randomNormal(new Shape(BATCH, length, STATES)).toType(type, false);
+        NDArray d = manager.randomNormal(new Shape(CHANNELS)).toType(type, false);
+        // the extremes appear for sure
+        delta.set(new NDIndex("0, 0, 0"), Math.exp(2));
+        a.set(new NDIndex("0, 0"), -16);
+        return new NDList(u, delta, a, b, c, d);
+    }
+
+    private static double tolerance(DataType type) {
+        return type == DataType.FLOAT32 ? 1e-5 : 1e-10;
+    }
+
+    private static double relativeError(NDArray actual, NDArray expected) {
+        assertEquals(expected.getShape(), actual.getShape());
+        assertEquals(expected.getDataType(), actual.getDataType());
+        NDArray e = expected.toType(DataType.FLOAT64, false);
+        NDArray a = actual.toType(DataType.FLOAT64, false);
+        double scale = e.abs().max().getDouble();
+        double diff = a.sub(e).abs().max().getDouble();
+        return diff / Math.max(scale, 1e-30);
+    }
+
+    private static void assertClose(NDArray actual, NDArray expected, double tol, String what) {
+        double err = relativeError(actual, expected);
+        assertTrue(err <= tol, what + ": relative error " + err);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 1, 2, 17, 300 })
+    void oneBlockMatchesTheTensorBlockWithEntryStateAndExitGradient(int length) {
+        for (DataType type : new DataType[] { DataType.FLOAT32, DataType.FLOAT64 }) {
+            NDList in = inputs(length, type);
+            NDArray u = in.get(0), delta = in.get(1), a = in.get(2), b = in.get(3), c = in.get(4), d = in.get(5);
+            NDArray h0 = manager.randomNormal(new Shape(BATCH, CHANNELS, STATES)).toType(type, false);
+            NDArray gy = manager.randomNormal(new Shape(BATCH, length, CHANNELS)).toType(type, false);
+            NDArray exit = manager.randomNormal(new Shape(BATCH, CHANNELS, STATES)).toType(type, false);
+            assertTrue(CpuScanKernel.supports(u, delta, a, b, c, d, h0));
+
+            NDList expected = SelectiveScan.scanBlock(u, delta, a, b, c, d, h0);
+            NDList actual = CpuScanKernel.forward(u, delta, a, b, c, d, h0);
+            for (int i = 0; i < 2; i++) {
+                assertClose(actual.get(i), expected.get(i), tolerance(type), "L=" + length + " " + type + " output " + i);
+            }
+            for (NDArray exitGrad : new NDArray[] { exit, null }) {
+                NDList ge = SelectiveScan.tensorGradients(u, delta, a, b, c, d, h0, gy, exitGrad);
+                NDList ga = CpuScanKernel.gradients(u, delta, a, b, c, d, h0, gy, exitGrad);
+                assertEquals(7, ga.size());
+                for (int i = 0; i < ge.size(); i++) {
+                    assertClose(ga.get(i), ge.get(i), tolerance(type),
+                            "L=" + length + " " + type + " exit " + (exitGrad != null) + " gradient " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void resultsDoNotDependOnScheduling() {
+        NDList in = inputs(257, DataType.FLOAT64);
+        NDArray h0 = manager.randomNormal(new Shape(BATCH, CHANNELS, STATES)).toType(DataType.FLOAT64, false);
+        NDArray gy = manager.randomNormal(new Shape(BATCH, 257, CHANNELS)).toType(DataType.FLOAT64, false);
+        NDList first = CpuScanKernel.gradients(in.get(0), in.get(1), in.get(2), in.get(3), in.get(4), in.get(5), h0, gy,
+                null);
+        for (int run = 0; run < 3; run++) {
+            NDList again = CpuScanKernel.gradients(in.get(0), in.get(1), in.get(2), in.get(3), in.get(4), in.get(5), h0,
+                    gy, null);
+            for (int i = 0; i < first.size(); i++) {
+                assertTrue(first.get(i).contentEquals(again.get(i)), "gradient " + i + " changed in run " + run);
+            }
+        }
+    }
+
+    @Test
+    void supportsOnlyCpuFloat32Or64() {
+        NDArray f = manager.zeros(new Shape(2));
+        assertTrue(CpuScanKernel.supports(f, f));
+        assertFalse(CpuScanKernel.supports(f, f.toType(DataType.FLOAT64, false)));
+        assertFalse(CpuScanKernel.supports(f.toType(DataType.FLOAT16, false)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 1, 2, 17, 1000, 4133 })
+    void scanMatchesSequentialAndTensorPath(int length) {
+        boolean previous = JniUtils.isGradMode();
+        JniUtils.setGradMode(false); // inference: the loop kernel computes the forward
+        try {
+            for (DataType type : new DataType[] { DataType.FLOAT32, DataType.FLOAT64 }) {
+                NDList in = inputs(length, type);
+                NDArray expected = SelectiveScan.sequential(in.get(0), in.get(1), in.get(2), in.get(3), in.get(4),
+                        in.get(5));
+                for (int block : new int[] { 1, 16, 1000, 4096 }) {
+                    if (block == 1 && length > 17) {
+                        continue; // one token per block: covered by the short lengths
+                    }
+                    NDArray kernel = SelectiveScan.scan(in.get(0), in.get(1), in.get(2), in.get(3), in.get(4), in.get(5),
+                            block, true);
+                    NDArray tensor = SelectiveScan.scan(in.get(0), in.get(1), in.get(2), in.get(3), in.get(4), in.get(5),
+                            block, false);
+                    String what = "L=" + length + " " + type + " block " + block;
+                    assertClose(kernel, expected, tolerance(type), what + " kernel vs sequential");
+                    assertClose(kernel, tensor, tolerance(type), what + " kernel vs tensor path");
+                }
+                NDArray defaults = SelectiveScan.scan(in.get(0), in.get(1), in.get(2), in.get(3), in.get(4), in.get(5));
+                assertClose(defaults, expected, tolerance(type), "L=" + length + " " + type + " default blocks");
+            }
+        } finally {
+            JniUtils.setGradMode(previous);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 1, 2, 17, 1000, 4133 })
+    void gradientsThroughTheTapeMatchSequentialAutogradAndTheTensorPath(int length) {
+        for (DataType type : new DataType[] { DataType.FLOAT32, DataType.FLOAT64 }) {
+            NDList in = inputs(length, type);
+            NDArray weight = manager.randomNormal(new Shape(BATCH, length, CHANNELS)).toType(type, false);
+            // sequential autograd is slow at the longest length: compare there with the tensor path only
+            NDList reference = length <= 1000 ? sequentialGradients(in, weight) : null;
+            for (int block : new int[] { 16, 1000, 4096 }) {
+                NDList kernel = tapedGradients(in, weight, block, true);
+                NDList tensor = tapedGradients(in, weight, block, false);
+                for (int i = 0; i < in.size(); i++) {
+                    String what = "L=" + length + " " + type + " block " + block + " input " + i;
+                    if (reference != null) {
+                        assertClose(kernel.get(i), reference.get(i), type == DataType.FLOAT32 ? 2e-5 : 1e-10,
+                                what + " kernel vs sequential");
+                    }
+                    assertClose(kernel.get(i), tensor.get(i), type == DataType.FLOAT32 ? 2e-5 : 1e-10,
+                            what + " kernel vs tensor path");
+                }
+            }
+        }
+    }
+
+    @Test
+    void plainAutogradThroughTheScanStillWorks() {
+        NDList in = inputs(40, DataType.FLOAT64);
+        NDArray weight = manager.randomNormal(new Shape(BATCH, 40, CHANNELS)).toType(DataType.FLOAT64, false);
+        NDList reference = sequentialGradients(in, weight);
+        NDList leaves = leaves(in);
+        try (GradientCollector gc = engine.newGradientCollector()) {
+            NDArray y = SelectiveScan.scan(leaves.get(0), leaves.get(1), leaves.get(2), leaves.get(3), leaves.get(4),
+                    leaves.get(5));
+            gc.backward(y.mul(weight).sum());
+        }
+        for (int i = 0; i < in.size(); i++) {
+            assertClose(leaves.get(i).getGradient(), reference.get(i), 1e-10, "input " + i);
+        }
+    }
+
+    private NDList leaves(NDList in) {
+        NDList leaves = new NDList();
+        for (NDArray x : in) {
+            NDArray l = x.duplicate();
+            l.setRequiresGradient(true);
+            leaves.add(l);
+        }
+        return leaves;
+    }
+
+    private NDList sequentialGradients(NDList in, NDArray weight) {
+        NDList leaves = leaves(in);
+        try (GradientCollector gc = engine.newGradientCollector()) {
+            NDArray y = SelectiveScan.sequential(leaves.get(0), leaves.get(1), leaves.get(2), leaves.get(3),
+                    leaves.get(4), leaves.get(5));
+            gc.backward(y.mul(weight).sum());
+        }
+        return gradientsOf(leaves);
+    }
+
+    private NDList tapedGradients(NDList in, NDArray weight, int block, boolean cpuKernel) {
+        NDList leaves = leaves(in);
+        try (GradientCollector gc = engine.newGradientCollector()) {
+            CheckpointTape tape = new CheckpointTape();
+            NDArray loss;
+            try (CheckpointTape.Scope s = tape.activate()) {
+                NDArray y = SelectiveScan.scan(leaves.get(0), leaves.get(1), leaves.get(2), leaves.get(3),
+                        leaves.get(4), leaves.get(5), block, cpuKernel);
+                loss = y.mul(weight).sum();
+            }
+            tape.backward(loss);
+        }
+        return gradientsOf(leaves);
+    }
+
+    private static NDList gradientsOf(NDList leaves) {
+        NDList grads = new NDList();
+        for (NDArray l : leaves) {
+            grads.add(l.getGradient().duplicate());
+        }
+        return grads;
+    }
+}
