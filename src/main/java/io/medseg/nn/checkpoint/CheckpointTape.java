@@ -165,22 +165,32 @@ public final class CheckpointTape {
         }
     }
 
-    /** Continues back-propagation from a segment's inputs into the recorded graph that produced them. */
+    /**
+     * Continues back-propagation from a segment's inputs into the recorded graph that produced them, in one backward
+     * pass of Σ_i sum(input_i ⊙ gradient_i): its gradient with respect to each input is exactly that input's
+     * gradient, and the graph upstream of several inputs (a layer's projections feeding a scan's u, Δ, B and C) is
+     * traversed once instead of once per input.
+     */
     private static void push(NDList inputs, NDList grads) {
+        NDArray seed = null;
         for (int i = 0; i < inputs.size(); i++) {
-            NDArray original = inputs.get(i);
             NDArray g = i < grads.size() ? grads.get(i) : null;
             if (g == null) {
                 continue;
             }
-            try {
-                JniUtils.backward((PtNDArray) original, (PtNDArray) g, true, false);
-            } catch (EngineException e) {
-                // DJL cannot ask a non-leaf tensor whether it is in the graph (its requiresGrad only reports leaves),
-                // so inputs outside the graph, such as the image, are recognised by PyTorch's refusal here.
-                if (!String.valueOf(e.getMessage()).contains("does not require grad")) {
-                    throw e;
-                }
+            NDArray term = inputs.get(i).mul(g).sum();
+            seed = seed == null ? term : seed.add(term);
+        }
+        if (seed == null) {
+            return;
+        }
+        try {
+            JniUtils.backward((PtNDArray) seed, (PtNDArray) seed.onesLike(), true, false);
+        } catch (EngineException e) {
+            // DJL cannot ask a non-leaf tensor whether it is in the graph (its requiresGrad only reports leaves), so
+            // a segment whose inputs are all outside the graph, such as the image, is recognised by PyTorch's refusal.
+            if (!String.valueOf(e.getMessage()).contains("does not require grad")) {
+                throw e;
             }
         }
     }
