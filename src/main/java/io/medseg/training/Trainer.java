@@ -345,8 +345,8 @@ public final class Trainer {
                 int to = batch.size() * (r + 1) / n;
                 shares[r] = (to - from) / (double) batch.size();
                 try (NDScope scope = new NDScope()) {
-                    NDArray x = images(batch, from, to, replica.manager()).toType(replica.type(), false);
-                    NDArray y = labels(batch, from, to, replica.manager());
+                    NDArray x = BatchTensors.images(batch, from, to, replica.manager()).toType(replica.type(), false);
+                    NDArray y = BatchTensors.labels(batch, from, to, replica.manager());
                     NDArray value;
                     try (GradientCollector collector = engine.newGradientCollector()) {
                         CheckpointTape tape = new CheckpointTape();
@@ -384,31 +384,6 @@ public final class Trainer {
             return loss.apply(heads.singletonOrThrow(), labels);
         }
 
-        /** Samples [from, to) of the batch's images as (n, C, *patch) on {@code m}'s device. */
-        private NDArray images(Batch b, int from, int to, NDManager m) {
-            int size = b.channels() * b.patchVoxels();
-            float[] part = Arrays.copyOfRange(b.images(), from * size, to * size);
-            return m.create(part, new Shape(shape(to - from, b.channels())));
-        }
-
-        /** Samples [from, to) of the batch's labels as int (n, *patch), −1 where unknown. */
-        private NDArray labels(Batch b, int from, int to, NDManager m) {
-            int size = b.patchVoxels();
-            int[] values = new int[(to - from) * size];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = b.labels()[from * size + i];
-            }
-            return m.create(values, new Shape(shape(to - from)));
-        }
-
-        private long[] shape(long... leading) {
-            long[] s = Arrays.copyOf(leading, leading.length + patch.length);
-            for (int i = 0; i < patch.length; i++) {
-                s[leading.length + i] = patch[i];
-            }
-            return s;
-        }
-
         private record Validation(double loss, PseudoDice dice) {
         }
 
@@ -425,8 +400,8 @@ public final class Trainer {
                 }
                 Batch b = loader.build(n);
                 try (NDScope scope = new NDScope()) {
-                    NDArray y = labels(b, 0, b.size(), manager);
-                    NDList heads = network.forward(parameters, new NDList(images(b, 0, b.size(), manager)), false);
+                    NDArray y = BatchTensors.labels(b, 0, b.size(), manager);
+                    NDList heads = network.forward(parameters, new NDList(BatchTensors.images(b, 0, b.size(), manager)), false);
                     sum += lossOf(heads, y).toType(DataType.FLOAT64, false).getDouble();
                     dice.add(heads.get(0), y);
                 }
