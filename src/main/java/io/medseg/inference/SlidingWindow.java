@@ -75,12 +75,6 @@ public final class SlidingWindow {
         return TileGrid.tiles(TileGrid.paddedShape(shape, patch), patch, settings.overlap()).size();
     }
 
-    /** How many forward passes of a tile batch an image of this shape takes (mirroring multiplies them). */
-    public int forwardPasses(long[] shape) {
-        int tiles = tileCount(shape);
-        return (tiles + settings.tileBatch() - 1) / settings.tileBatch() * flips.length;
-    }
-
     /** {@link #predict(float[], long[], TileProgress, BooleanSupplier)} without progress reports or cancelling. */
     public float[] predict(float[] image, long[] shape) {
         return predict(image, shape, TileProgress.NONE, () -> false);
@@ -156,21 +150,30 @@ public final class SlidingWindow {
         return sums;
     }
 
-    /** Softmax probabilities (b, classes, *patch) of a tile batch, averaged over the mirrored passes. */
+    /**
+     * Softmax probabilities (b, classes, *patch) of a tile batch, averaged over the mirrored passes. Each pass runs in
+     * its own scope so that only the running sum outlives it: DJL keeps every intermediate array until its scope
+     * closes, and 8 mirrored 3D passes' activations at once would cost 8 times the memory (and, on the CPU, the page
+     * faults of it).
+     */
     private NDArray forward(ParameterStore ps, NDArray x, int b) {
+        Shape expected = new Shape(b, classes).addAll(new Shape(patch));
         NDArray sum = null;
         for (int[] axes : flips) {
-            NDArray in = axes.length == 0 ? x : x.flip(axes);
-            NDArray logits = network.forward(ps, new NDList(in), false).get(0);
-            Shape expected = new Shape(b, classes).addAll(new Shape(patch));
-            if (!logits.getShape().equals(expected)) {
-                throw new IllegalStateException("network output " + logits.getShape() + ", expected " + expected);
+            try (NDScope pass = new NDScope()) {
+                NDArray in = axes.length == 0 ? x : x.flip(axes);
+                NDArray logits = network.forward(ps, new NDList(in), false).get(0);
+                if (!logits.getShape().equals(expected)) {
+                    throw new IllegalStateException("network output " + logits.getShape() + ", expected " + expected);
+                }
+                NDArray p = logits.softmax(1);
+                if (axes.length > 0) {
+                    p = p.flip(axes);
+                }
+                sum = sum == null ? p : sum.addi(p);
+                NDScope.unregister(sum);
             }
-            NDArray p = logits.softmax(1);
-            if (axes.length > 0) {
-                p = p.flip(axes);
-            }
-            sum = sum == null ? p : sum.addi(p);
+            NDScope.register(sum); // back into the tile batch's scope, which frees it
         }
         return flips.length == 1 ? sum : sum.divi(flips.length);
     }
