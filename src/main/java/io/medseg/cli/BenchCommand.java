@@ -5,6 +5,7 @@ import io.medseg.MedSegException;
 import io.medseg.bench.LoaderBenchmark;
 import io.medseg.bench.MixerBenchmark;
 import io.medseg.bench.NetworkBenchmark;
+import io.medseg.bench.SlidingWindowBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,9 +18,11 @@ import picocli.CommandLine.Parameters;
                 "  networks  every architecture at 2D 128^2 and 3D 64^3: forward and training-step time, peak memory,",
                 "            and achieved MACs/s against the dense matrix-multiply rate;",
                 "  loader    training-patch loader with augmentation (1 and 2 threads) against a LightM-UNet training",
-                "            step at 2D 128^2 and 3D 32^3 (--size-3d 64 for the full size): does loading starve training?" })
+                "            step at 2D 128^2 and 3D 32^3 (--size-3d 64 for the full size): does loading starve training?",
+                "  sliding-window  whole-image prediction (2D 512^2 / 256^2 with 128^2 patches, 3D 64^3 / 48^3 with 32^3",
+                "            patches, with and without mirroring) against its forward passes alone: overhead and voxels/s." })
 final class BenchCommand extends MedSegCommand {
-    @Parameters(paramLabel = "WHAT", description = "Benchmark to run: mixers, networks or loader.")
+    @Parameters(paramLabel = "WHAT", description = "Benchmark to run: mixers, networks, loader or sliding-window.")
     String what;
 
     @Option(names = "--channels", defaultValue = "32", description = "Model dimension C of the mixers (default ${DEFAULT-VALUE}).")
@@ -49,7 +52,9 @@ final class BenchCommand extends MedSegCommand {
             case "mixers" -> new MixerBenchmark(out(), channels, minLength, maxLength, repeats).run();
             case "networks" -> new NetworkBenchmark(out(), repeats).run();
             case "loader" -> new LoaderBenchmark(out(), repeats, size3d).run();
-            default -> throw new MedSegException("bench: unknown benchmark '" + what + "'; expected mixers, networks or loader");
+            case "sliding-window" -> new SlidingWindowBenchmark(out(), repeats).run();
+            default -> throw new MedSegException("bench: unknown benchmark '" + what
+                    + "'; expected mixers, networks, loader or sliding-window");
         }
         return 0;
     }
