@@ -13,6 +13,10 @@ import io.medseg.dataset.DatasetCase;
 import io.medseg.dataset.DatasetSplit;
 import io.medseg.dataset.SegmentationDataset;
 import io.medseg.engine.DeviceMemory;
+import io.medseg.engine.Devices;
+import io.medseg.evaluation.HeldOutValidation;
+import io.medseg.evaluation.MetricSummary;
+import io.medseg.evaluation.ScoreReport;
 import io.medseg.nn.networks.Architecture;
 import io.medseg.preprocessing.CaseCache;
 import io.medseg.preprocessing.DatasetFingerprint;
@@ -45,6 +49,7 @@ import picocli.CommandLine.Parameters;
 final class TrainCommand extends MedSegCommand {
     static final String PLAN_FILE = "plan.json";
     static final String PREPROCESSED = "preprocessed";
+    static final String VALIDATION = "validation";
 
     @Parameters(index = "0", paramLabel = "DATASET", description = "Dataset folder (dataset.json, imagesTr, labelsTr).")
     Path dataset;
@@ -157,7 +162,30 @@ final class TrainCommand extends MedSegCommand {
                 () -> false);
         out().printf(Locale.ROOT, "model written to %s (best epoch %d%s)%n", result.model(), result.bestEpoch(),
                 result.stoppedEarly() ? ", stopped early" : "");
+        validate(ds, split.get(1), result);
         return 0;
+    }
+
+    /** Predicts the held-out cases whole with the final model and scores them (nnU-Net's final validation). */
+    private void validate(SegmentationDataset ds, List<PreprocessedCase> held, Trainer.Result result) {
+        if (held.isEmpty()) {
+            return;
+        }
+        Map<String, DatasetCase> byId = new LinkedHashMap<>();
+        ds.cases(DatasetSplit.TRAIN).forEach(c -> byId.put(c.id(), c));
+        List<DatasetCase> cases = held.stream().map(c -> byId.get(c.id())).toList();
+        Path dir = out.resolve(VALIDATION);
+        ScoreReport report = HeldOutValidation.run(result.model(), cases, dir,
+                Devices.parse(device).primary(), ds.fileEnding(), line -> {
+                    out().println(line);
+                    out().flush();
+                });
+        for (var label : report.summary().entrySet()) {
+            MetricSummary dice = label.getValue().get("dice");
+            out().printf(Locale.ROOT, "validation label %d: mean Dice %.4f (n %d)%n", label.getKey(), dice.mean(),
+                    dice.n());
+        }
+        out().println("validation predictions and scores in " + dir);
     }
 
     /** The stored split of a resumed run, in its order. */

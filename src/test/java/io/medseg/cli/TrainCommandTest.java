@@ -48,6 +48,8 @@ class TrainCommandTest {
         }
         assertTrue(r.out().contains("epoch 2/2"), r.out());
         assertTrue(r.out().contains("cases: 4 training, 1 validation"), r.out());
+        assertTrue(Files.isRegularFile(out.resolve("validation/scores.csv")), r.out());
+        assertTrue(r.out().contains("validation label 1: mean Dice"), r.out());
         ModelFile.Header h = ModelFile.readHeader(out.resolve("model.medseg"));
         assertEquals("residual-unet", h.config().architecture().id());
         assertEquals("cpu", h.metadata().versions().get("device"));
