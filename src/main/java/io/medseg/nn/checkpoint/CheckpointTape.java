@@ -91,6 +91,9 @@ public final class CheckpointTape {
             JniUtils.setGradMode(true);
         }
         for (NDArray o : outputs) {
+            // unregistering took the outputs out of every scope (DJL registers an array only in the innermost one);
+            // the enclosing scope (the training step, or the replay of an enclosing segment) closes them
+            NDScope.register(o);
             if (o.getDataType().isFloating()) {
                 o.setRequiresGradient(true);
             }

@@ -126,6 +126,8 @@ public final class ChunkedRecurrence implements ExplicitGradient {
             state.close();
         }
         if (outputs.size() == 1) {
+            // it left the chunk's scope unregistered: hand it to the caller's scope like any computed result
+            NDScope.register(outputs.get(0));
             return new NDList(outputs.get(0));
         }
         NDArray joined = NDArrays.concat(outputs, outputAxis);
@@ -213,6 +215,12 @@ public final class ChunkedRecurrence implements ExplicitGradient {
                 g.close(); // replaced by the concatenations above
             }
         }
+        // gradients made inside the chunks' scopes were unregistered to survive them; the caller's scope owns them now
+        for (NDArray g : grads) {
+            if (g != null) {
+                NDScope.register(g);
+            }
+        }
         return grads;
     }
 
@@ -230,8 +238,12 @@ public final class ChunkedRecurrence implements ExplicitGradient {
             NDScope.unregister(sliceGrads[k]);
             for (int i = 0; i < sharedCount; i++) {
                 NDArray gi = g.get(sequenceCount + i);
-                sharedGrads[i] = sharedGrads[i] == null ? gi : sharedGrads[i].add(gi);
+                NDArray before = sharedGrads[i];
+                sharedGrads[i] = before == null ? gi : before.add(gi);
                 NDScope.unregister(sharedGrads[i]);
+                if (before != null) {
+                    before.close(); // the running sum of earlier chunks, escaped from their scopes
+                }
             }
             if (exitGrads != null) {
                 exitGrads.close();
