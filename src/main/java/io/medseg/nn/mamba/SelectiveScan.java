@@ -103,6 +103,18 @@ public final class SelectiveScan {
                 new NDList(h0), 1, 1, block);
     }
 
+    /** One block's arguments as the recurrence hands them over: slices (u, Δ, B, C), shared (A, D), state h0. */
+    private record Block(NDArray u, NDArray delta, NDArray b, NDArray c, NDArray a, NDArray d, NDArray h0) {
+        static Block of(NDList slices, NDList shared, NDList state) {
+            return new Block(slices.get(0), slices.get(1), slices.get(2), slices.get(3), shared.get(0), shared.get(1),
+                    state.get(0));
+        }
+
+        boolean onCpuKernel() {
+            return CpuScanKernel.supports(u, delta, a, b, c, d, h0);
+        }
+    }
+
     /**
      * One block as a chunk of the recurrence: slices (u, Δ, B, C), shared (A, D), state h. Its backward is the
      * scan's analytic gradient, itself a linear recurrence run backwards in time: with r_t = ∂L/∂h_t,
@@ -120,34 +132,22 @@ public final class SelectiveScan {
 
         @Override
         public NDList apply(NDList slices, NDList shared, NDList state) {
-            NDArray u = slices.get(0);
-            NDArray delta = slices.get(1);
-            NDArray b = slices.get(2);
-            NDArray c = slices.get(3);
-            NDArray a = shared.get(0);
-            NDArray d = shared.get(1);
-            NDArray h0 = state.get(0);
+            Block x = Block.of(slices, shared, state);
             // the loops' outputs are outside the autograd graph: only when no gradient must flow through them
-            if (cpuKernel && !JniUtils.isGradMode() && CpuScanKernel.supports(u, delta, a, b, c, d, h0)) {
-                return CpuScanKernel.forward(u, delta, a, b, c, d, h0);
+            if (cpuKernel && !JniUtils.isGradMode() && x.onCpuKernel()) {
+                return CpuScanKernel.forward(x.u, x.delta, x.a, x.b, x.c, x.d, x.h0);
             }
-            return scanBlock(u, delta, a, b, c, d, h0);
+            return scanBlock(x.u, x.delta, x.a, x.b, x.c, x.d, x.h0);
         }
 
         @Override
         public NDList gradients(NDList slices, NDList shared, NDList state, NDArray gy, NDList exitGrad) {
-            NDArray u = slices.get(0);
-            NDArray delta = slices.get(1);
-            NDArray b = slices.get(2);
-            NDArray c = slices.get(3);
-            NDArray a = shared.get(0);
-            NDArray d = shared.get(1);
-            NDArray h0 = state.get(0);
+            Block x = Block.of(slices, shared, state);
             NDArray exit = exitGrad == null ? null : exitGrad.get(0);
-            if (cpuKernel && CpuScanKernel.supports(u, delta, a, b, c, d, h0)) {
-                return CpuScanKernel.gradients(u, delta, a, b, c, d, h0, gy, exit);
+            if (cpuKernel && x.onCpuKernel()) {
+                return CpuScanKernel.gradients(x.u, x.delta, x.a, x.b, x.c, x.d, x.h0, gy, exit);
             }
-            return tensorGradients(u, delta, a, b, c, d, h0, gy, exit);
+            return tensorGradients(x.u, x.delta, x.a, x.b, x.c, x.d, x.h0, gy, exit);
         }
     }
 
