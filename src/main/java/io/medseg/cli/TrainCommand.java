@@ -27,9 +27,8 @@ import io.medseg.preprocessing.Planner;
 import io.medseg.preprocessing.PlannerSettings;
 import io.medseg.preprocessing.PreprocessedCase;
 import io.medseg.preprocessing.PreprocessingPlan;
-import io.medseg.preprocessing.sampling.AugmentationSettings;
 import io.medseg.training.Trainer;
-import io.medseg.training.TrainingRecipe;
+import io.medseg.training.TrainingOptions;
 import io.medseg.training.TrainingSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -142,7 +141,7 @@ final class TrainCommand extends MedSegCommand {
             checkNewRunFolder();
             Architecture architecture = Architecture.of(model);
             plan = plan(ds, architecture);
-            settings = settings(architecture, plan);
+            settings = settings(plan);
             Files.createDirectories(out);
             PlanFiles.write(out.resolve(PLAN_FILE), plan, false);
         }
@@ -257,19 +256,15 @@ final class TrainCommand extends MedSegCommand {
         return "auto".equalsIgnoreCase(memory.trim()) ? DeviceMemory.detect().bytes() : MemorySize.parse(memory, "--memory");
     }
 
-    private TrainingSettings settings(Architecture architecture, PreprocessingPlan plan) {
-        TrainingRecipe recipe = TrainingRecipe.of(architecture);
+    private TrainingSettings settings(PreprocessingPlan plan) {
         if (epochs != null) {
-            recipe = recipe.withEpochs(positive(epochs, "--epochs"));
+            positive(epochs, "--epochs");
         }
         if (iterations != null) {
-            recipe = recipe.withIterationsPerEpoch(positive(iterations, "--iters"));
+            positive(iterations, "--iters");
         }
-        if (learningRate != null) {
-            if (!(learningRate > 0)) {
-                throw new MedSegException("--lr must be positive, got " + learningRate);
-            }
-            recipe = recipe.withLearningRate(learningRate);
+        if (learningRate != null && !(learningRate > 0)) {
+            throw new MedSegException("--lr must be positive, got " + learningRate);
         }
         if (validationFraction < 0 || validationFraction >= 1) {
             throw new MedSegException("--val-fraction must be in [0, 1), got " + validationFraction);
@@ -277,12 +272,12 @@ final class TrainCommand extends MedSegCommand {
         if (validationIterations < 0 || patience < 0) {
             throw new MedSegException("--val-iters and --patience must be >= 0");
         }
-        int batchSize = batch != null ? positive(batch, "--batch") : plan.batchSize();
-        AugmentationSettings augmentation = noAugmentation ? AugmentationSettings.none()
-                : AugmentationSettings.nnUNetDefaults();
-        return new TrainingSettings(recipe, batchSize, validationIterations, patience, seed,
-                positive(loaderThreads, "--loader-threads"), augmentation, plan.dims() == 3, device,
-                precision(precision));
+        if (batch != null) {
+            positive(batch, "--batch");
+        }
+        return new TrainingOptions(epochs, iterations, learningRate, batch, validationIterations, patience, seed,
+                positive(loaderThreads, "--loader-threads"), !noAugmentation, device, precision(precision))
+                .settings(plan);
     }
 
     private static TrainingSettings.Precision precision(String p) {
