@@ -16,7 +16,8 @@ import java.util.function.Function;
  * @param defaultValue the value used when the workflow sets none; null = the setting is required
  * @param description  one sentence for help texts and the generated node description
  * @param allowed      what a valid value looks like, as error messages and help texts show it
- * @param parser       text → typed value; throws IllegalArgumentException for invalid text
+ * @param parser       text → typed value; throws IllegalArgumentException (or the engine's MedSegException) for
+ *                     invalid text
  */
 public record Setting(String key, String defaultValue, String description, String allowed,
         Function<String, Object> parser) {
@@ -36,7 +37,7 @@ public record Setting(String key, String defaultValue, String description, Strin
     Object parse(String nodeId, String text) {
         try {
             return parser.apply(text.trim());
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | io.medseg.MedSegException e) {
             throw new InvalidSettingsException("node '" + nodeId + "': setting '" + key + "' must be " + allowed
                     + ", got '" + text + "'");
         }

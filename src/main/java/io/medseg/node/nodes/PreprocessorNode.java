@@ -27,7 +27,6 @@ import io.medseg.node.PortSpec;
 import io.medseg.node.Setting;
 import io.medseg.node.SettingsSchema;
 import io.medseg.node.Table;
-import io.medseg.node.TableFiles;
 import io.medseg.node.TableSpec;
 import io.medseg.preprocessing.CaseCache;
 import io.medseg.preprocessing.DatasetFingerprint;
@@ -141,8 +140,6 @@ public final class PreprocessorNode implements Node {
         Path planFile = out.resolve(PLAN_FILE);
         PlanFiles.write(planFile, plan);
         PlanPort planPort = new PlanPort(plan, planFile);
-        Table planTable = planPort.toTable();
-        TableFiles.writeCsv(planTable, out.resolve("plan.csv"));
         exec.message("plan: " + planPort.summary());
 
         Path dir = out.resolve(PREPROCESSED);
