@@ -18,7 +18,6 @@ import io.medseg.evaluation.SegmentationScorer;
 import io.medseg.node.ColumnSpec;
 import io.medseg.node.ColumnType;
 import io.medseg.node.ExecutionContext;
-import io.medseg.node.InvalidSettingsException;
 import io.medseg.node.Node;
 import io.medseg.node.NodeSettings;
 import io.medseg.node.PortDefinition;
@@ -136,8 +135,8 @@ public final class ScorerNode implements Node {
             scored.add(scorer.scoreCase(id, maps[0], maps[1], labels));
         }
         if (scored.isEmpty()) {
-            throw new InvalidSettingsException("node '" + s.nodeId() + "': no case has both a '" + predColumn
-                    + "' and a '" + refColumn + "' file to score");
+            // e.g. a dataset whose test cases have no labelsTs: the predictions are still the run's result
+            exec.warn("no case has both a '" + predColumn + "' and a '" + refColumn + "' file; nothing scored");
         }
         if (chosen == null) {
             scored = PairScoring.fillAbsentLabels(scored, seen, scorer);
