@@ -6,21 +6,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.medseg.MedSegException;
 import io.medseg.dataset.DatasetCase;
+import io.medseg.dataset.DatasetSplit;
 import io.medseg.dataset.SegmentationDataset;
 import io.medseg.image.Volume;
 import io.medseg.io.ImageFiles;
 import io.medseg.node.ColumnSpec;
 import io.medseg.node.ColumnType;
 import io.medseg.node.ExecutionContext;
-import io.medseg.node.InvalidSettingsException;
 import io.medseg.node.NamedValues;
 import io.medseg.node.Table;
 import io.medseg.node.TableSpec;
 
 /**
  * The case table the dataset nodes produce and the preprocessor and predictor read: one row per case with its id,
- * split, image file(s) per channel, label file (empty for unlabelled cases), shape, spacing and dataset folder.
+ * split, image file(s) per channel, label file (empty for unlabelled cases), shape, spacing and dataset folder (empty
+ * for cases listed in a table). The channel names and labels travel as table properties, as dataset.json has them.
  */
 public final class CaseTable {
     public static final String CASE = "case";
@@ -53,25 +55,36 @@ public final class CaseTable {
     }
 
     /**
-     * The table of a dataset's cases; reads each case's first channel for its shape and spacing, checking for
+     * The table of {@code cases}; reads each case's first channel for its shape and spacing, checking for
      * cancellation between cases.
+     *
+     * @param root the dataset folder they belong to, or null for cases listed in a table
      */
-    public static Table of(SegmentationDataset ds, List<DatasetCase> cases, ExecutionContext exec) {
+    public static Table of(Path root, Map<String, String> channels, Map<String, Integer> labels,
+            List<DatasetCase> cases, ExecutionContext exec) {
         int dims = -1;
         List<Object[]> rows = new ArrayList<>();
         for (int i = 0; i < cases.size(); i++) {
             exec.checkCancelled();
             DatasetCase c = cases.get(i);
             Volume first = ImageFiles.read(c.channelImages().get(0));
+            if (dims > 0 && first.spatialDims() != dims) {
+                throw new MedSegException("case " + c.id() + " is " + first.spatialDims() + "D but the cases before it"
+                        + " are " + dims + "D; one workflow needs one dimensionality");
+            }
             dims = first.spatialDims();
             rows.add(new Object[] { c.id(), c.split().label(), c.channelImages(), c.label(), first.shape(),
-                    first.geometry().spacing(), ds.root() });
+                    first.geometry().spacing(), root });
             exec.setProgress((i + 1.0) / cases.size(), "read " + c.id());
         }
-        Table.Builder b = Table.builder(spec(dims < 0 ? null : dims, ds.descriptor().channelNames(),
-                ds.descriptor().labels()));
+        Table.Builder b = Table.builder(spec(dims < 0 ? null : dims, channels, labels));
         rows.forEach(b::add);
         return b.build();
+    }
+
+    /** The table of a dataset folder's cases. */
+    public static Table of(SegmentationDataset ds, List<DatasetCase> cases, ExecutionContext exec) {
+        return of(ds.root(), ds.descriptor().channelNames(), ds.descriptor().labels(), cases, exec);
     }
 
     /** Checks that {@code spec} has the columns of a case table (id and images at least). */
@@ -80,18 +93,10 @@ public final class CaseTable {
         spec.require(nodeId, port, IMAGES, ColumnType.PATHS);
     }
 
-    /** The dataset folder the rows come from (the preprocessor plans on one dataset). */
-    public static Path datasetOf(Table table, String nodeId) {
-        Path root = null;
-        for (Table.Row r : table.rows()) {
-            Path p = r.path(DATASET);
-            if (p == null || (root != null && !root.equals(p))) {
-                throw new InvalidSettingsException("node '" + nodeId + "': the cases must come from one dataset"
-                        + " folder (column '" + DATASET + "'), found " + root + " and " + p);
-            }
-            root = p;
-        }
-        return root;
+    /** The case a row describes. */
+    public static DatasetCase caseOf(Table.Row r) {
+        DatasetSplit split = DatasetSplit.TEST.label().equals(r.string(SPLIT)) ? DatasetSplit.TEST : DatasetSplit.TRAIN;
+        return new DatasetCase(r.string(CASE), split, r.paths(IMAGES), r.path(LABEL));
     }
 
     /** Label name → value as a typed map, or null. */

@@ -9,7 +9,6 @@ import java.util.Map;
 import io.medseg.MedSegException;
 import io.medseg.dataset.DatasetCase;
 import io.medseg.dataset.DatasetSplit;
-import io.medseg.dataset.SegmentationDataset;
 import io.medseg.engine.DeviceMemory;
 import io.medseg.nn.networks.Architecture;
 import io.medseg.node.ColumnSpec;
@@ -102,7 +101,12 @@ public final class PreprocessorNode implements Node {
         if (in != null) {
             CaseTable.requireCases(in, s.nodeId(), "cases");
             in.require(s.nodeId(), "cases", CaseTable.LABEL, ColumnType.PATH);
-            in.require(s.nodeId(), "cases", CaseTable.DATASET, ColumnType.PATH);
+            for (String property : List.of(TableSpec.CHANNELS, TableSpec.LABELS)) {
+                if (!in.properties().containsKey(property)) {
+                    throw new io.medseg.node.InvalidSettingsException("node '" + s.nodeId() + "': input 'cases' does"
+                            + " not say the cases' " + property + " (a table property the dataset nodes set)");
+                }
+            }
         }
         String dimsText = in == null ? null : in.properties().get(TableSpec.DIMS);
         Integer dims = dimsText == null ? null : Integer.valueOf(dimsText);
@@ -135,7 +139,8 @@ public final class PreprocessorNode implements Node {
             throw new MedSegException("node '" + s.nodeId() + "': needs at least 2 labelled cases to plan and train,"
                     + " found " + rows.size());
         }
-        PreprocessingPlan plan = plan(cases, s, exec);
+        List<DatasetCase> labelled = rows.stream().map(CaseTable::caseOf).toList();
+        PreprocessingPlan plan = plan(cases.spec(), labelled, s, exec);
         Path out = exec.outputDir();
         Path planFile = out.resolve(PLAN_FILE);
         PlanFiles.write(planFile, plan);
@@ -149,10 +154,7 @@ public final class PreprocessorNode implements Node {
             Table.Row r = rows.get(i);
             String id = r.string(CaseTable.CASE);
             exec.setProgress(0.2 + 0.8 * i / rows.size(), "preprocessing " + id);
-            DatasetSplit split = DatasetSplit.TEST.label().equals(r.string(CaseTable.SPLIT)) ? DatasetSplit.TEST
-                    : DatasetSplit.TRAIN;
-            PreprocessedCase pc = Preprocessor.preprocess(new DatasetCase(id, split, r.paths(CaseTable.IMAGES),
-                    r.path(CaseTable.LABEL)), plan);
+            PreprocessedCase pc = Preprocessor.preprocess(labelled.get(i), plan);
             Path file = CaseCache.fileFor(dir, id);
             CaseCache.write(pc, file);
             Object[] cells = r.cells();
@@ -171,7 +173,9 @@ public final class PreprocessorNode implements Node {
                 new ColumnSpec(PREPROCESSED_SHAPE, ColumnType.INTEGERS));
     }
 
-    private static PreprocessingPlan plan(Table cases, NodeSettings s, ExecutionContext exec) {
+    /** The plan file's, or one planned from the fingerprint of exactly the cases that will be preprocessed. */
+    private static PreprocessingPlan plan(TableSpec spec, List<DatasetCase> cases, NodeSettings s,
+            ExecutionContext exec) {
         if (!s.getString("plan_file").isEmpty()) {
             return readPlan(s);
         }
@@ -183,9 +187,10 @@ public final class PreprocessorNode implements Node {
                 .withTargetSpacing(s.getSpacing("target_spacing"));
         String crop = s.getString("crop_to_nonzero");
         ps = ps.withCropToNonzero(crop.equals("auto") ? null : Boolean.valueOf(crop));
-        exec.setProgress(0, "fingerprinting the dataset");
-        SegmentationDataset ds = SegmentationDataset.open(CaseTable.datasetOf(cases, s.nodeId()));
-        DatasetFingerprint fp = FingerprintExtractor.extract(ds);
+        exec.setProgress(0, "fingerprinting " + cases.size() + " cases");
+        DatasetFingerprint fp = FingerprintExtractor.extract(NamedValues.decode(spec.properties()
+                .get(TableSpec.CHANNELS)), CaseTable.labels(spec), cases, "node '" + s.nodeId() + "'",
+                java.nio.file.Path::toString, FingerprintExtractor.SAMPLES_PER_CASE);
         exec.checkCancelled();
         return Planner.plan(fp, ps);
     }

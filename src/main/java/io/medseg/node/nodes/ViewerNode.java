@@ -135,7 +135,8 @@ public final class ViewerNode implements Node {
             var png = SliceOverlay.render(SliceOverlay.slice(image, a, k),
                     reference == null ? null : SliceOverlay.slice(reference, a, k),
                     prediction == null ? null : SliceOverlay.slice(prediction, a, k));
-            Path file = exec.outputDir().resolve("overlays").resolve(id + "_axis" + axis + "_slice" + slice + ".png");
+            String name = image.spatialDims() == 3 ? id + "_axis" + axis + "_slice" + slice : id;
+            Path file = exec.outputDir().resolve("overlays").resolve(name + ".png");
             AtomicFiles.write(file, false, tmp -> {
                 if (!ImageIO.write(png, "png", tmp.toFile())) {
                     throw new java.io.IOException("no PNG writer");

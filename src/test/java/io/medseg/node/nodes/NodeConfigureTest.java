@@ -54,13 +54,13 @@ class NodeConfigureTest {
     @Test
     void datasetReader() throws Exception {
         assertRefused("setting 'folder' must be an existing dataset folder", new DatasetReaderNode(),
-                Map.of("folder", dir.resolve("missing").toString()));
+                Map.of("folder", dir.resolve("missing").toString()), (PortSpec) null);
         Files.createDirectories(dir.resolve("empty"));
         assertRefused("nnU-Net dataset folder with dataset.json", new DatasetReaderNode(),
-                Map.of("folder", dir.resolve("empty").toString()));
+                Map.of("folder", dir.resolve("empty").toString()), (PortSpec) null);
         io.medseg.synth.SyntheticDatasetWriter.write(dir.resolve("ds"), 2, 3, 0, new int[] { 32, 32 }, false);
-        TableSpec out = (TableSpec) configure(new DatasetReaderNode(), Map.of("folder", dir.resolve("ds").toString()))
-                .get(0);
+        TableSpec out = (TableSpec) configure(new DatasetReaderNode(), Map.of("folder", dir.resolve("ds").toString()),
+                (PortSpec) null).get(0);
         assertEquals("background=0;organ=1;lesion=2", out.properties().get(TableSpec.LABELS));
     }
 
