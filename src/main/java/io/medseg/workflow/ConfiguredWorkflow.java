@@ -1,7 +1,6 @@
 package io.medseg.workflow;
 
 import java.util.List;
-import java.util.Map;
 
 import io.medseg.node.Node;
 import io.medseg.node.NodeSettings;
@@ -21,12 +20,5 @@ public record ConfiguredWorkflow(WorkflowDefinition definition, List<Step> steps
 
     public ConfiguredWorkflow {
         steps = List.copyOf(steps);
-    }
-
-    /** Steps by id. */
-    public Map<String, Step> byId() {
-        Map<String, Step> m = new java.util.LinkedHashMap<>();
-        steps.forEach(s -> m.put(s.id(), s));
-        return m;
     }
 }

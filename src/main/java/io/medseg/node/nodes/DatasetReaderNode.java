@@ -142,7 +142,8 @@ public final class DatasetReaderNode implements Node {
         for (Table.Row r : paths.rows()) {
             String id = r.string(CaseTable.CASE);
             List<Path> images = single ? java.util.Collections.singletonList(r.path(IMAGE)) : r.paths(CaseTable.IMAGES);
-            if (id == null || images == null || images.isEmpty() || images.stream().anyMatch(java.util.Objects::isNull)) {
+            if (id == null || images == null || images.isEmpty()
+                    || images.stream().anyMatch(java.util.Objects::isNull)) {
                 throw new MedSegException("node '" + s.nodeId() + "': a row of input 'paths' has no case id or image");
             }
             if (images.size() != channels) {

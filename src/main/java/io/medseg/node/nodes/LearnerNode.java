@@ -190,8 +190,8 @@ public final class LearnerNode implements Node {
         List<ColumnSpec> columns = new ArrayList<>(List.of(new ColumnSpec("epoch", ColumnType.INTEGER),
                 new ColumnSpec("train_loss", ColumnType.DOUBLE), new ColumnSpec("validation_loss", ColumnType.DOUBLE),
                 new ColumnSpec("mean_pseudo_dice", ColumnType.DOUBLE),
-                new ColumnSpec("ema_pseudo_dice", ColumnType.DOUBLE), new ColumnSpec("learning_rate", ColumnType.DOUBLE),
-                new ColumnSpec("seconds", ColumnType.DOUBLE)));
+                new ColumnSpec("ema_pseudo_dice", ColumnType.DOUBLE),
+                new ColumnSpec("learning_rate", ColumnType.DOUBLE), new ColumnSpec("seconds", ColumnType.DOUBLE)));
         for (String label : foregroundLabels) {
             columns.add(new ColumnSpec("pseudo_dice_" + label, ColumnType.DOUBLE));
         }
@@ -241,5 +241,4 @@ public final class LearnerNode implements Node {
                     : String.format(Locale.ROOT, "%d:%02d", t / 60, t % 60);
         }
     }
-
 }

@@ -1,7 +1,6 @@
 package io.medseg.node.nodes;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 

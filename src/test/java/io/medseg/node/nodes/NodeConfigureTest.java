@@ -99,8 +99,8 @@ class NodeConfigureTest {
         assertRefused("input 'validation' has no column 'preprocessed'", node, Map.of(), pre, plan, CASES_2D);
         assertRefused("setting 'precision' must be fp32 or auto on the CPU", node,
                 Map.of("precision", "bf16", "device", "cpu"), pre, plan, null);
-        assertRefused("setting 'epochs' must be an integer in [1, 1000000] or empty, got '0'", node, Map.of("epochs", "0"), pre,
-                plan, null);
+        assertRefused("setting 'epochs' must be an integer in [1, 1000000] or empty, got '0'", node,
+                Map.of("epochs", "0"), pre, plan, null);
         assertRefused("setting 'device' must be auto, cpu, gpu:N", node, Map.of("device", "tpu"), pre, plan, null);
     }
 
