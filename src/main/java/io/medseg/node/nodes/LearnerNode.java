@@ -114,8 +114,7 @@ public final class LearnerNode implements Node {
             }
         }
         PlanPortSpec plan = (PlanPortSpec) inputs.get(1);
-        if (plan != null && plan.dims() != null && s.getString("precision").equals("bf16")
-                && s.getString("device").equals("cpu")) {
+        if (s.getString("precision").equals("bf16") && s.getString("device").equals("cpu")) {
             throw s.invalid("precision", "must be fp32 or auto on the CPU (bf16 training is GPU only), got 'bf16'");
         }
         Map<String, Integer> labels = null;
