@@ -31,12 +31,13 @@ import picocli.CommandLine.Parameters;
                 "settings and inputs first, then execute in order with progress, writing every",
                 "node's outputs, workflow.json, run.json and report.html into the run folder.",
                 "Exit status: 0 success, 1 bad workflow/settings/data, 3 internal error,",
-                "130 cancelled (Ctrl-C; finished nodes and training checkpoints are kept)." })
+                "130 cancelled (Ctrl-C; finished nodes and training checkpoints are kept;",
+                "--resume RUN_DIR continues)." })
 final class RunCommand extends MedSegCommand {
     /** How long Ctrl-C waits for the running node to stop and the report to be written. */
     static final long CANCEL_WAIT_SECONDS = 120;
 
-    @Parameters(index = "0", paramLabel = "WORKFLOW", description = "Workflow file (JSON), e.g."
+    @Parameters(index = "0", arity = "0..1", paramLabel = "WORKFLOW", description = "Workflow file (JSON), e.g."
             + " workflows/synthetic-2d-lightm-unet.json.")
     Path workflowFile;
 
@@ -54,20 +55,38 @@ final class RunCommand extends MedSegCommand {
     @Option(names = "--check", description = "Only validate the workflow (configure every node) and exit.")
     boolean checkOnly;
 
+    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue a cancelled or failed run in its"
+            + " folder: finished nodes are reused, an interrupted learner continues from its checkpoint.")
+    Path resume;
+
     @Override
     public Integer call() {
         NodeRegistry registry = StandardNodes.registry();
         ConfiguredWorkflow workflow;
         RunFolder folder;
         try {
-            WorkflowDefinition definition = SettingOverrides.apply(WorkflowFiles.read(workflowFile), registry, sets);
-            workflow = new WorkflowValidator(registry).validate(definition);
-            if (checkOnly) {
-                out().println(workflowFile + ": " + workflow.steps().size() + " nodes configured, no problems");
-                return 0;
+            if (resume != null) {
+                if (workflowFile != null || out != null || overwrite || checkOnly || !sets.isEmpty()) {
+                    throw new WorkflowException("--resume takes only the run folder: the workflow and its settings"
+                            + " are those in its " + RunFolder.WORKFLOW);
+                }
+                folder = RunFolder.resume(resume);
+                workflow = new WorkflowValidator(registry).validate(
+                        WorkflowFiles.read(folder.dir().resolve(RunFolder.WORKFLOW)));
+            } else {
+                if (workflowFile == null) {
+                    throw new WorkflowException("a workflow file is required (or --resume RUN_DIR)");
+                }
+                WorkflowDefinition definition = SettingOverrides.apply(WorkflowFiles.read(workflowFile), registry,
+                        sets);
+                workflow = new WorkflowValidator(registry).validate(definition);
+                if (checkOnly) {
+                    out().println(workflowFile + ": " + workflow.steps().size() + " nodes configured, no problems");
+                    return 0;
+                }
+                folder = RunFolder.create(out != null ? out : RunFolder.defaultFor(Path.of("runs"),
+                        definition.name()), overwrite);
             }
-            folder = RunFolder.create(out != null ? out : RunFolder.defaultFor(Path.of("runs"), definition.name()),
-                    overwrite);
         } catch (WorkflowException e) {
             e.problems().forEach(p -> err().println("medseg: error: " + p));
             err().flush();
@@ -88,8 +107,9 @@ final class RunCommand extends MedSegCommand {
         Runtime.getRuntime().addShutdownHook(hook);
         RunResult result;
         try {
-            result = WorkflowRunner.run(workflow, folder,
-                    new WorkflowProgress(out(), System.console() != null, cancel, System::nanoTime));
+            WorkflowProgress progress = new WorkflowProgress(out(), System.console() != null, cancel, System::nanoTime);
+            result = resume != null ? WorkflowRunner.resume(workflow, folder, progress)
+                    : WorkflowRunner.run(workflow, folder, progress);
         } finally {
             done.countDown();
             try {

@@ -131,9 +131,7 @@ final class TrainCommand extends MedSegCommand {
         if (resume) {
             TrainingSettings stored = Trainer.storedSettings(out);
             plan = PlanFiles.read(out.resolve(PLAN_FILE));
-            settings = new TrainingSettings(stored.recipe(), stored.batchSize(), stored.validationIterations(),
-                    stored.earlyStoppingPatience(), stored.seed(), stored.loaderThreads(), stored.augmentation(),
-                    stored.batchDice(), device, stored.precision());
+            settings = stored.withDevice(device);
         } else {
             if (model == null || dims == null) {
                 throw new MedSegException("--model and --dims are required (except with --resume)");
@@ -150,7 +148,7 @@ final class TrainCommand extends MedSegCommand {
                 settings.batchSize(), settings.recipe().epochs(), settings.recipe().iterationsPerEpoch(),
                 settings.seed());
         List<PreprocessedCase> cases = preprocessed(ds, plan);
-        List<List<PreprocessedCase>> split = resume ? byIds(cases, Trainer.storedSplit(out))
+        List<List<PreprocessedCase>> split = resume ? Trainer.storedSplit(out, cases)
                 : Trainer.split(cases, validationFraction, seed);
         out().printf(Locale.ROOT, "cases: %d training, %d validation%n", split.get(0).size(), split.get(1).size());
         Map<String, String> notes = new LinkedHashMap<>();
@@ -185,25 +183,6 @@ final class TrainCommand extends MedSegCommand {
                     dice.n());
         }
         out().println("validation predictions and scores in " + dir);
-    }
-
-    /** The stored split of a resumed run, in its order. */
-    private List<List<PreprocessedCase>> byIds(List<PreprocessedCase> cases, List<List<String>> ids) {
-        Map<String, PreprocessedCase> byId = new LinkedHashMap<>();
-        cases.forEach(c -> byId.put(c.id(), c));
-        List<List<PreprocessedCase>> split = new ArrayList<>();
-        for (List<String> part : ids) {
-            List<PreprocessedCase> chosen = new ArrayList<>();
-            for (String id : part) {
-                PreprocessedCase c = byId.get(id);
-                if (c == null) {
-                    throw new MedSegException(dataset + ": case " + id + " of the run in " + out + " is missing");
-                }
-                chosen.add(c);
-            }
-            split.add(chosen);
-        }
-        return split;
     }
 
     private void checkNewRunFolder() {

@@ -1,19 +1,26 @@
 package io.medseg.node;
 
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 
+import io.medseg.MedSegException;
 import io.medseg.evaluation.ScoreFiles;
 import io.medseg.io.AtomicFiles;
 
@@ -72,6 +79,61 @@ public final class TableFiles {
         AtomicFiles.write(file, false, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
     }
 
+    /** Reads a table written by {@link #writeJson}, with its column types and properties. */
+    public static Table readJson(Path file) {
+        try {
+            JsonObject doc = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+            List<ColumnSpec> columns = new ArrayList<>();
+            for (JsonElement c : doc.getAsJsonArray("columns")) {
+                JsonObject o = c.getAsJsonObject();
+                columns.add(new ColumnSpec(o.get("name").getAsString(),
+                        ColumnType.valueOf(o.get("type").getAsString().toUpperCase(java.util.Locale.ROOT))));
+            }
+            Map<String, String> properties = new LinkedHashMap<>();
+            doc.getAsJsonObject("properties").entrySet().forEach(e -> properties.put(e.getKey(),
+                    e.getValue().getAsString()));
+            Table.Builder b = Table.builder(new TableSpec(columns, properties));
+            for (JsonElement r : doc.getAsJsonArray("rows")) {
+                JsonObject row = r.getAsJsonObject();
+                Object[] cells = new Object[columns.size()];
+                for (int i = 0; i < cells.length; i++) {
+                    cells[i] = cell(columns.get(i).type(), row.get(columns.get(i).name()));
+                }
+                b.add(cells);
+            }
+            return b.build();
+        } catch (IOException e) {
+            throw new MedSegException(file + ": cannot read table (" + AtomicFiles.describe(e) + ")", e);
+        } catch (RuntimeException e) {
+            throw new MedSegException(file + ": not a MedSeg table (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static Object cell(ColumnType type, JsonElement v) {
+        if (v == null || v.isJsonNull()) {
+            return type == ColumnType.DOUBLE ? Double.NaN : null;
+        }
+        return switch (type) {
+            case STRING -> v.getAsString();
+            case INTEGER -> v.getAsLong();
+            case DOUBLE -> number(v);
+            case PATH -> Path.of(v.getAsString());
+            case PATHS -> v.getAsJsonArray().asList().stream().map(e -> Path.of(e.getAsString())).toList();
+            case INTEGERS -> v.getAsJsonArray().asList().stream().mapToLong(JsonElement::getAsLong).toArray();
+            case DOUBLES -> v.getAsJsonArray().asList().stream().mapToDouble(TableFiles::number).toArray();
+        };
+    }
+
+    /** A JSON number, or the strings inf/-inf, or null for NaN (how {@link #writeJson} writes them). */
+    private static double number(JsonElement v) {
+        if (v.isJsonNull()) {
+            return Double.NaN;
+        }
+        String t = v.getAsString();
+        return t.equals("inf") ? Double.POSITIVE_INFINITY : t.equals("-inf") ? Double.NEGATIVE_INFINITY
+                : v.getAsDouble();
+    }
+
     /** A cell as CSV and report text: empty for missing values. */
     public static String text(Object cell) {
         if (cell == null) {
@@ -92,7 +154,7 @@ public final class TableFiles {
         return cell.toString();
     }
 
-    private static com.google.gson.JsonElement json(Object cell) {
+    private static JsonElement json(Object cell) {
         if (cell == null) {
             return JsonNull.INSTANCE;
         }
@@ -115,7 +177,7 @@ public final class TableFiles {
         }
         if (cell instanceof double[] v) {
             JsonArray a = new JsonArray();
-            Arrays.stream(v).forEach(a::add);
+            Arrays.stream(v).forEach(d -> a.add(json(d)));
             return a;
         }
         return new JsonPrimitive(cell.toString());

@@ -29,9 +29,23 @@ public final class WorkflowRunner {
     }
 
     public static RunResult run(ConfiguredWorkflow workflow, RunFolder folder, RunListener listener) {
+        WorkflowFiles.write(resolved(workflow), folder.dir().resolve(RunFolder.WORKFLOW));
+        return run(workflow, folder, Map.of(), listener);
+    }
+
+    /**
+     * Continues an earlier attempt of a run in its folder: the nodes that finished there are not run again (their
+     * outputs are read back), the others run as in a fresh run (an interrupted learner continues from its
+     * checkpoint).
+     */
+    public static RunResult resume(ConfiguredWorkflow workflow, RunFolder folder, RunListener listener) {
+        return run(workflow, folder, folder.finished(workflow), listener);
+    }
+
+    private static RunResult run(ConfiguredWorkflow workflow, RunFolder folder, Map<String, NodeRun> finished,
+            RunListener listener) {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
-        WorkflowFiles.write(resolved(workflow), folder.dir().resolve(RunFolder.WORKFLOW));
         List<NodeRun> runs = new ArrayList<>();
         Map<String, Map<String, PortObject>> outputs = new LinkedHashMap<>();
         RunResult.Status status = RunResult.Status.SUCCEEDED;
@@ -43,7 +57,14 @@ public final class WorkflowRunner {
                 continue;
             }
             listener.nodeStarted(step.id(), step.node().name(), i, steps.size());
-            NodeRun run = execute(step, folder, outputs, listener);
+            NodeRun run = finished.get(step.id());
+            if (run != null) {
+                outputs.put(step.id(), run.outputs());
+                listener.message(step.id(), run.messages().get(0));
+            } else {
+                folder.discard(step.id());
+                run = execute(step, folder, outputs, listener);
+            }
             runs.add(run);
             listener.nodeFinished(run);
             status = switch (run.status()) {

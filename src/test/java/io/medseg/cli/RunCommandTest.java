@@ -58,6 +58,12 @@ class RunCommandTest {
         assertEquals(1, again.status());
         assertTrue(again.err().contains("run folder exists and is not empty; choose another --out or add"
                 + " --overwrite"), again.err());
+        CliRunner finished = CliRunner.run("run", "--resume", run.toString());
+        assertEquals(1, finished.status());
+        assertTrue(finished.err().contains("the run succeeded; there is nothing to resume"), finished.err());
+        CliRunner mixed = CliRunner.run("run", "--resume", run.toString(), "--set", "learner.epochs=3");
+        assertEquals(1, mixed.status());
+        assertTrue(mixed.err().contains("--resume takes only the run folder"), mixed.err());
     }
 
     @Test

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 import io.medseg.node.nodes.StandardNodes;
 import io.medseg.report.HtmlCheck;
 
-/** Cancelling mid-training leaves a consistent run folder: finished nodes, checkpoints, status and report. */
+/**
+ * Cancelling mid-training leaves a consistent run folder (finished nodes, checkpoints, status and report) that a
+ * resumed run completes.
+ */
 class CancelRunTest {
     @TempDir
     Path dir;
@@ -26,7 +29,8 @@ class CancelRunTest {
                 TinyWorkflow.JSON.replace("\"epochs\": 2", "\"epochs\": 4"), "tiny.json", "tiny"));
         RunFolder folder = RunFolder.create(dir.resolve("run"), false);
         AtomicBoolean cancel = new AtomicBoolean();
-        RunResult result = WorkflowRunner.run(w, folder, new RunListener() {
+        List<String> messages = new java.util.ArrayList<>();
+        RunListener listener = new RunListener() {
             @Override
             public void nodeStarted(String id, String name, int index, int total) {
             }
@@ -41,6 +45,7 @@ class CancelRunTest {
 
             @Override
             public void message(String nodeId, String text) {
+                messages.add(nodeId + ": " + text);
                 // Ctrl-C once the first epoch's checkpoint is written
                 if (nodeId.equals("learner") && text.startsWith("epoch 1:")) {
                     cancel.set(true);
@@ -55,7 +60,8 @@ class CancelRunTest {
             public boolean cancelled() {
                 return cancel.get();
             }
-        });
+        };
+        RunResult result = WorkflowRunner.run(w, folder, listener);
         assertEquals(RunResult.Status.CANCELLED, result.status());
         assertEquals(130, result.status().exitCode());
         assertEquals(List.of(NodeRun.Status.SUCCEEDED, NodeRun.Status.SUCCEEDED, NodeRun.Status.CANCELLED,
@@ -76,5 +82,25 @@ class CancelRunTest {
         try (var files = Files.walk(run)) {
             assertEquals(List.of(), files.filter(p -> p.getFileName().toString().contains(".tmp-")).toList());
         }
+
+        // resuming reuses the finished nodes and continues training from the checkpoint to the planned end
+        cancel.set(false);
+        messages.clear();
+        RunFolder again = RunFolder.resume(run);
+        RunResult resumed = WorkflowRunner.resume(new WorkflowValidator(StandardNodes.registry()).validate(
+                WorkflowFiles.read(run.resolve(RunFolder.WORKFLOW))), again, listener);
+        assertEquals(RunResult.Status.SUCCEEDED, resumed.status(), resumed.nodes().toString());
+        assertTrue(messages.contains("data: finished in an earlier attempt of this run; its outputs are reused"),
+                messages.toString());
+        assertTrue(messages.contains("learner: continuing the interrupted training from its last checkpoint"),
+                messages.toString());
+        assertFalse(messages.stream().anyMatch(m -> m.startsWith("learner: epoch 1:")), "epoch 1 is not trained again");
+        assertEquals(1 + 4, Files.readAllLines(run.resolve("learner/history.csv")).size(), "4 epochs in all");
+        assertTrue(Files.isRegularFile(run.resolve("viewer/overlays.csv")));
+        assertEquals(List.of(), HtmlCheck.problems(Files.readString(run.resolve("report.html")), run));
+        assertTrue(Files.readString(run.resolve("report.html")).contains("Learning curves"));
+        WorkflowException done = org.junit.jupiter.api.Assertions.assertThrows(WorkflowException.class,
+                () -> RunFolder.resume(run));
+        assertTrue(done.getMessage().endsWith("the run succeeded; there is nothing to resume"), done.getMessage());
     }
 }

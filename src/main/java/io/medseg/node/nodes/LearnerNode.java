@@ -140,9 +140,21 @@ public final class LearnerNode implements Node {
                 TrainingSettings.Precision.valueOf(s.getString("precision").toUpperCase(Locale.ROOT))).settings(plan);
         exec.setProgress(0, "reading preprocessed cases");
         List<PreprocessedCase> cases = read((Table) inputs.get(0), exec);
-        List<List<PreprocessedCase>> split = inputs.get(2) == null
-                ? Trainer.split(cases, s.getDouble("val_fraction"), s.getLong("seed"))
-                : List.of(cases, read((Table) inputs.get(2), exec));
+        List<PreprocessedCase> validation = inputs.get(2) == null ? List.of() : read((Table) inputs.get(2), exec);
+        // a checkpoint in this node's folder is an interrupted attempt of this very run (run folders start empty):
+        // continue it with its stored settings and split, on the devices set now
+        boolean resume = Files.isRegularFile(exec.checkpointDir().resolve(Trainer.LATEST));
+        List<List<PreprocessedCase>> split;
+        if (resume) {
+            settings = Trainer.storedSettings(exec.checkpointDir()).withDevice(s.getString("device"));
+            List<PreprocessedCase> all = new ArrayList<>(cases);
+            all.addAll(validation);
+            split = Trainer.storedSplit(exec.checkpointDir(), all);
+            exec.message("continuing the interrupted training from its last checkpoint");
+        } else {
+            split = inputs.get(2) == null ? Trainer.split(cases, s.getDouble("val_fraction"), s.getLong("seed"))
+                    : List.of(cases, validation);
+        }
         if (split.get(1).isEmpty() && settings.validationIterations() > 0) {
             exec.warn("no validation cases: the pseudo-Dice is not computed and the last epoch's model is kept");
         }
@@ -154,7 +166,7 @@ public final class LearnerNode implements Node {
         notes.put("node", exec.nodeId());
         notes.put("architecture", plan.network().architecture().id());
         Trainer.Result result = new Trainer(plan, settings, notes).train(split.get(0), split.get(1),
-                exec.checkpointDir(), false, new Progress(exec), exec::isCancelled);
+                exec.checkpointDir(), resume, new Progress(exec), exec::isCancelled);
         if (result.stoppedEarly()) {
             exec.warn("stopped early after " + result.history().size() + " epochs without improvement (patience "
                     + settings.earlyStoppingPatience() + ")");
