@@ -26,11 +26,16 @@ public record ModelPortSpec(String architecture, Integer dims, Map<String, Strin
         Map<String, String> versions) implements PortSpec {
 
     public ModelPortSpec {
-        channels = channels == null ? null : Map.copyOf(new LinkedHashMap<>(channels));
-        labels = labels == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+        channels = copy(channels);
+        labels = copy(labels);
         patchSize = patchSize == null ? null : patchSize.clone();
-        normalisation = normalisation == null ? null : Map.copyOf(normalisation);
-        versions = versions == null ? null : Map.copyOf(versions);
+        normalisation = copy(normalisation);
+        versions = copy(versions);
+    }
+
+    /** An unmodifiable copy in the original order (channel and label order matter), or null. */
+    private static <V> Map<String, V> copy(Map<String, V> m) {
+        return m == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(m));
     }
 
     @Override

@@ -147,6 +147,9 @@ public record Setting(String key, String defaultValue, String description, Strin
     private static String range(String what, double min, double max) {
         String lo = min == Math.rint(min) ? Long.toString((long) min) : Double.toString(min);
         String hi = max == Math.rint(max) ? Long.toString((long) max) : Double.toString(max);
+        if (min <= Long.MIN_VALUE) {
+            return what;
+        }
         boolean unbounded = max >= Integer.MAX_VALUE || Double.isInfinite(max);
         return unbounded ? what + " >= " + lo : what + " in [" + lo + ", " + hi + "]";
     }

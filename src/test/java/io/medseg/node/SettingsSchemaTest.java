@@ -55,5 +55,9 @@ class SettingsSchemaTest {
         InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
                 () -> schema.resolve("n", Map.of("folder", "")));
         assertEquals("node 'n': setting 'folder' must be a file or folder path, got ''", e.getMessage());
+        SettingsSchema seeds = new SettingsSchema(Setting.integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE, "Seed."));
+        assertEquals("node 'n': setting 'seed' must be an integer, got '1.5'", assertThrows(
+                InvalidSettingsException.class, () -> seeds.resolve("n", Map.of("seed", "1.5"))).getMessage());
+        assertEquals(-7L, seeds.resolve("n", Map.of("seed", "-7")).getLong("seed"));
     }
 }
