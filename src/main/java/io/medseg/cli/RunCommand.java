@@ -110,7 +110,11 @@ final class RunCommand extends MedSegCommand {
             WorkflowProgress progress = new WorkflowProgress(out(), System.console() != null, cancel, System::nanoTime);
             result = resume != null ? WorkflowRunner.resume(workflow, folder, progress)
                     : WorkflowRunner.run(workflow, folder, progress);
+            out().printf(java.util.Locale.ROOT, "run %s in %s; report: %s%n", result.status().label(),
+                    duration(result.seconds()), folder.dir().resolve(RunFolder.REPORT));
+            out().flush();
         } finally {
+            // after the last line is out: on Ctrl-C the JVM exits as soon as the waiting hook returns
             done.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -118,10 +122,6 @@ final class RunCommand extends MedSegCommand {
                 // the JVM is shutting down (Ctrl-C): the hook is running and exits once this returns
             }
         }
-        out().printf(java.util.Locale.ROOT, "run %s in %s; report: %s%n", result.status().label(),
-                duration(result.seconds()),
-                folder.dir().resolve(RunFolder.REPORT));
-        out().flush();
         return result.status().exitCode();
     }
 
