@@ -58,6 +58,20 @@ class RunCommandTest {
         assertEquals(1, again.status());
         assertTrue(again.err().contains("run folder exists and is not empty; choose another --out or add"
                 + " --overwrite"), again.err());
+        // the trained model read back and written elsewhere by the model nodes
+        Path copy = dir.resolve("models/copy.medseg");
+        Path io = java.nio.file.Files.writeString(dir.resolve("io.json"), """
+                {"nodes": [{"id": "read", "type": "model-reader", "settings": {"path": "%s"}},
+                           {"id": "write", "type": "model-writer", "settings": {"path": "%s"}}],
+                 "connections": [{"from": "read.model", "to": "write.model"}]}
+                """.formatted(run.resolve("learner"), copy));
+        CliRunner rw = CliRunner.run("run", io.toString(), "--out", dir.resolve("io-run").toString());
+        assertEquals(0, rw.status(), rw.err() + rw.out());
+        assertEquals(-1L, Files.mismatch(run.resolve("learner/model.medseg"), copy));
+        CliRunner exists = CliRunner.run("run", io.toString(), "--out", dir.resolve("io-run2").toString());
+        assertEquals(1, exists.status());
+        assertTrue(exists.err().contains("node 'write': setting 'path' names an existing file"), exists.err());
+
         CliRunner finished = CliRunner.run("run", "--resume", run.toString());
         assertEquals(1, finished.status());
         assertTrue(finished.err().contains("the run succeeded; there is nothing to resume"), finished.err());
