@@ -113,10 +113,10 @@ public final class RunReport {
         for (Map.Entry<String, PortObject> out : n.outputs().entrySet()) {
             h.element("h3", "output " + out.getKey() + ": " + out.getValue().summary());
             if (out.getValue() instanceof Table t) {
-                table(h, t);
+                table(h, t, runDir);
                 link(h, runDir, n.id() + "/" + out.getKey() + ".csv");
             } else if (out.getValue() instanceof PlanPort p) {
-                table(h, p.toTable());
+                table(h, p.toTable(), runDir);
                 link(h, runDir, n.id() + "/" + p.file().getFileName());
             } else if (out.getValue() instanceof ModelPort m && m.file().startsWith(runDir)) {
                 link(h, runDir, runDir.relativize(m.file()).toString().replace('\\', '/'));
@@ -133,7 +133,7 @@ public final class RunReport {
         h.raw("</section>\n");
     }
 
-    private static void table(Html h, Table t) {
+    private static void table(Html h, Table t, Path runDir) {
         h.raw("<div class=\"scroll\"><table>\n<tr>");
         t.spec().names().forEach(c -> h.element("th", c));
         h.raw("</tr>\n");
@@ -142,7 +142,7 @@ public final class RunReport {
             h.raw("<tr>");
             for (Object cell : r.cells()) {
                 boolean numeric = cell instanceof Number;
-                h.raw(numeric ? "<td class=\"num\">" : "<td>").text(number(cell)).raw("</td>");
+                h.raw(numeric ? "<td class=\"num\">" : "<td>").text(display(cell, runDir)).raw("</td>");
             }
             h.raw("</tr>\n");
         }
@@ -158,6 +158,25 @@ public final class RunReport {
         if (target.startsWith(runDir) && Files.isRegularFile(target)) {
             h.raw("<p><a href=\"").text(relative).raw("\">").text(relative).raw("</a></p>\n");
         }
+    }
+
+    /** A cell for reading: files of the run folder relative to it, numbers rounded (the CSVs keep them exact). */
+    private static String display(Object cell, Path runDir) {
+        if (cell instanceof Path p) {
+            return shortPath(p, runDir);
+        }
+        if (cell instanceof List<?> l) {
+            return String.join(";", l.stream().map(p -> shortPath((Path) p, runDir)).toList());
+        }
+        if (cell instanceof double[] a) {
+            return String.join(";", java.util.Arrays.stream(a).mapToObj(RunReport::number).toList());
+        }
+        return number(cell);
+    }
+
+    private static String shortPath(Path p, Path runDir) {
+        Path abs = p.toAbsolutePath().normalize();
+        return abs.startsWith(runDir) ? runDir.relativize(abs).toString().replace('\\', '/') : p.toString();
     }
 
     private static String number(Object cell) {
