@@ -16,7 +16,8 @@ import picocli.CommandLine.ParseResult;
         description = "Medical image segmentation with LightM-UNet and xLSTM-UNet on DJL.",
         subcommands = { InfoCommand.class, ConvertCommand.class, SynthCommand.class, DescribeCommand.class,
                 SummaryCommand.class, PreprocessCommand.class, BenchCommand.class, PlanCommand.class,
-                ScoreCommand.class, TrainCommand.class, PredictCommand.class, CommandLine.HelpCommand.class })
+                ScoreCommand.class, TrainCommand.class, PredictCommand.class, RunCommand.class, NodesCommand.class,
+                CommandLine.HelpCommand.class })
 public final class MedSegCli {
     public static final int EXIT_USER_ERROR = 1;
     public static final int EXIT_INTERNAL_ERROR = 3;

@@ -3,7 +3,6 @@ package io.medseg.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,14 +14,12 @@ import io.medseg.evaluation.CasePairs;
 import io.medseg.evaluation.CaseScores;
 import io.medseg.evaluation.EmptyMaskConvention;
 import io.medseg.evaluation.LabelMap;
-import io.medseg.evaluation.LabelMetrics;
 import io.medseg.evaluation.MetricSummary;
+import io.medseg.evaluation.PairScoring;
 import io.medseg.evaluation.ScoreFiles;
 import io.medseg.evaluation.ScoreReport;
 import io.medseg.evaluation.SegmentationScorer;
-import io.medseg.image.Volume;
 import io.medseg.io.AtomicFiles;
-import io.medseg.io.ImageFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,7 +32,6 @@ import picocli.CommandLine.Option;
                 "Folders are paired by file name (nnU-Net: CASE.nii.gz in both). Volumes in mm^3 (mm^2 in 2D)." })
 final class ScoreCommand extends MedSegCommand {
     /** Geometry agreement required between prediction and reference, in mm per affine entry (float headers). */
-    private static final double GEOMETRY_TOLERANCE = 1e-3;
 
     @Option(names = "--pred", required = true, paramLabel = "DIR_OR_FILE", description = "Predicted label map(s).")
     Path pred;
@@ -95,7 +91,7 @@ final class ScoreCommand extends MedSegCommand {
         List<CaseScores> scored = new ArrayList<>();
         SortedSet<Integer> seen = new TreeSet<>();
         for (CasePairs.Pair pair : pairs.pairs()) {
-            LabelMap[] maps = read(pair);
+            LabelMap[] maps = PairScoring.read(pair.caseId(), pair.prediction(), pair.reference());
             SortedSet<Integer> caseLabels = new TreeSet<>();
             if (labels != null) {
                 caseLabels.addAll(labels);
@@ -107,7 +103,7 @@ final class ScoreCommand extends MedSegCommand {
             scored.add(scorer.scoreCase(pair.caseId(), maps[0], maps[1], caseLabels));
         }
         if (labels == null) {
-            scored = fillAbsentLabels(scored, seen, scorer);
+            scored = PairScoring.fillAbsentLabels(scored, seen, scorer);
         }
         ScoreReport report = new ScoreReport(scored);
         if (out != null) {
@@ -121,46 +117,6 @@ final class ScoreCommand extends MedSegCommand {
             printSummary(report, pairs.pairs().size(), out());
         }
         return 0;
-    }
-
-    /** Reads prediction and reference and checks they share shape and geometry, naming the case otherwise. */
-    private static LabelMap[] read(CasePairs.Pair pair) {
-        Volume p = ImageFiles.read(pair.prediction());
-        Volume r = ImageFiles.read(pair.reference());
-        String id = "case " + pair.caseId();
-        if (p.spatialDims() != r.spatialDims() || !Arrays.equals(p.shape(), r.shape())) {
-            throw new MedSegException(id + ": prediction shape " + Arrays.toString(p.shape()) + " (" + pair.prediction()
-                    + ") differs from reference shape " + Arrays.toString(r.shape()));
-        }
-        if (!p.geometry().approximatelyEquals(r.geometry(), GEOMETRY_TOLERANCE)) {
-            throw new MedSegException(id + ": prediction geometry (spacing " + Arrays.toString(p.geometry().spacing())
-                    + ", origin " + Arrays.toString(p.geometry().origin()) + ") differs from reference (spacing "
-                    + Arrays.toString(r.geometry().spacing()) + ", origin " + Arrays.toString(r.geometry().origin())
-                    + ")");
-        }
-        try {
-            return new LabelMap[] { LabelMap.of(p), LabelMap.of(r) };
-        } catch (IllegalArgumentException e) {
-            throw new MedSegException(id + ": " + e.getMessage());
-        }
-    }
-
-    /**
-     * Labels are discovered per case, so a label seen only in other cases is missing from this one: it is absent from
-     * both masks here, and the both-empty result is the same for any grid, so it is added without rereading.
-     */
-    private static List<CaseScores> fillAbsentLabels(List<CaseScores> cases, SortedSet<Integer> all,
-            SegmentationScorer scorer) {
-        List<CaseScores> filled = new ArrayList<>();
-        for (CaseScores c : cases) {
-            List<LabelMetrics> ms = new ArrayList<>();
-            for (int label : all) {
-                ms.add(c.labels().stream().filter(m -> m.label() == label).findFirst()
-                        .orElseGet(() -> scorer.bothEmpty(label)));
-            }
-            filled.add(new CaseScores(c.caseId(), ms));
-        }
-        return filled;
     }
 
     private static Path jsonNextTo(Path csv) {

@@ -27,9 +27,8 @@ import io.medseg.preprocessing.Planner;
 import io.medseg.preprocessing.PlannerSettings;
 import io.medseg.preprocessing.PreprocessedCase;
 import io.medseg.preprocessing.PreprocessingPlan;
-import io.medseg.preprocessing.sampling.AugmentationSettings;
 import io.medseg.training.Trainer;
-import io.medseg.training.TrainingRecipe;
+import io.medseg.training.TrainingOptions;
 import io.medseg.training.TrainingSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -132,9 +131,7 @@ final class TrainCommand extends MedSegCommand {
         if (resume) {
             TrainingSettings stored = Trainer.storedSettings(out);
             plan = PlanFiles.read(out.resolve(PLAN_FILE));
-            settings = new TrainingSettings(stored.recipe(), stored.batchSize(), stored.validationIterations(),
-                    stored.earlyStoppingPatience(), stored.seed(), stored.loaderThreads(), stored.augmentation(),
-                    stored.batchDice(), device, stored.precision());
+            settings = stored.withDevice(device);
         } else {
             if (model == null || dims == null) {
                 throw new MedSegException("--model and --dims are required (except with --resume)");
@@ -142,7 +139,7 @@ final class TrainCommand extends MedSegCommand {
             checkNewRunFolder();
             Architecture architecture = Architecture.of(model);
             plan = plan(ds, architecture);
-            settings = settings(architecture, plan);
+            settings = settings(plan);
             Files.createDirectories(out);
             PlanFiles.write(out.resolve(PLAN_FILE), plan, false);
         }
@@ -151,7 +148,7 @@ final class TrainCommand extends MedSegCommand {
                 settings.batchSize(), settings.recipe().epochs(), settings.recipe().iterationsPerEpoch(),
                 settings.seed());
         List<PreprocessedCase> cases = preprocessed(ds, plan);
-        List<List<PreprocessedCase>> split = resume ? byIds(cases, Trainer.storedSplit(out))
+        List<List<PreprocessedCase>> split = resume ? Trainer.storedSplit(out, cases)
                 : Trainer.split(cases, validationFraction, seed);
         out().printf(Locale.ROOT, "cases: %d training, %d validation%n", split.get(0).size(), split.get(1).size());
         Map<String, String> notes = new LinkedHashMap<>();
@@ -186,25 +183,6 @@ final class TrainCommand extends MedSegCommand {
                     dice.n());
         }
         out().println("validation predictions and scores in " + dir);
-    }
-
-    /** The stored split of a resumed run, in its order. */
-    private List<List<PreprocessedCase>> byIds(List<PreprocessedCase> cases, List<List<String>> ids) {
-        Map<String, PreprocessedCase> byId = new LinkedHashMap<>();
-        cases.forEach(c -> byId.put(c.id(), c));
-        List<List<PreprocessedCase>> split = new ArrayList<>();
-        for (List<String> part : ids) {
-            List<PreprocessedCase> chosen = new ArrayList<>();
-            for (String id : part) {
-                PreprocessedCase c = byId.get(id);
-                if (c == null) {
-                    throw new MedSegException(dataset + ": case " + id + " of the run in " + out + " is missing");
-                }
-                chosen.add(c);
-            }
-            split.add(chosen);
-        }
-        return split;
     }
 
     private void checkNewRunFolder() {
@@ -257,19 +235,15 @@ final class TrainCommand extends MedSegCommand {
         return "auto".equalsIgnoreCase(memory.trim()) ? DeviceMemory.detect().bytes() : MemorySize.parse(memory, "--memory");
     }
 
-    private TrainingSettings settings(Architecture architecture, PreprocessingPlan plan) {
-        TrainingRecipe recipe = TrainingRecipe.of(architecture);
+    private TrainingSettings settings(PreprocessingPlan plan) {
         if (epochs != null) {
-            recipe = recipe.withEpochs(positive(epochs, "--epochs"));
+            positive(epochs, "--epochs");
         }
         if (iterations != null) {
-            recipe = recipe.withIterationsPerEpoch(positive(iterations, "--iters"));
+            positive(iterations, "--iters");
         }
-        if (learningRate != null) {
-            if (!(learningRate > 0)) {
-                throw new MedSegException("--lr must be positive, got " + learningRate);
-            }
-            recipe = recipe.withLearningRate(learningRate);
+        if (learningRate != null && !(learningRate > 0)) {
+            throw new MedSegException("--lr must be positive, got " + learningRate);
         }
         if (validationFraction < 0 || validationFraction >= 1) {
             throw new MedSegException("--val-fraction must be in [0, 1), got " + validationFraction);
@@ -277,12 +251,12 @@ final class TrainCommand extends MedSegCommand {
         if (validationIterations < 0 || patience < 0) {
             throw new MedSegException("--val-iters and --patience must be >= 0");
         }
-        int batchSize = batch != null ? positive(batch, "--batch") : plan.batchSize();
-        AugmentationSettings augmentation = noAugmentation ? AugmentationSettings.none()
-                : AugmentationSettings.nnUNetDefaults();
-        return new TrainingSettings(recipe, batchSize, validationIterations, patience, seed,
-                positive(loaderThreads, "--loader-threads"), augmentation, plan.dims() == 3, device,
-                precision(precision));
+        if (batch != null) {
+            positive(batch, "--batch");
+        }
+        return new TrainingOptions(epochs, iterations, learningRate, batch, validationIterations, patience, seed,
+                positive(loaderThreads, "--loader-threads"), !noAugmentation, device, precision(precision))
+                .settings(plan);
     }
 
     private static TrainingSettings.Precision precision(String p) {

@@ -1,10 +1,12 @@
 package io.medseg.preprocessing;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 import io.medseg.MedSegException;
 import io.medseg.dataset.DatasetCase;
@@ -39,25 +41,37 @@ public final class FingerprintExtractor {
 
     /** As {@link #extract(SegmentationDataset)} with another per-case foreground sample size. */
     public static DatasetFingerprint extract(SegmentationDataset dataset, int samplesPerCase) {
+        DatasetValidator.requireValid(dataset);
+        DatasetDescriptor d = dataset.descriptor();
+        return extract(d.channelNames(), d.labels(), dataset.cases(DatasetSplit.TRAIN), dataset.root().toString(),
+                dataset::relative, samplesPerCase);
+    }
+
+    /**
+     * The fingerprint of labelled cases that need not form a dataset folder (e.g. the rows of a workflow's case
+     * table), described by their channel names and labels as dataset.json would.
+     *
+     * @param source names the cases in errors (a folder, a node)
+     * @param naming how error messages name a file
+     */
+    public static DatasetFingerprint extract(Map<String, String> channelNames, Map<String, Integer> labels,
+            List<DatasetCase> cases, String source, Function<Path, String> naming, int samplesPerCase) {
         if (samplesPerCase < 1) {
             throw new IllegalArgumentException("samples per case must be positive");
         }
-        DatasetValidator.requireValid(dataset);
-        DatasetDescriptor d = dataset.descriptor();
-        List<DatasetCase> cases = dataset.cases(DatasetSplit.TRAIN);
         if (cases.size() < 2) {
             // the median spacing and shape of one case say nothing about the dataset, and there is nothing to
             // validate a trained model on
-            throw new MedSegException(dataset.root() + ": the planner needs at least 2 training cases, found "
+            throw new MedSegException(source + ": the planner needs at least 2 training cases, found "
                     + cases.size());
         }
-        int channels = d.channelCount();
+        int channels = channelNames.size();
         List<ForegroundSample> samples = new ArrayList<>();
         for (int c = 0; c < channels; c++) {
             samples.add(new ForegroundSample());
         }
         Map<Integer, Long> classVoxels = new TreeMap<>();
-        for (int value : d.labelValues()) {
+        for (int value : new java.util.TreeSet<>(labels.values())) {
             classVoxels.put(value, 0L);
         }
         List<CaseFingerprint> fingerprints = new ArrayList<>();
@@ -69,7 +83,7 @@ public final class FingerprintExtractor {
                 dims = label.spatialDims();
                 firstId = c.id();
             } else if (label.spatialDims() != dims) {
-                throw new MedSegException(dataset.relative(c.label()) + ": case " + c.id() + " is "
+                throw new MedSegException(naming.apply(c.label()) + ": case " + c.id() + " is "
                         + label.spatialDims() + "D but case " + firstId + " is " + dims
                         + "D; one plan needs one dimensionality");
             }
@@ -83,11 +97,11 @@ public final class FingerprintExtractor {
         if (foreground == 0) {
             // nnU-Net only warns about single empty cases; with no foreground at all there is nothing to learn and
             // no foreground intensities to normalise CT with
-            throw new MedSegException(dataset.root() + ": every training label is empty (no voxel > 0); nothing to"
+            throw new MedSegException(source + ": every training label is empty (no voxel > 0); nothing to"
                     + " segment");
         }
         List<IntensityStatistics> stats = samples.stream().map(ForegroundSample::statistics).toList();
-        return new DatasetFingerprint(dims, d.channelNames(), d.labels(), List.copyOf(fingerprints), stats,
+        return new DatasetFingerprint(dims, channelNames, labels, List.copyOf(fingerprints), stats,
                 java.util.Collections.unmodifiableMap(classVoxels));
     }
 

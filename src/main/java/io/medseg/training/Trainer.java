@@ -478,6 +478,28 @@ public final class Trainer {
         return List.of(c.trainingCases(), c.validationCases());
     }
 
+    /**
+     * The stored split of the run in {@code dir} applied to {@code cases}, in its order (to resume with exactly the
+     * cases the run started with).
+     */
+    public static List<List<PreprocessedCase>> storedSplit(Path dir, List<PreprocessedCase> cases) {
+        Map<String, PreprocessedCase> byId = new LinkedHashMap<>();
+        cases.forEach(c -> byId.put(c.id(), c));
+        List<List<PreprocessedCase>> split = new ArrayList<>();
+        for (List<String> part : storedSplit(dir)) {
+            List<PreprocessedCase> chosen = new ArrayList<>();
+            for (String id : part) {
+                PreprocessedCase c = byId.get(id);
+                if (c == null) {
+                    throw new MedSegException("case " + id + " of the run in " + dir + " is missing");
+                }
+                chosen.add(c);
+            }
+            split.add(chosen);
+        }
+        return split;
+    }
+
     private static TrainingCheckpoint storedPosition(Path dir) {
         Path latest = dir.resolve(LATEST);
         if (!Files.isRegularFile(latest)) {

@@ -48,6 +48,12 @@ public record TrainingSettings(TrainingRecipe recipe, int batchSize, int validat
         }
     }
 
+    /** These settings on other devices (the one thing a resumed run may change). */
+    public TrainingSettings withDevice(String newDevice) {
+        return new TrainingSettings(recipe, batchSize, validationIterations, earlyStoppingPatience, seed, loaderThreads,
+                augmentation, batchDice, newDevice, precision);
+    }
+
     /** Total optimiser steps of the run. */
     public long totalIterations() {
         return (long) recipe.epochs() * recipe.iterationsPerEpoch();

@@ -1,0 +1,88 @@
+package io.medseg.node.nodes;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.medseg.MedSegException;
+import io.medseg.inference.CasePredictor;
+import io.medseg.model.ModelFile;
+import io.medseg.node.ExecutionContext;
+import io.medseg.node.ModelPort;
+import io.medseg.node.ModelPortSpec;
+import io.medseg.node.Node;
+import io.medseg.node.NodeSettings;
+import io.medseg.node.PortDefinition;
+import io.medseg.node.PortKind;
+import io.medseg.node.PortObject;
+import io.medseg.node.PortSpec;
+import io.medseg.node.Setting;
+import io.medseg.node.SettingsSchema;
+
+/**
+ * Segmentation Model Reader: a model file (or a training folder holding model.medseg) → the model port. Configure
+ * reads the file's header only, so downstream nodes configure against the real architecture, channels and labels.
+ */
+public final class ModelReaderNode implements Node {
+    public static final String TYPE = "model-reader";
+
+    private static final SettingsSchema SETTINGS = new SettingsSchema(
+            Setting.path("path", null, "A .medseg model file or a folder holding model.medseg."));
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public String name() {
+        return "Segmentation Model Reader";
+    }
+
+    @Override
+    public String description() {
+        return "Reads a trained model file written by the learner, the model writer or `medseg train`.";
+    }
+
+    @Override
+    public List<PortDefinition> inputs() {
+        return List.of();
+    }
+
+    @Override
+    public List<PortDefinition> outputs() {
+        return List.of(PortDefinition.required("model", PortKind.MODEL, "The model."));
+    }
+
+    @Override
+    public SettingsSchema settings() {
+        return SETTINGS;
+    }
+
+    @Override
+    public List<PortSpec> configure(List<PortSpec> inputs, NodeSettings s) {
+        return List.of(spec(file(s), s));
+    }
+
+    @Override
+    public List<PortObject> execute(List<PortObject> inputs, NodeSettings s, ExecutionContext exec) {
+        Path file = file(s);
+        return List.of(new ModelPort(file, spec(file, s)));
+    }
+
+    private static Path file(NodeSettings s) {
+        Path p = s.getPath("path");
+        if (!Files.exists(p)) {
+            throw s.invalid("path", "must be an existing model file or folder, got '" + p + "' (not found)");
+        }
+        return CasePredictor.modelFile(p).toAbsolutePath().normalize();
+    }
+
+    private static ModelPortSpec spec(Path file, NodeSettings s) {
+        try {
+            return ModelPortSpec.of(ModelFile.readHeader(file));
+        } catch (MedSegException e) {
+            throw s.invalid("path", "must name a readable model file: " + e.getMessage());
+        }
+    }
+}

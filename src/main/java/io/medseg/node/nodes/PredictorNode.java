@@ -1,0 +1,168 @@
+package io.medseg.node.nodes;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.medseg.engine.Devices;
+import io.medseg.image.Volume;
+import io.medseg.inference.CasePrediction;
+import io.medseg.inference.CasePredictor;
+import io.medseg.inference.InputCase;
+import io.medseg.inference.SlidingWindowSettings;
+import io.medseg.io.ImageFiles;
+import io.medseg.io.ImageFormat;
+import io.medseg.node.ColumnSpec;
+import io.medseg.node.ColumnType;
+import io.medseg.node.ExecutionContext;
+import io.medseg.node.InvalidSettingsException;
+import io.medseg.node.ModelPort;
+import io.medseg.node.ModelPortSpec;
+import io.medseg.node.NamedValues;
+import io.medseg.node.Node;
+import io.medseg.node.NodeSettings;
+import io.medseg.node.PortDefinition;
+import io.medseg.node.PortKind;
+import io.medseg.node.PortObject;
+import io.medseg.node.PortSpec;
+import io.medseg.node.Setting;
+import io.medseg.node.SettingsSchema;
+import io.medseg.node.Table;
+import io.medseg.node.TableSpec;
+
+/**
+ * Segmentation Predictor: model + cases → the cases with the path of their predicted label map (and optionally of
+ * the class probabilities), predicted as {@code medseg predict} does: the model's plan, a Gaussian-weighted sliding
+ * window, back to the original grid.
+ */
+public final class PredictorNode implements Node {
+    public static final String TYPE = "segmentation-predictor";
+    public static final String PREDICTION = "prediction";
+    public static final String PROBABILITIES = "probabilities";
+
+    private static final SettingsSchema SETTINGS = new SettingsSchema(
+            Setting.choice("split", "test", "Which cases to segment: test, train or all.", "test", "train", "all"),
+            Setting.number("overlap", SlidingWindowSettings.DEFAULT_OVERLAP, 0, 0.95, "Fraction of a patch shared by"
+                    + " neighbouring tiles."),
+            Setting.bool("mirroring", false, "Average over mirrored inputs (test-time augmentation; 4x/8x slower)."),
+            Setting.integer("tile_batch", SlidingWindowSettings.DEFAULT_TILE_BATCH, 1, 256, "Tiles per forward"
+                    + " pass."),
+            Setting.bool("probabilities", false, "Also write the per-class probability maps."),
+            DeviceSetting.setting());
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public String name() {
+        return "Segmentation Predictor";
+    }
+
+    @Override
+    public String description() {
+        return "Segments the cases' images with a trained model and appends the paths of the predicted label maps.";
+    }
+
+    @Override
+    public List<PortDefinition> inputs() {
+        return List.of(PortDefinition.required("model", PortKind.MODEL, "A trained model."),
+                PortDefinition.required("cases", PortKind.TABLE, "Cases with their images."));
+    }
+
+    @Override
+    public List<PortDefinition> outputs() {
+        return List.of(PortDefinition.required("predictions", PortKind.TABLE, "The cases with their predictions."));
+    }
+
+    @Override
+    public SettingsSchema settings() {
+        return SETTINGS;
+    }
+
+    @Override
+    public List<PortSpec> configure(List<PortSpec> inputs, NodeSettings s) {
+        ModelPortSpec model = (ModelPortSpec) inputs.get(0);
+        TableSpec cases = (TableSpec) inputs.get(1);
+        if (cases == null) {
+            return java.util.Arrays.asList((PortSpec) null);
+        }
+        CaseTable.requireCases(cases, s.nodeId(), "cases");
+        if (cases.indexOf(PREDICTION) >= 0) {
+            throw new InvalidSettingsException("node '" + s.nodeId() + "': input 'cases' already has a column '"
+                    + PREDICTION + "'");
+        }
+        var channels = NamedValues.decode(cases.properties().get(TableSpec.CHANNELS));
+        if (model != null && model.channelCount() != null && channels != null
+                && model.channelCount() != channels.size()) {
+            throw new InvalidSettingsException("node '" + s.nodeId() + "': the model takes " + model.channelCount()
+                    + " input channel(s) but the cases have " + channels.size());
+        }
+        String dims = cases.properties().get(TableSpec.DIMS);
+        if (model != null && model.dims() != null && dims != null && !dims.equals(model.dims().toString())) {
+            throw new InvalidSettingsException("node '" + s.nodeId() + "': the model is " + model.dims()
+                    + "D but the cases are " + dims + "D");
+        }
+        TableSpec out = cases.append(new ColumnSpec(PREDICTION, ColumnType.PATH));
+        if (s.getBoolean("probabilities")) {
+            out = out.append(new ColumnSpec(PROBABILITIES, ColumnType.PATH));
+        }
+        return List.of(out);
+    }
+
+    @Override
+    public List<PortObject> execute(List<PortObject> inputs, NodeSettings s, ExecutionContext exec) {
+        ModelPort model = (ModelPort) inputs.get(0);
+        Table cases = (Table) inputs.get(1);
+        TableSpec spec = (TableSpec) configure(List.of(model.spec(), cases.spec()), s).get(0);
+        String split = s.getString("split");
+        List<Table.Row> rows = cases.rows().stream()
+                .filter(r -> split.equals("all") || split.equals(r.string(CaseTable.SPLIT))).toList();
+        if (rows.isEmpty()) {
+            exec.warn("no " + split + " cases to predict");
+        }
+        boolean withProbabilities = s.getBoolean("probabilities");
+        SlidingWindowSettings window = new SlidingWindowSettings(s.getDouble("overlap"), s.getBoolean("mirroring"),
+                s.getInt("tile_batch"));
+        Path dir = exec.outputDir().resolve("predictions");
+        Table.Builder b = Table.builder(spec);
+        var device = Devices.parse(s.getString("device"));
+        exec.message("device: " + device.description());
+        try (CasePredictor predictor = CasePredictor.open(model.file(), device.primary(), window)) {
+            for (int i = 0; i < rows.size(); i++) {
+                exec.checkCancelled();
+                Table.Row r = rows.get(i);
+                String id = r.string(CaseTable.CASE);
+                int index = i;
+                List<Volume> channels = new ArrayList<>();
+                for (Path p : r.paths(CaseTable.IMAGES)) {
+                    channels.add(ImageFiles.read(p));
+                }
+                CasePrediction prediction = predictor.predict(id, channels, withProbabilities,
+                        (done, total) -> exec.setProgress((index + (double) done / total) / rows.size(),
+                                String.format(Locale.ROOT, "case %d/%d %s, tile %d/%d", index + 1, rows.size(), id,
+                                        done, total)),
+                        exec::isCancelled);
+                Path labels = dir.resolve(id + ending(r.paths(CaseTable.IMAGES).get(0)));
+                ImageFiles.write(prediction.labels(), labels, false);
+                List<Object> row = new ArrayList<>(java.util.Arrays.asList(r.cells()));
+                row.add(labels);
+                if (withProbabilities) {
+                    Path probabilities = dir.resolve(id + InputCase.PROBABILITIES_SUFFIX);
+                    ImageFiles.write(prediction.probabilities(), probabilities, false);
+                    row.add(probabilities);
+                }
+                b.add(row.toArray());
+            }
+        }
+        return List.of(b.build());
+    }
+
+    /** The image's file ending, so predictions keep the input's format (NIfTI headers, PNG pictures). */
+    private static String ending(Path image) {
+        ImageFormat f = ImageFormat.detect(image);
+        return f == null ? ".nii.gz" : f.ending();
+    }
+}

@@ -1,0 +1,167 @@
+package io.medseg.node.nodes;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+import io.medseg.evaluation.CaseScores;
+import io.medseg.evaluation.EmptyMaskConvention;
+import io.medseg.evaluation.LabelMap;
+import io.medseg.evaluation.LabelMetrics;
+import io.medseg.evaluation.MetricSummary;
+import io.medseg.evaluation.PairScoring;
+import io.medseg.evaluation.ScoreReport;
+import io.medseg.evaluation.SegmentationScorer;
+import io.medseg.node.ColumnSpec;
+import io.medseg.node.ColumnType;
+import io.medseg.node.ExecutionContext;
+import io.medseg.node.Node;
+import io.medseg.node.NodeSettings;
+import io.medseg.node.PortDefinition;
+import io.medseg.node.PortKind;
+import io.medseg.node.PortObject;
+import io.medseg.node.PortSpec;
+import io.medseg.node.Setting;
+import io.medseg.node.SettingsSchema;
+import io.medseg.node.Table;
+import io.medseg.node.TableSpec;
+
+/**
+ * Segmentation Scorer: cases with a prediction and a reference column → per-case metrics (Dice, IoU, HD95, ASSD, NSD,
+ * volumes; one row per case and label) and their per-label summary (mean, std, median, n), as {@code medseg score}.
+ */
+public final class ScorerNode implements Node {
+    public static final String TYPE = "segmentation-scorer";
+
+    private static final SettingsSchema SETTINGS = new SettingsSchema(
+            Setting.text("prediction_column", PredictorNode.PREDICTION, "Column with the predicted label maps."),
+            Setting.text("reference_column", CaseTable.LABEL, "Column with the reference label maps."),
+            Setting.number("nsd_tolerance", 1.0, 0, 1e6, "Tolerance of the normalised surface Dice in mm."),
+            Setting.choice("empty", "nan", "A label absent from both masks scores nan (left out of the summary) or"
+                    + " one (perfect).", "nan", "one"),
+            Setting.optionalSizes("labels", "Labels to score, e.g. 1,2 (empty: every label found)."));
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public String name() {
+        return "Segmentation Scorer";
+    }
+
+    @Override
+    public String description() {
+        return "Scores predicted label maps against references: per-case metrics and a per-label summary.";
+    }
+
+    @Override
+    public List<PortDefinition> inputs() {
+        return List.of(PortDefinition.required("cases", PortKind.TABLE, "Cases with prediction and reference paths."));
+    }
+
+    @Override
+    public List<PortDefinition> outputs() {
+        return List.of(PortDefinition.required("metrics", PortKind.TABLE, "One row per case and label."),
+                PortDefinition.required("summary", PortKind.TABLE, "One row per label and metric."));
+    }
+
+    @Override
+    public SettingsSchema settings() {
+        return SETTINGS;
+    }
+
+    @Override
+    public List<PortSpec> configure(List<PortSpec> inputs, NodeSettings s) {
+        TableSpec in = (TableSpec) inputs.get(0);
+        if (in != null) {
+            in.require(s.nodeId(), "cases", CaseTable.CASE, ColumnType.STRING);
+            in.require(s.nodeId(), "cases", s.getString("prediction_column"), ColumnType.PATH);
+            in.require(s.nodeId(), "cases", s.getString("reference_column"), ColumnType.PATH);
+        }
+        return List.of(METRICS, SUMMARY);
+    }
+
+    static final TableSpec METRICS = metricsSpec();
+    static final TableSpec SUMMARY = new TableSpec(List.of(new ColumnSpec("label", ColumnType.INTEGER),
+            new ColumnSpec("metric", ColumnType.STRING), new ColumnSpec("mean", ColumnType.DOUBLE),
+            new ColumnSpec("std", ColumnType.DOUBLE), new ColumnSpec("median", ColumnType.DOUBLE),
+            new ColumnSpec("n", ColumnType.INTEGER)));
+
+    private static TableSpec metricsSpec() {
+        List<ColumnSpec> columns = new ArrayList<>(List.of(new ColumnSpec("case", ColumnType.STRING),
+                new ColumnSpec("label", ColumnType.INTEGER)));
+        for (String name : LabelMetrics.NAMES) {
+            columns.add(new ColumnSpec(name, ColumnType.DOUBLE));
+        }
+        return new TableSpec(columns);
+    }
+
+    @Override
+    public List<PortObject> execute(List<PortObject> inputs, NodeSettings s, ExecutionContext exec) {
+        Table cases = (Table) inputs.get(0);
+        String predColumn = s.getString("prediction_column");
+        String refColumn = s.getString("reference_column");
+        SegmentationScorer scorer = new SegmentationScorer(s.getDouble("nsd_tolerance"),
+                EmptyMaskConvention.valueOf(s.getString("empty").toUpperCase(java.util.Locale.ROOT)));
+        long[] chosen = s.getSizes("labels");
+        List<Table.Row> rows = cases.rows();
+        List<CaseScores> scored = new ArrayList<>();
+        SortedSet<Integer> seen = new TreeSet<>();
+        for (int i = 0; i < rows.size(); i++) {
+            exec.checkCancelled();
+            Table.Row r = rows.get(i);
+            String id = r.string(CaseTable.CASE);
+            Path pred = r.path(predColumn);
+            Path ref = r.path(refColumn);
+            if (pred == null || ref == null) {
+                exec.warn("case " + id + ": no " + (pred == null ? "prediction" : "reference") + ", not scored");
+                continue;
+            }
+            exec.setProgress((double) i / rows.size(), "scoring " + id);
+            LabelMap[] maps = PairScoring.read(id, pred, ref);
+            SortedSet<Integer> labels = new TreeSet<>();
+            if (chosen != null) {
+                java.util.Arrays.stream(chosen).forEach(l -> labels.add(Math.toIntExact(l)));
+            } else {
+                labels.addAll(maps[0].foregroundLabels());
+                labels.addAll(maps[1].foregroundLabels());
+                seen.addAll(labels);
+            }
+            scored.add(scorer.scoreCase(id, maps[0], maps[1], labels));
+        }
+        if (scored.isEmpty()) {
+            // e.g. a dataset whose test cases have no labelsTs: the predictions are still the run's result
+            exec.warn("no case has both a '" + predColumn + "' and a '" + refColumn + "' file; nothing scored");
+        }
+        if (chosen == null) {
+            scored = PairScoring.fillAbsentLabels(scored, seen, scorer);
+        }
+        ScoreReport report = new ScoreReport(scored);
+        Table.Builder metrics = Table.builder(METRICS);
+        for (CaseScores c : report.cases()) {
+            for (LabelMetrics m : c.labels()) {
+                List<Object> row = new ArrayList<>(List.of(c.caseId(), (long) m.label()));
+                for (double v : m.values()) {
+                    row.add(v);
+                }
+                metrics.add(row.toArray());
+            }
+        }
+        Table.Builder summary = Table.builder(SUMMARY);
+        for (Map.Entry<Integer, Map<String, MetricSummary>> e : report.summary().entrySet()) {
+            for (Map.Entry<String, MetricSummary> m : e.getValue().entrySet()) {
+                MetricSummary v = m.getValue();
+                summary.add((long) e.getKey(), m.getKey(), v.mean(), v.std(), v.median(), (long) v.n());
+            }
+            MetricSummary dice = e.getValue().get("dice");
+            exec.message(String.format(java.util.Locale.ROOT, "label %d: mean Dice %.4f (n %d)", e.getKey(),
+                    dice.mean(), dice.n()));
+        }
+        return List.of(metrics.build(), summary.build());
+    }
+}

@@ -1,0 +1,95 @@
+package io.medseg.node.nodes;
+
+import java.util.List;
+
+import io.medseg.dataset.SegmentationDataset;
+import io.medseg.node.ExecutionContext;
+import io.medseg.node.Node;
+import io.medseg.node.NodeSettings;
+import io.medseg.node.PortDefinition;
+import io.medseg.node.PortKind;
+import io.medseg.node.PortObject;
+import io.medseg.node.PortSpec;
+import io.medseg.node.Setting;
+import io.medseg.node.SettingsSchema;
+import io.medseg.synth.PhantomLabels;
+import io.medseg.synth.SyntheticDatasetSpec;
+import io.medseg.synth.SyntheticDatasetWriter;
+
+/**
+ * Synthetic Dataset: writes synthetic CT-like phantoms (organ + lesions) in the nnU-Net layout into the run folder
+ * and emits their case table, so a workflow runs on a fresh machine without data.
+ */
+public final class SyntheticDatasetNode implements Node {
+    public static final String TYPE = "synthetic-dataset";
+    static final String DATASET_FOLDER = "dataset";
+
+    private static final SettingsSchema SETTINGS = new SettingsSchema(
+            Setting.choice("dims", "2", "2 (axial slices) or 3 (volumes).", "2", "3"),
+            Setting.integer("cases", 10, 2, 10_000, "Number of cases; a fifth become labelled test cases."),
+            Setting.integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE, "Seed of the phantoms."),
+            Setting.optionalSizes("size", "Shape per case, e.g. 128,128 or 64,64,64 (empty: 128x128 or 64x64x64)."));
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public String name() {
+        return "Synthetic Dataset";
+    }
+
+    @Override
+    public String description() {
+        return "Generates a synthetic abdominal-CT-like dataset (organ and lesion labels) in the nnU-Net layout and"
+                + " outputs its case table.";
+    }
+
+    @Override
+    public List<PortDefinition> inputs() {
+        return List.of();
+    }
+
+    @Override
+    public List<PortDefinition> outputs() {
+        return List.of(PortDefinition.required("cases", PortKind.TABLE, "The generated cases."));
+    }
+
+    @Override
+    public SettingsSchema settings() {
+        return SETTINGS;
+    }
+
+    @Override
+    public List<PortSpec> configure(List<PortSpec> inputs, NodeSettings s) {
+        spec(s);
+        return List.of(CaseTable.spec(dims(s), java.util.Map.of("0", "CT"), PhantomLabels.asMap()));
+    }
+
+    @Override
+    public List<PortObject> execute(List<PortObject> inputs, NodeSettings s, ExecutionContext exec) {
+        exec.setProgress(0, "generating phantoms");
+        SyntheticDatasetSpec spec = spec(s);
+        var summary = SyntheticDatasetWriter.write(exec.outputDir().resolve(DATASET_FOLDER), spec, false);
+        exec.message(String.format(java.util.Locale.ROOT, "%d training and %d test cases in %.1f s",
+                summary.trainingCases().size(), summary.testCases().size(), summary.elapsed().toMillis() / 1000.0));
+        SegmentationDataset ds = SegmentationDataset.open(summary.outDir());
+        return List.of(CaseTable.of(ds, ds.cases(), exec));
+    }
+
+    private static int dims(NodeSettings s) {
+        return Integer.parseInt(s.getString("dims"));
+    }
+
+    /** The dataset spec; its own checks (size per axis, axis count) become setting errors. */
+    private static SyntheticDatasetSpec spec(NodeSettings s) {
+        long[] size = s.getSizes("size");
+        int[] shape = size == null ? null : java.util.Arrays.stream(size).mapToInt(Math::toIntExact).toArray();
+        try {
+            return SyntheticDatasetSpec.of(dims(s), s.getInt("cases"), s.getLong("seed"), shape);
+        } catch (IllegalArgumentException | io.medseg.MedSegException e) {
+            throw s.invalid("size", "does not fit: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.medseg.node.nodes;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+import javax.imageio.ImageIO;
+
+import io.medseg.image.Volume;
+import io.medseg.io.AtomicFiles;
+import io.medseg.io.ImageFiles;
+import io.medseg.node.ColumnSpec;
+import io.medseg.node.ColumnType;
+import io.medseg.node.ExecutionContext;
+import io.medseg.node.InvalidSettingsException;
+import io.medseg.node.Node;
+import io.medseg.node.NodeSettings;
+import io.medseg.node.PortDefinition;
+import io.medseg.node.PortKind;
+import io.medseg.node.PortObject;
+import io.medseg.node.PortSpec;
+import io.medseg.node.Setting;
+import io.medseg.node.SettingsSchema;
+import io.medseg.node.Table;
+import io.medseg.node.TableSpec;
+
+/**
+ * Segmentation Viewer: for chosen cases, a slice (an index, or the middle of the foreground) of the image with the
+ * reference and prediction contours, as PNGs in the node's folder and in the run report.
+ */
+public final class ViewerNode implements Node {
+    public static final String TYPE = "segmentation-viewer";
+    static final TableSpec OVERLAYS = new TableSpec(List.of(new ColumnSpec("case", ColumnType.STRING),
+            new ColumnSpec("axis", ColumnType.INTEGER), new ColumnSpec("slice", ColumnType.INTEGER),
+            new ColumnSpec("overlay", ColumnType.PATH)));
+
+    private static final SettingsSchema SETTINGS = new SettingsSchema(
+            Setting.text("case", "", "The case to show (empty: the first max_cases cases)."),
+            Setting.integer("max_cases", 4, 1, 1000, "How many cases to show when no case is named."),
+            Setting.integer("axis", 2, 0, 2, "Slice axis of 3D images (0, 1 or 2 in file index order; 2 = axial for"
+                    + " RAS-like data); ignored for 2D images."),
+            new Setting("slice", "foreground", "Slice index, or foreground for the middle of the reference's (else"
+                    + " the prediction's) foreground.", "foreground or an integer >= 0", t -> {
+                        if (t.equalsIgnoreCase("foreground")) {
+                            return -1L;
+                        }
+                        long v = Long.parseLong(t);
+                        if (v < 0) {
+                            throw new IllegalArgumentException();
+                        }
+                        return v;
+                    }),
+            Setting.text("reference_column", CaseTable.LABEL, "Column with the reference label maps (empty: none)."),
+            Setting.text("prediction_column", PredictorNode.PREDICTION, "Column with the predicted label maps"
+                    + " (empty: none)."));
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public String name() {
+        return "Segmentation Viewer";
+    }
+
+    @Override
+    public String description() {
+        return "Draws a slice of each case's image with reference (green) and prediction (red) contours as PNGs.";
+    }
+
+    @Override
+    public List<PortDefinition> inputs() {
+        return List.of(PortDefinition.required("cases", PortKind.TABLE, "Cases with images, references and"
+                + " predictions."));
+    }
+
+    @Override
+    public List<PortDefinition> outputs() {
+        return List.of(PortDefinition.required("overlays", PortKind.TABLE, "One row per overlay PNG."));
+    }
+
+    @Override
+    public SettingsSchema settings() {
+        return SETTINGS;
+    }
+
+    @Override
+    public List<PortSpec> configure(List<PortSpec> inputs, NodeSettings s) {
+        TableSpec in = (TableSpec) inputs.get(0);
+        if (in != null) {
+            CaseTable.requireCases(in, s.nodeId(), "cases");
+            for (String key : List.of("reference_column", "prediction_column")) {
+                if (!s.getString(key).isEmpty()) {
+                    in.require(s.nodeId(), "cases", s.getString(key), ColumnType.PATH);
+                }
+            }
+        }
+        return List.of(OVERLAYS);
+    }
+
+    @Override
+    public List<PortObject> execute(List<PortObject> inputs, NodeSettings s, ExecutionContext exec) {
+        Table cases = (Table) inputs.get(0);
+        String only = s.getString("case");
+        List<Table.Row> rows = only.isEmpty() ? cases.rows().stream().limit(s.getInt("max_cases")).toList()
+                : cases.rows().stream().filter(r -> only.equals(r.string(CaseTable.CASE))).toList();
+        if (rows.isEmpty()) {
+            throw new InvalidSettingsException("node '" + s.nodeId() + "': setting 'case' names no case of the input,"
+                    + " got '" + only + "'");
+        }
+        Table.Builder b = Table.builder(OVERLAYS);
+        for (int i = 0; i < rows.size(); i++) {
+            exec.checkCancelled();
+            Table.Row r = rows.get(i);
+            String id = r.string(CaseTable.CASE);
+            exec.setProgress((double) i / rows.size(), "drawing " + id);
+            Volume image = ImageFiles.read(r.paths(CaseTable.IMAGES).get(0));
+            Volume reference = read(r, s.getString("reference_column"));
+            Volume prediction = read(r, s.getString("prediction_column"));
+            int axis = image.spatialDims() == 3 ? s.getInt("axis") : 2;
+            long slice = s.getLong("slice");
+            if (image.spatialDims() == 2) {
+                slice = 0;
+            } else if (slice < 0) {
+                Volume fg = reference != null ? reference : prediction;
+                slice = fg == null ? image.shape()[axis] / 2 : SliceOverlay.foregroundMiddle(fg, axis);
+            } else if (slice >= image.shape()[axis]) {
+                throw s.invalid("slice", String.format(Locale.ROOT, "must be below %d (axis %d of case %s), got %d",
+                        image.shape()[axis], axis, id, slice));
+            }
+            int a = axis;
+            long k = slice;
+            var png = SliceOverlay.render(SliceOverlay.slice(image, a, k),
+                    reference == null ? null : SliceOverlay.slice(reference, a, k),
+                    prediction == null ? null : SliceOverlay.slice(prediction, a, k));
+            String name = image.spatialDims() == 3 ? id + "_axis" + axis + "_slice" + slice : id;
+            Path file = exec.outputDir().resolve("overlays").resolve(name + ".png");
+            AtomicFiles.write(file, false, tmp -> {
+                if (!ImageIO.write(png, "png", tmp.toFile())) {
+                    throw new java.io.IOException("no PNG writer");
+                }
+            });
+            exec.addReportImage(file, id + (image.spatialDims() == 3 ? ", axis " + axis + " slice " + slice : ""));
+            b.add(id, (long) axis, slice, file);
+        }
+        return List.of(b.build());
+    }
+
+    private static Volume read(Table.Row r, String column) {
+        if (column.isEmpty()) {
+            return null;
+        }
+        Path p = r.path(column);
+        return p == null ? null : ImageFiles.read(p);
+    }
+}
