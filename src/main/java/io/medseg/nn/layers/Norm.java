@@ -13,7 +13,7 @@ import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
 
 /**
- * Normalisations DJL lacks, composed from mean and variance (biased, as PyTorch normalises):
+ * Normalisations DJL has no block for, on PyTorch's fused layer_norm (biased variance, as PyTorch normalises):
  * <ul>
  * <li>{@link #groupNorm}: GroupNorm(G, C) on (B, C, *S), γ = 1, β = 0 (LightM-UNet uses G = 8);</li>
  * <li>{@link #instanceNorm}: InstanceNorm(C, affine) = GroupNorm(C, C) (nnU-Net's backbone);</li>
@@ -74,14 +74,15 @@ public final class Norm extends AbstractBlock {
         return new NDList(low ? y.toType(input.getDataType(), false) : y);
     }
 
-    /** GroupNorm on (B, C, *S) with per-channel γ and β (β may be null). */
+    /**
+     * GroupNorm on (B, C, *S) with per-channel γ and β (β may be null). The statistics come from PyTorch's fused
+     * layer_norm over each (batch, group) row of C/G·prod(S) values (its fused backward replaces about ten recorded
+     * element-wise ops), then the per-channel affine.
+     */
     public static NDArray groupNorm(NDArray x, int groups, NDArray gamma, NDArray beta) {
         Shape s = x.getShape();
-        NDArray grouped = x.reshape(s.get(0), groups, -1);
-        NDArray mean = grouped.mean(new int[] { 2 }, true);
-        NDArray centred = grouped.sub(mean);
-        NDArray var = centred.square().mean(new int[] { 2 }, true);
-        NDArray normed = centred.div(var.add(EPS).sqrt()).reshape(s);
+        long row = s.size() / (s.get(0) * groups);
+        NDArray normed = fusedLayerNorm(x.reshape(s.get(0), groups, row), null, null).reshape(s);
         long[] broadcast = new long[s.dimension()];
         java.util.Arrays.fill(broadcast, 1);
         broadcast[1] = s.get(1);
@@ -92,12 +93,19 @@ public final class Norm extends AbstractBlock {
 
     /** LayerNorm over the last axis with γ and optional β. */
     public static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta) {
-        int last = x.getShape().dimension() - 1;
-        NDArray mean = x.mean(new int[] { last }, true);
-        NDArray centred = x.sub(mean);
-        NDArray var = centred.square().mean(new int[] { last }, true);
-        NDArray y = centred.div(var.add(EPS).sqrt()).mul(gamma);
-        return beta == null ? y : y.add(beta);
+        return fusedLayerNorm(x, gamma, beta);
+    }
+
+    /**
+     * PyTorch's layer_norm over the last axis (biased variance, eps {@link #EPS}); a null γ means 1 and a null β 0.
+     * The constants stand in for PyTorch's optional arguments, which DJL's binding does not accept as null.
+     */
+    private static NDArray fusedLayerNorm(NDArray x, NDArray gamma, NDArray beta) {
+        long width = x.getShape().get(x.getShape().dimension() - 1);
+        NDManager m = x.getManager();
+        NDArray g = gamma != null ? gamma : m.ones(new Shape(width), x.getDataType(), x.getDevice());
+        NDArray b = beta != null ? beta : m.zeros(new Shape(width), x.getDataType(), x.getDevice());
+        return x.getNDArrayInternal().layerNorm(x, new Shape(width), g, b, EPS).singletonOrThrow();
     }
 
     @Override

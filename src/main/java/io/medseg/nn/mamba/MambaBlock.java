@@ -141,16 +141,19 @@ public final class MambaBlock extends AbstractBlock {
         DataType type = input.getDataType();
         boolean lowPrecision = MixedPrecision.isLow(type);
         NDArray x = lowPrecision ? input.toType(DataType.FLOAT32, false) : input;
-        // torch's linear instead of x·Wᵀ: a transpose of a parameter would be created in the parameters' manager
-        NDArray xz = Linear.linear(x, MixedPrecision.value(ps, inProj, x, training)).singletonOrThrow(); // (B, L, 2E)
-        NDArray xm = xz.get(":, :, :{}", inner);
-        NDArray z = xz.get(":, :, {}:", inner);
+        // The projections' outputs are split by slicing the WEIGHTS (x/z rows of in_proj, δ/B/C rows of x_proj), not
+        // the (B, L, ·) activations: a sliced activation's backward allocates and zero-fills a full-size gradient per
+        // slice, which cost a LightM-UNet training step over a second on the CPU; a weight slice's is tiny. torch's
+        // linear instead of x·Wᵀ: a transpose of a parameter would be created in the parameters' manager.
+        NDArray inW = MixedPrecision.value(ps, inProj, x, training);
+        NDArray xm = Linear.linear(x, rows(inW, 0, inner, x)).singletonOrThrow(); // (B, L, E)
+        NDArray z = Linear.linear(x, rows(inW, inner, 2L * inner, x)).singletonOrThrow(); // (B, L, E)
         NDArray u = Functions.silu(CausalDepthwiseConv1d.apply(xm, MixedPrecision.value(ps, conv.weight(), x, training),
                 MixedPrecision.value(ps, conv.bias(), x, training), CONV_KERNEL));
-        NDArray dbl = Linear.linear(u, MixedPrecision.value(ps, xProj, x, training)).singletonOrThrow(); // (B, L, R + 2N)
-        NDArray dtLow = dbl.get(":, :, :{}", dtRank);
-        NDArray bSel = dbl.get(":, :, {}:{}", dtRank, dtRank + STATES);
-        NDArray cSel = dbl.get(":, :, {}:", dtRank + STATES);
+        NDArray xW = MixedPrecision.value(ps, xProj, x, training);
+        NDArray dtLow = Linear.linear(u, rows(xW, 0, dtRank, x)).singletonOrThrow(); // (B, L, R)
+        NDArray bSel = Linear.linear(u, rows(xW, dtRank, dtRank + STATES, x)).singletonOrThrow(); // (B, L, N)
+        NDArray cSel = Linear.linear(u, rows(xW, dtRank + STATES, dtRank + 2L * STATES, x)).singletonOrThrow();
         NDArray delta = Functions.softplus(Linear.linear(dtLow, MixedPrecision.value(ps, dtWeight, x, training),
                 MixedPrecision.value(ps, dtBias, x, training)).singletonOrThrow());
         NDArray expALog = MixedPrecision.value(ps, aLog, x, training).exp();
@@ -159,6 +162,16 @@ public final class MambaBlock extends AbstractBlock {
         NDArray y = SelectiveScan.scan(u, delta, a, bSel, cSel, MixedPrecision.value(ps, d, x, training));
         NDArray out = Linear.linear(y.mul(Functions.silu(z)), MixedPrecision.value(ps, outProj, x, training)).singletonOrThrow();
         return lowPrecision ? out.toType(type, false) : out;
+    }
+
+    /**
+     * Rows [from, to) of a weight matrix, owned by the activations' manager: a per-step view, not a parameter (left
+     * with the parameter's manager it would outlive every step).
+     */
+    private static NDArray rows(NDArray weight, long from, long to, NDArray activations) {
+        NDArray r = weight.get("{}:{}", from, to);
+        r.attach(activations.getManager());
+        return r;
     }
 
     @Override
