@@ -39,8 +39,9 @@ public record TrainingOptions(Integer epochs, Integer iterations, Double learnin
             recipe = recipe.withLearningRate(learningRate);
         }
         AugmentationSettings aug = augmentation ? AugmentationSettings.nnUNetDefaults() : AugmentationSettings.none();
-        // nnU-Net computes the Dice loss over the whole batch for 3D full-resolution training
+        // nnU-Net v2's planner sets batch_dice for its 2d and 3d_fullres configurations (only 3d_lowres computes the
+        // Dice per sample), and the LightM-UNet and xLSTM-UNet trainers keep it: both our configurations are those
         return new TrainingSettings(recipe, batchSize != null ? batchSize : plan.batchSize(), validationIterations,
-                patience, seed, loaderThreads, aug, plan.dims() == 3, device, precision);
+                patience, seed, loaderThreads, aug, true, device, precision);
     }
 }

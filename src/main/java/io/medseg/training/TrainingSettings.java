@@ -14,8 +14,8 @@ import io.medseg.preprocessing.sampling.AugmentationSettings;
  * @param seed                  fixes initialisation, data order and augmentation
  * @param loaderThreads         background threads building augmented batches
  * @param augmentation          on-the-fly augmentation of training patches
- * @param batchDice             Dice loss over the whole batch (nnU-Net does this for 3D full-resolution) instead of per
- *                              sample
+ * @param batchDice             Dice loss over the whole batch (nnU-Net does this for its 2d and 3d_fullres
+ *                              configurations) instead of per sample
  * @param device                device setting: auto, cpu, gpu:N or gpu:N,M,... (see {@link io.medseg.engine.Devices})
  * @param precision             arithmetic of the forward and backward passes
  */
