@@ -19,6 +19,7 @@ import io.medseg.node.PlanPort;
 import io.medseg.node.PortObject;
 import io.medseg.node.Table;
 import io.medseg.node.TableFiles;
+import io.medseg.node.nodes.CaseTable;
 import io.medseg.workflow.NodeRun;
 import io.medseg.workflow.RunResult;
 
@@ -80,11 +81,15 @@ public final class RunReport {
             PortObject summary = n.outputs().get("summary");
             if (summary instanceof Table t && t.spec().indexOf("metric") >= 0) {
                 h.element("h2", "Dice (" + n.id() + ")");
+                Map<Integer, String> names = CaseTable.labelNames(t.spec());
                 h.raw("<table>\n<tr><th>label</th><th>mean</th><th>std</th><th>median</th><th>n</th></tr>\n");
                 for (Table.Row r : t.rows()) {
                     if ("dice".equals(r.string("metric"))) {
                         h.raw("<tr>");
-                        for (String c : List.of("label", "mean", "std", "median", "n")) {
+                        Object label = r.get("label");
+                        String name = label instanceof Number v ? names.get(v.intValue()) : null;
+                        h.raw("<td>").text(number(label) + (name == null ? "" : " " + name)).raw("</td>");
+                        for (String c : List.of("mean", "std", "median", "n")) {
                             h.raw("<td class=\"num\">").text(number(r.get(c))).raw("</td>");
                         }
                         h.raw("</tr>\n");

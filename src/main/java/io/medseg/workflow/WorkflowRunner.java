@@ -14,6 +14,7 @@ import io.medseg.node.ModelPort;
 import io.medseg.node.PlanPort;
 import io.medseg.node.PortDefinition;
 import io.medseg.node.PortObject;
+import io.medseg.node.PortSpec;
 import io.medseg.node.Table;
 import io.medseg.node.TableFiles;
 import io.medseg.report.RunReport;
@@ -102,6 +103,13 @@ public final class WorkflowRunner {
         Map<String, PortObject> named = new LinkedHashMap<>();
         try {
             java.nio.file.Files.createDirectories(dir);
+            // configured again with the actual inputs' specs, as KNIME does before executing: validation could only
+            // use the specs upstream nodes promised, some of which are known only after execution
+            List<PortSpec> actual = new ArrayList<>();
+            for (PortObject in : inputs) {
+                actual.add(in == null ? null : in.spec());
+            }
+            step.node().configure(actual, step.settings());
             List<PortObject> result = step.node().execute(inputs, step.settings(), exec);
             List<PortDefinition> defs = step.node().outputs();
             if (result.size() != defs.size()) {

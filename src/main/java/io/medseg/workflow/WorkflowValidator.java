@@ -69,16 +69,28 @@ public final class WorkflowValidator {
             }
             List<PortSpec> in = new ArrayList<>();
             boolean upstreamOk = true;
+            boolean known = true;
             for (PortRef src : sources) {
                 if (src == null) {
-                    in.add(null);
+                    in.add(null); // an optional port left unconnected: null, as KNIME passes it
                 } else if (!specs.containsKey(src.node())) {
                     upstreamOk = false;
                 } else {
-                    in.add(specs.get(src.node()).get(outputIndex(types.get(src.node()), src.port())));
+                    PortSpec spec = specs.get(src.node()).get(outputIndex(types.get(src.node()), src.port()));
+                    known &= spec != null;
+                    in.add(spec);
                 }
             }
             if (!upstreamOk) {
+                continue;
+            }
+            if (!known) {
+                // A connected input whose spec is known only after execution: like KNIME, the node is configured
+                // when its inputs exist (the runner configures every node again before executing it), so that a
+                // null spec always means "not connected"; its settings were already checked when resolved.
+                List<PortSpec> unknown = Arrays.asList(new PortSpec[node.outputs().size()]);
+                specs.put(id, unknown);
+                steps.add(new ConfiguredWorkflow.Step(id, node, settings.get(id), Arrays.asList(sources), unknown));
                 continue;
             }
             try {

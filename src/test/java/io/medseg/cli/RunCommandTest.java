@@ -52,6 +52,7 @@ class RunCommandTest {
         assertEquals(List.of(), HtmlCheck.problems(html, run));
         assertTrue(html.contains("Learning curves"), "curves");
         assertTrue(html.contains("<h2>Dice (scorer)</h2>"), "metrics");
+        assertTrue(html.contains("<td>1 organ</td>") && html.contains("<td>2 lesion</td>"), "Dice rows name the labels");
         assertTrue(html.contains("synth_006"), "overlay captions and tables name the test cases");
 
         CliRunner again = CliRunner.run("run", workflow.toString(), "--out", run.toString());

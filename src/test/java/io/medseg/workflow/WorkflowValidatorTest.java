@@ -6,12 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
+import io.medseg.node.ExecutionContext;
+import io.medseg.node.Node;
 import io.medseg.node.NodeRegistry;
+import io.medseg.node.NodeSettings;
+import io.medseg.node.PortDefinition;
+import io.medseg.node.PortKind;
+import io.medseg.node.PortObject;
+import io.medseg.node.PortSpec;
+import io.medseg.node.SettingsSchema;
+import io.medseg.node.nodes.DatasetReaderNode;
 import io.medseg.node.nodes.StandardNodes;
 
 /** The whole graph is checked before anything runs, and every problem is reported at once. */
@@ -63,6 +73,68 @@ class WorkflowValidatorTest {
                         + " val_fraction, val_iterations, patience, seed, device, precision, augmentation,"
                         + " loader_threads",
                 "node 'learner': setting 'epochs' must be an integer in [1, 1000000] or empty, got 'abc'"), p);
+    }
+
+    /** A source whose table spec is known only after execution (configure promises null). */
+    private static final class LateTable implements Node {
+        @Override
+        public String type() {
+            return "late-table";
+        }
+
+        @Override
+        public String name() {
+            return "Late Table";
+        }
+
+        @Override
+        public String description() {
+            return "A table whose columns are known only after execution.";
+        }
+
+        @Override
+        public List<PortDefinition> inputs() {
+            return List.of();
+        }
+
+        @Override
+        public List<PortDefinition> outputs() {
+            return List.of(PortDefinition.required("table", PortKind.TABLE, "the table"));
+        }
+
+        @Override
+        public SettingsSchema settings() {
+            return new SettingsSchema();
+        }
+
+        @Override
+        public List<PortSpec> configure(List<PortSpec> inputs, NodeSettings settings) {
+            return Arrays.asList((PortSpec) null);
+        }
+
+        @Override
+        public List<PortObject> execute(List<PortObject> inputs, NodeSettings settings, ExecutionContext exec) {
+            throw new UnsupportedOperationException("not executed in this test");
+        }
+    }
+
+    @Test
+    void aConnectedInputOfUnknownSpecIsNotMistakenForAnUnconnectedOne() {
+        NodeRegistry withLate = new NodeRegistry(new LateTable(), new DatasetReaderNode());
+        String json = """
+                {"nodes": [{"id": "late", "type": "late-table"}, {"id": "reader", "type": "dataset-reader"}],
+                 "connections": [{"from": "late.table", "to": "reader.paths"}]}
+                """;
+        // configured only once its input exists, as KNIME does: no "folder is required" for the connected reader
+        ConfiguredWorkflow w = new WorkflowValidator(withLate).validate(WorkflowFiles.parse(json, "w.json", "w"));
+        assertEquals(List.of("late", "reader"), w.steps().stream().map(ConfiguredWorkflow.Step::id).toList());
+        assertEquals(Arrays.asList((PortSpec) null), w.steps().get(1).outputSpecs());
+        // unconnected, the same reader without a folder is refused before anything runs
+        List<String> p = assertThrows(WorkflowException.class, () -> new WorkflowValidator(withLate).validate(
+                WorkflowFiles.parse("{\"nodes\": [{\"id\": \"reader\", \"type\": \"dataset-reader\"}]}",
+                        "w.json", "w"))).problems();
+        assertEquals(1, p.size(), p.toString());
+        assertTrue(p.get(0).contains("setting 'folder' is required"), p.get(0));
     }
 
     @Test

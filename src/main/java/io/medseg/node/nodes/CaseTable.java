@@ -109,4 +109,14 @@ public final class CaseTable {
         text.forEach((k, v) -> m.put(k, Integer.valueOf(v)));
         return m;
     }
+
+    /** Label value → name from a table's label property (empty when it has none). */
+    public static Map<Integer, String> labelNames(TableSpec spec) {
+        Map<String, Integer> byName = labels(spec);
+        Map<Integer, String> names = new java.util.HashMap<>();
+        if (byName != null) {
+            byName.forEach((name, value) -> names.put(value, name));
+        }
+        return names;
+    }
 }

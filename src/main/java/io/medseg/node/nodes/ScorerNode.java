@@ -83,7 +83,16 @@ public final class ScorerNode implements Node {
             in.require(s.nodeId(), "cases", s.getString("prediction_column"), ColumnType.PATH);
             in.require(s.nodeId(), "cases", s.getString("reference_column"), ColumnType.PATH);
         }
-        return List.of(METRICS, SUMMARY);
+        return List.of(withLabelNames(METRICS, in), withLabelNames(SUMMARY, in));
+    }
+
+    /**
+     * The output spec carrying the cases' label names (value by name), so that readers of the scores (the run report,
+     * a KNIME table view) can say "organ" where the tables say 1.
+     */
+    private static TableSpec withLabelNames(TableSpec out, TableSpec cases) {
+        String labels = cases == null ? null : cases.properties().get(TableSpec.LABELS);
+        return labels == null ? out : out.withProperty(TableSpec.LABELS, labels);
     }
 
     static final TableSpec METRICS = metricsSpec();
@@ -142,7 +151,7 @@ public final class ScorerNode implements Node {
             scored = PairScoring.fillAbsentLabels(scored, seen, scorer);
         }
         ScoreReport report = new ScoreReport(scored);
-        Table.Builder metrics = Table.builder(METRICS);
+        Table.Builder metrics = Table.builder(withLabelNames(METRICS, cases.spec()));
         for (CaseScores c : report.cases()) {
             for (LabelMetrics m : c.labels()) {
                 List<Object> row = new ArrayList<>(List.of(c.caseId(), (long) m.label()));
@@ -152,15 +161,16 @@ public final class ScorerNode implements Node {
                 metrics.add(row.toArray());
             }
         }
-        Table.Builder summary = Table.builder(SUMMARY);
+        Table.Builder summary = Table.builder(withLabelNames(SUMMARY, cases.spec()));
+        Map<Integer, String> names = CaseTable.labelNames(cases.spec());
         for (Map.Entry<Integer, Map<String, MetricSummary>> e : report.summary().entrySet()) {
             for (Map.Entry<String, MetricSummary> m : e.getValue().entrySet()) {
                 MetricSummary v = m.getValue();
                 summary.add((long) e.getKey(), m.getKey(), v.mean(), v.std(), v.median(), (long) v.n());
             }
             MetricSummary dice = e.getValue().get("dice");
-            exec.message(String.format(java.util.Locale.ROOT, "label %d: mean Dice %.4f (n %d)", e.getKey(),
-                    dice.mean(), dice.n()));
+            exec.message(String.format(java.util.Locale.ROOT, "label %d%s: mean Dice %.4f (n %d)", e.getKey(),
+                    names.containsKey(e.getKey()) ? " (" + names.get(e.getKey()) + ")" : "", dice.mean(), dice.n()));
         }
         return List.of(metrics.build(), summary.build());
     }

@@ -17,6 +17,8 @@ final class SliceOverlay {
     static final int MIN_SIZE = 256;
     private static final int[] REFERENCE = { 0x00E000, 0x00E0E0, 0x4080FF };
     private static final int[] PREDICTION = { 0xFF2020, 0xFFE000, 0xFF40FF };
+    /** What the colours mean, for captions. */
+    static final String LEGEND = "reference green, cyan, blue and prediction red, yellow, magenta for labels 1, 2, 3+";
 
     private SliceOverlay() {
     }

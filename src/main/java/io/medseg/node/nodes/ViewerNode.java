@@ -141,7 +141,8 @@ public final class ViewerNode implements Node {
                     throw new java.io.IOException("no PNG writer");
                 }
             });
-            exec.addReportImage(file, id + (image.spatialDims() == 3 ? ", axis " + axis + " slice " + slice : ""));
+            exec.addReportImage(file, id + (image.spatialDims() == 3 ? ", axis " + axis + " slice " + slice : "")
+                    + ": " + SliceOverlay.LEGEND);
             b.add(id, (long) axis, slice, file);
         }
         return List.of(b.build());

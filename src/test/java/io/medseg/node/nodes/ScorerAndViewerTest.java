@@ -90,6 +90,8 @@ class ScorerAndViewerTest {
             assertEquals(0.0, (Double) r.get("hd95"), 1e-12);
         }
         Table summary = (Table) out.get(1);
+        assertEquals(Map.of(0, "background", 1, "organ", 2, "lesion"), CaseTable.labelNames(summary.spec()), "label names passed on");
+        assertEquals(CaseTable.labelNames(summary.spec()), CaseTable.labelNames(metrics.spec()));
         assertTrue(summary.rows().stream().anyMatch(r -> "dice".equals(r.string("metric"))
                 && (Double) r.get("mean") == 1.0 && (Long) r.get("n") == 2L));
     }
