@@ -39,24 +39,7 @@ class ScorerAndViewerTest {
 
     private static Table predicted;
 
-    private static final ExecutionMonitor QUIET = new ExecutionMonitor() {
-        @Override
-        public void progress(String nodeId, double fraction, String message) {
-        }
-
-        @Override
-        public void message(String nodeId, String text) {
-        }
-
-        @Override
-        public void warning(String nodeId, String text) {
-        }
-
-        @Override
-        public boolean cancelled() {
-            return false;
-        }
-    };
+    private static final ExecutionMonitor QUIET = QuietMonitor.INSTANCE;
 
     @BeforeAll
     static void cases() {
