@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
+import io.medseg.node.AbstractNode;
 import io.medseg.node.ExecutionContext;
-import io.medseg.node.Node;
 import io.medseg.node.NodeRegistry;
 import io.medseg.node.NodeSettings;
 import io.medseg.node.PortDefinition;
@@ -76,35 +76,10 @@ class WorkflowValidatorTest {
     }
 
     /** A source whose table spec is known only after execution (configure promises null). */
-    private static final class LateTable implements Node {
-        @Override
-        public String type() {
-            return "late-table";
-        }
-
-        @Override
-        public String name() {
-            return "Late Table";
-        }
-
-        @Override
-        public String description() {
-            return "A table whose columns are known only after execution.";
-        }
-
-        @Override
-        public List<PortDefinition> inputs() {
-            return List.of();
-        }
-
-        @Override
-        public List<PortDefinition> outputs() {
-            return List.of(PortDefinition.required("table", PortKind.TABLE, "the table"));
-        }
-
-        @Override
-        public SettingsSchema settings() {
-            return new SettingsSchema();
+    private static final class LateTable extends AbstractNode {
+        LateTable() {
+            super("late-table", "Late Table", "A table whose columns are known only after execution.", List.of(),
+                    List.of(PortDefinition.required("table", PortKind.TABLE, "the table")), new SettingsSchema());
         }
 
         @Override

@@ -13,10 +13,10 @@ import io.medseg.dataset.DatasetSplit;
 import io.medseg.dataset.DatasetValidator;
 import io.medseg.dataset.SegmentationDataset;
 import io.medseg.io.ImageFiles;
+import io.medseg.node.AbstractNode;
 import io.medseg.node.ColumnType;
 import io.medseg.node.ExecutionContext;
 import io.medseg.node.NamedValues;
-import io.medseg.node.Node;
 import io.medseg.node.NodeSettings;
 import io.medseg.node.PortDefinition;
 import io.medseg.node.PortKind;
@@ -32,7 +32,7 @@ import io.medseg.node.TableSpec;
  * Files" output, a CSV), → the case table. A folder is validated first (every problem reported at once) so downstream
  * nodes never meet a half-broken dataset; listed files must exist and be readable images.
  */
-public final class DatasetReaderNode implements Node {
+public final class DatasetReaderNode extends AbstractNode {
     public static final String TYPE = "dataset-reader";
 
     private static final SettingsSchema SETTINGS = new SettingsSchema(
@@ -49,37 +49,16 @@ public final class DatasetReaderNode implements Node {
     /** Columns of the paths input: case id, image path (one channel) or paths, label path (may be empty). */
     static final String IMAGE = "image";
 
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public String name() {
-        return "Segmentation Dataset Reader";
-    }
-
-    @Override
-    public String description() {
-        return "Reads an nnU-Net-layout dataset folder and outputs one row per case: id, image path(s), label path,"
-                + " shape, spacing and split.";
-    }
-
-    @Override
-    public List<PortDefinition> inputs() {
-        return List.of(PortDefinition.optional("paths", PortKind.TABLE, "Instead of a folder: a table with columns"
-                + " case, image (or images: one path per channel), label (empty for unlabelled cases) and optionally"
-                + " split (train/test)."));
-    }
-
-    @Override
-    public List<PortDefinition> outputs() {
-        return List.of(PortDefinition.required("cases", PortKind.TABLE, "One row per case."));
-    }
-
-    @Override
-    public SettingsSchema settings() {
-        return SETTINGS;
+    public DatasetReaderNode() {
+        super(TYPE,
+                "Segmentation Dataset Reader",
+                "Reads an nnU-Net-layout dataset folder and outputs one row per case: id, image path(s), label path,"
+                        + " shape, spacing and split.",
+                List.of(PortDefinition.optional("paths", PortKind.TABLE, "Instead of a folder: a table with columns"
+                        + " case, image (or images: one path per channel), label (empty for unlabelled cases) and"
+                        + " optionally split (train/test).")),
+                List.of(PortDefinition.required("cases", PortKind.TABLE, "One row per case.")),
+                SETTINGS);
     }
 
     @Override

@@ -11,12 +11,12 @@ import java.util.Map;
 
 import io.medseg.io.AtomicFiles;
 import io.medseg.model.ModelFile;
+import io.medseg.node.AbstractNode;
 import io.medseg.node.ColumnSpec;
 import io.medseg.node.ColumnType;
 import io.medseg.node.ExecutionContext;
 import io.medseg.node.ModelPort;
 import io.medseg.node.ModelPortSpec;
-import io.medseg.node.Node;
 import io.medseg.node.NodeSettings;
 import io.medseg.node.PlanPort;
 import io.medseg.node.PlanPortSpec;
@@ -44,7 +44,7 @@ import io.medseg.training.TrainingSettings;
  * table, with every setting of the train command. Checkpoints go to the node's checkpoint folder, which survives a
  * cancel; the model, history and learning-curve chart go to its output folder.
  */
-public final class LearnerNode implements Node {
+public final class LearnerNode extends AbstractNode {
     public static final String TYPE = "segmentation-learner";
     static final String MODEL_FILE = "model.medseg";
 
@@ -67,40 +67,19 @@ public final class LearnerNode implements Node {
             Setting.bool("augmentation", true, "Augment training patches on the fly (nnU-Net's augmentations)."),
             Setting.integer("loader_threads", 2, 1, 64, "Threads building augmented batches."));
 
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public String name() {
-        return "Segmentation Learner";
-    }
-
-    @Override
-    public String description() {
-        return "Trains the planned network on preprocessed cases with the architecture's published recipe and"
-                + " outputs the model and its training history.";
-    }
-
-    @Override
-    public List<PortDefinition> inputs() {
-        return List.of(PortDefinition.required("preprocessed", PortKind.TABLE, "Preprocessed training cases."),
-                PortDefinition.required("plan", PortKind.PLAN, "The plan the cases were preprocessed with."),
-                PortDefinition.optional("validation", PortKind.TABLE, "Preprocessed validation cases (instead of"
-                        + " holding out val_fraction of the training cases)."));
-    }
-
-    @Override
-    public List<PortDefinition> outputs() {
-        return List.of(PortDefinition.required("model", PortKind.MODEL, "The trained model."),
-                PortDefinition.required("history", PortKind.TABLE, "One row per epoch: losses, pseudo-Dice, rate,"
-                        + " time."));
-    }
-
-    @Override
-    public SettingsSchema settings() {
-        return SETTINGS;
+    public LearnerNode() {
+        super(TYPE,
+                "Segmentation Learner",
+                "Trains the planned network on preprocessed cases with the architecture's published recipe and"
+                        + " outputs the model and its training history.",
+                List.of(PortDefinition.required("preprocessed", PortKind.TABLE, "Preprocessed training cases."),
+                        PortDefinition.required("plan", PortKind.PLAN, "The plan the cases were preprocessed with."),
+                        PortDefinition.optional("validation", PortKind.TABLE, "Preprocessed validation cases"
+                                + " (instead of holding out val_fraction of the training cases).")),
+                List.of(PortDefinition.required("model", PortKind.MODEL, "The trained model."),
+                        PortDefinition.required("history", PortKind.TABLE, "One row per epoch: losses, pseudo-Dice,"
+                                + " rate, time.")),
+                SETTINGS);
     }
 
     @Override

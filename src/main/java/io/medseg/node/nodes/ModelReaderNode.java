@@ -7,10 +7,10 @@ import java.util.List;
 import io.medseg.MedSegException;
 import io.medseg.inference.CasePredictor;
 import io.medseg.model.ModelFile;
+import io.medseg.node.AbstractNode;
 import io.medseg.node.ExecutionContext;
 import io.medseg.node.ModelPort;
 import io.medseg.node.ModelPortSpec;
-import io.medseg.node.Node;
 import io.medseg.node.NodeSettings;
 import io.medseg.node.PortDefinition;
 import io.medseg.node.PortKind;
@@ -23,40 +23,19 @@ import io.medseg.node.SettingsSchema;
  * Segmentation Model Reader: a model file (or a training folder holding model.medseg) → the model port. Configure
  * reads the file's header only, so downstream nodes configure against the real architecture, channels and labels.
  */
-public final class ModelReaderNode implements Node {
+public final class ModelReaderNode extends AbstractNode {
     public static final String TYPE = "model-reader";
 
     private static final SettingsSchema SETTINGS = new SettingsSchema(
             Setting.path("path", null, "A .medseg model file or a folder holding model.medseg."));
 
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public String name() {
-        return "Segmentation Model Reader";
-    }
-
-    @Override
-    public String description() {
-        return "Reads a trained model file written by the learner, the model writer or `medseg train`.";
-    }
-
-    @Override
-    public List<PortDefinition> inputs() {
-        return List.of();
-    }
-
-    @Override
-    public List<PortDefinition> outputs() {
-        return List.of(PortDefinition.required("model", PortKind.MODEL, "The model."));
-    }
-
-    @Override
-    public SettingsSchema settings() {
-        return SETTINGS;
+    public ModelReaderNode() {
+        super(TYPE,
+                "Segmentation Model Reader",
+                "Reads a trained model file written by the learner, the model writer or `medseg train`.",
+                List.of(),
+                List.of(PortDefinition.required("model", PortKind.MODEL, "The model.")),
+                SETTINGS);
     }
 
     @Override

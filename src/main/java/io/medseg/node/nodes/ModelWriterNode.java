@@ -6,9 +6,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 import io.medseg.io.AtomicFiles;
+import io.medseg.node.AbstractNode;
 import io.medseg.node.ExecutionContext;
 import io.medseg.node.ModelPort;
-import io.medseg.node.Node;
 import io.medseg.node.NodeSettings;
 import io.medseg.node.PortDefinition;
 import io.medseg.node.PortKind;
@@ -18,41 +18,20 @@ import io.medseg.node.Setting;
 import io.medseg.node.SettingsSchema;
 
 /** Segmentation Model Writer: copies the model file to a location (atomically; replaces only with overwrite). */
-public final class ModelWriterNode implements Node {
+public final class ModelWriterNode extends AbstractNode {
     public static final String TYPE = "model-writer";
 
     private static final SettingsSchema SETTINGS = new SettingsSchema(
             Setting.path("path", null, "Where to write the model file, e.g. models/liver.medseg."),
             Setting.bool("overwrite", false, "Replace an existing file."));
 
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public String name() {
-        return "Segmentation Model Writer";
-    }
-
-    @Override
-    public String description() {
-        return "Writes the model (weights, plan, labels and versions in one .medseg file) to a location.";
-    }
-
-    @Override
-    public List<PortDefinition> inputs() {
-        return List.of(PortDefinition.required("model", PortKind.MODEL, "The model to write."));
-    }
-
-    @Override
-    public List<PortDefinition> outputs() {
-        return List.of();
-    }
-
-    @Override
-    public SettingsSchema settings() {
-        return SETTINGS;
+    public ModelWriterNode() {
+        super(TYPE,
+                "Segmentation Model Writer",
+                "Writes the model (weights, plan, labels and versions in one .medseg file) to a location.",
+                List.of(PortDefinition.required("model", PortKind.MODEL, "The model to write.")),
+                List.of(),
+                SETTINGS);
     }
 
     @Override

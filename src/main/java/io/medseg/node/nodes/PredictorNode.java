@@ -13,6 +13,7 @@ import io.medseg.inference.InputCase;
 import io.medseg.inference.SlidingWindowSettings;
 import io.medseg.io.ImageFiles;
 import io.medseg.io.ImageFormat;
+import io.medseg.node.AbstractNode;
 import io.medseg.node.ColumnSpec;
 import io.medseg.node.ColumnType;
 import io.medseg.node.ExecutionContext;
@@ -20,7 +21,6 @@ import io.medseg.node.InvalidSettingsException;
 import io.medseg.node.ModelPort;
 import io.medseg.node.ModelPortSpec;
 import io.medseg.node.NamedValues;
-import io.medseg.node.Node;
 import io.medseg.node.NodeSettings;
 import io.medseg.node.PortDefinition;
 import io.medseg.node.PortKind;
@@ -36,7 +36,7 @@ import io.medseg.node.TableSpec;
  * the class probabilities), predicted as {@code medseg predict} does: the model's plan, a Gaussian-weighted sliding
  * window, back to the original grid.
  */
-public final class PredictorNode implements Node {
+public final class PredictorNode extends AbstractNode {
     public static final String TYPE = "segmentation-predictor";
     public static final String PREDICTION = "prediction";
     public static final String PROBABILITIES = "probabilities";
@@ -51,35 +51,14 @@ public final class PredictorNode implements Node {
             Setting.bool("probabilities", false, "Also write the per-class probability maps."),
             DeviceSetting.setting());
 
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public String name() {
-        return "Segmentation Predictor";
-    }
-
-    @Override
-    public String description() {
-        return "Segments the cases' images with a trained model and appends the paths of the predicted label maps.";
-    }
-
-    @Override
-    public List<PortDefinition> inputs() {
-        return List.of(PortDefinition.required("model", PortKind.MODEL, "A trained model."),
-                PortDefinition.required("cases", PortKind.TABLE, "Cases with their images."));
-    }
-
-    @Override
-    public List<PortDefinition> outputs() {
-        return List.of(PortDefinition.required("predictions", PortKind.TABLE, "The cases with their predictions."));
-    }
-
-    @Override
-    public SettingsSchema settings() {
-        return SETTINGS;
+    public PredictorNode() {
+        super(TYPE,
+                "Segmentation Predictor",
+                "Segments the cases' images with a trained model and appends the paths of the predicted label maps.",
+                List.of(PortDefinition.required("model", PortKind.MODEL, "A trained model."),
+                        PortDefinition.required("cases", PortKind.TABLE, "Cases with their images.")),
+                List.of(PortDefinition.required("predictions", PortKind.TABLE, "The cases with their predictions.")),
+                SETTINGS);
     }
 
     @Override

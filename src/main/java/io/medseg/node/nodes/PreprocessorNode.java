@@ -10,11 +10,11 @@ import io.medseg.dataset.DatasetCase;
 import io.medseg.dataset.DatasetSplit;
 import io.medseg.engine.DeviceMemory;
 import io.medseg.nn.networks.Architecture;
+import io.medseg.node.AbstractNode;
 import io.medseg.node.ColumnSpec;
 import io.medseg.node.ColumnType;
 import io.medseg.node.ExecutionContext;
 import io.medseg.node.NamedValues;
-import io.medseg.node.Node;
 import io.medseg.node.NodeSettings;
 import io.medseg.node.PlanPort;
 import io.medseg.node.PlanPortSpec;
@@ -42,7 +42,7 @@ import io.medseg.preprocessing.Preprocessor;
  * plan file) and the labelled cases preprocessed as planned, cached in the node's folder. Outputs the table of
  * preprocessed cases and the plan as a port of its own.
  */
-public final class PreprocessorNode implements Node {
+public final class PreprocessorNode extends AbstractNode {
     public static final String TYPE = "segmentation-preprocessor";
     public static final String PREPROCESSED = "preprocessed";
     public static final String PREPROCESSED_SHAPE = "preprocessed_shape";
@@ -62,36 +62,15 @@ public final class PreprocessorNode implements Node {
                     + " false.", "auto", "true", "false"),
             Setting.text("plan_file", "", "A plan.json to use instead of planning (empty: plan automatically)."));
 
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public String name() {
-        return "Segmentation Preprocessor";
-    }
-
-    @Override
-    public String description() {
-        return "Fingerprints the cases, plans preprocessing and training nnU-Net style (every choice can be"
-                + " overridden) and caches the preprocessed cases.";
-    }
-
-    @Override
-    public List<PortDefinition> inputs() {
-        return List.of(PortDefinition.required("cases", PortKind.TABLE, "Cases with images and labels."));
-    }
-
-    @Override
-    public List<PortDefinition> outputs() {
-        return List.of(PortDefinition.required("preprocessed", PortKind.TABLE, "The preprocessed training cases."),
-                PortDefinition.required("plan", PortKind.PLAN, "The preprocessing and training plan."));
-    }
-
-    @Override
-    public SettingsSchema settings() {
-        return SETTINGS;
+    public PreprocessorNode() {
+        super(TYPE,
+                "Segmentation Preprocessor",
+                "Fingerprints the cases, plans preprocessing and training nnU-Net style (every choice can be"
+                        + " overridden) and caches the preprocessed cases.",
+                List.of(PortDefinition.required("cases", PortKind.TABLE, "Cases with images and labels.")),
+                List.of(PortDefinition.required("preprocessed", PortKind.TABLE, "The preprocessed training cases."),
+                        PortDefinition.required("plan", PortKind.PLAN, "The preprocessing and training plan.")),
+                SETTINGS);
     }
 
     @Override

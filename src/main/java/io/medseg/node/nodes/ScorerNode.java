@@ -15,10 +15,10 @@ import io.medseg.evaluation.MetricSummary;
 import io.medseg.evaluation.PairScoring;
 import io.medseg.evaluation.ScoreReport;
 import io.medseg.evaluation.SegmentationScorer;
+import io.medseg.node.AbstractNode;
 import io.medseg.node.ColumnSpec;
 import io.medseg.node.ColumnType;
 import io.medseg.node.ExecutionContext;
-import io.medseg.node.Node;
 import io.medseg.node.NodeSettings;
 import io.medseg.node.PortDefinition;
 import io.medseg.node.PortKind;
@@ -33,7 +33,7 @@ import io.medseg.node.TableSpec;
  * Segmentation Scorer: cases with a prediction and a reference column → per-case metrics (Dice, IoU, HD95, ASSD, NSD,
  * volumes; one row per case and label) and their per-label summary (mean, std, median, n), as {@code medseg score}.
  */
-public final class ScorerNode implements Node {
+public final class ScorerNode extends AbstractNode {
     public static final String TYPE = "segmentation-scorer";
 
     private static final SettingsSchema SETTINGS = new SettingsSchema(
@@ -44,35 +44,14 @@ public final class ScorerNode implements Node {
                     + " one (perfect).", "nan", "one"),
             Setting.optionalSizes("labels", "Labels to score, e.g. 1,2 (empty: every label found)."));
 
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public String name() {
-        return "Segmentation Scorer";
-    }
-
-    @Override
-    public String description() {
-        return "Scores predicted label maps against references: per-case metrics and a per-label summary.";
-    }
-
-    @Override
-    public List<PortDefinition> inputs() {
-        return List.of(PortDefinition.required("cases", PortKind.TABLE, "Cases with prediction and reference paths."));
-    }
-
-    @Override
-    public List<PortDefinition> outputs() {
-        return List.of(PortDefinition.required("metrics", PortKind.TABLE, "One row per case and label."),
-                PortDefinition.required("summary", PortKind.TABLE, "One row per label and metric."));
-    }
-
-    @Override
-    public SettingsSchema settings() {
-        return SETTINGS;
+    public ScorerNode() {
+        super(TYPE,
+                "Segmentation Scorer",
+                "Scores predicted label maps against references: per-case metrics and a per-label summary.",
+                List.of(PortDefinition.required("cases", PortKind.TABLE, "Cases with prediction and reference paths.")),
+                List.of(PortDefinition.required("metrics", PortKind.TABLE, "One row per case and label."),
+                        PortDefinition.required("summary", PortKind.TABLE, "One row per label and metric.")),
+                SETTINGS);
     }
 
     @Override

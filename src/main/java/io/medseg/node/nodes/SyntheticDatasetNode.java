@@ -3,8 +3,8 @@ package io.medseg.node.nodes;
 import java.util.List;
 
 import io.medseg.dataset.SegmentationDataset;
+import io.medseg.node.AbstractNode;
 import io.medseg.node.ExecutionContext;
-import io.medseg.node.Node;
 import io.medseg.node.NodeSettings;
 import io.medseg.node.PortDefinition;
 import io.medseg.node.PortKind;
@@ -20,7 +20,7 @@ import io.medseg.synth.SyntheticDatasetWriter;
  * Synthetic Dataset: writes synthetic CT-like phantoms (organ + lesions) in the nnU-Net layout into the run folder
  * and emits their case table, so a workflow runs on a fresh machine without data.
  */
-public final class SyntheticDatasetNode implements Node {
+public final class SyntheticDatasetNode extends AbstractNode {
     public static final String TYPE = "synthetic-dataset";
     static final String DATASET_FOLDER = "dataset";
 
@@ -30,35 +30,14 @@ public final class SyntheticDatasetNode implements Node {
             Setting.integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE, "Seed of the phantoms."),
             Setting.optionalSizes("size", "Shape per case, e.g. 128,128 or 64,64,64 (empty: 128x128 or 64x64x64)."));
 
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public String name() {
-        return "Synthetic Dataset";
-    }
-
-    @Override
-    public String description() {
-        return "Generates a synthetic abdominal-CT-like dataset (organ and lesion labels) in the nnU-Net layout and"
-                + " outputs its case table.";
-    }
-
-    @Override
-    public List<PortDefinition> inputs() {
-        return List.of();
-    }
-
-    @Override
-    public List<PortDefinition> outputs() {
-        return List.of(PortDefinition.required("cases", PortKind.TABLE, "The generated cases."));
-    }
-
-    @Override
-    public SettingsSchema settings() {
-        return SETTINGS;
+    public SyntheticDatasetNode() {
+        super(TYPE,
+                "Synthetic Dataset",
+                "Generates a synthetic abdominal-CT-like dataset (organ and lesion labels) in the nnU-Net layout and"
+                        + " outputs its case table.",
+                List.of(),
+                List.of(PortDefinition.required("cases", PortKind.TABLE, "The generated cases.")),
+                SETTINGS);
     }
 
     @Override

@@ -9,11 +9,11 @@ import javax.imageio.ImageIO;
 import io.medseg.image.Volume;
 import io.medseg.io.AtomicFiles;
 import io.medseg.io.ImageFiles;
+import io.medseg.node.AbstractNode;
 import io.medseg.node.ColumnSpec;
 import io.medseg.node.ColumnType;
 import io.medseg.node.ExecutionContext;
 import io.medseg.node.InvalidSettingsException;
-import io.medseg.node.Node;
 import io.medseg.node.NodeSettings;
 import io.medseg.node.PortDefinition;
 import io.medseg.node.PortKind;
@@ -28,7 +28,7 @@ import io.medseg.node.TableSpec;
  * Segmentation Viewer: for chosen cases, a slice (an index, or the middle of the foreground) of the image with the
  * reference and prediction contours, as PNGs in the node's folder and in the run report.
  */
-public final class ViewerNode implements Node {
+public final class ViewerNode extends AbstractNode {
     public static final String TYPE = "segmentation-viewer";
     static final TableSpec OVERLAYS = new TableSpec(List.of(new ColumnSpec("case", ColumnType.STRING),
             new ColumnSpec("axis", ColumnType.INTEGER), new ColumnSpec("slice", ColumnType.INTEGER),
@@ -54,35 +54,14 @@ public final class ViewerNode implements Node {
             Setting.text("prediction_column", PredictorNode.PREDICTION, "Column with the predicted label maps"
                     + " (empty: none)."));
 
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public String name() {
-        return "Segmentation Viewer";
-    }
-
-    @Override
-    public String description() {
-        return "Draws a slice of each case's image with reference (green) and prediction (red) contours as PNGs.";
-    }
-
-    @Override
-    public List<PortDefinition> inputs() {
-        return List.of(PortDefinition.required("cases", PortKind.TABLE, "Cases with images, references and"
-                + " predictions."));
-    }
-
-    @Override
-    public List<PortDefinition> outputs() {
-        return List.of(PortDefinition.required("overlays", PortKind.TABLE, "One row per overlay PNG."));
-    }
-
-    @Override
-    public SettingsSchema settings() {
-        return SETTINGS;
+    public ViewerNode() {
+        super(TYPE,
+                "Segmentation Viewer",
+                "Draws a slice of each case's image with reference (green) and prediction (red) contours as PNGs.",
+                List.of(PortDefinition.required("cases", PortKind.TABLE, "Cases with images, references and"
+                        + " predictions.")),
+                List.of(PortDefinition.required("overlays", PortKind.TABLE, "One row per overlay PNG.")),
+                SETTINGS);
     }
 
     @Override
