@@ -238,7 +238,8 @@ public final class RunReport {
             th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
             table.facts th{width:12em}.scroll{overflow-x:auto}
             .succeeded{color:#17702a}.failed,.error{color:#b00020}.cancelled,.not_run,.warning{color:#9a6700}
-            figure{display:inline-block;margin:.5em 1em .5em 0}img{max-width:100%;border:1px solid #ccc}
-            figcaption{font-size:.85em;color:#555}pre{white-space:pre-wrap;font-size:.85em}
+            figure{display:inline-table;margin:.5em 1em .5em 0}img{max-width:100%;border:1px solid #ccc}
+            figcaption{display:table-caption;caption-side:bottom;font-size:.85em;color:#555}
+            pre{white-space:pre-wrap;font-size:.85em}
             """;
 }
