@@ -1,12 +1,14 @@
 package io.medseg.nn.checkpoint;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -38,9 +40,26 @@ import ai.djl.pytorch.jni.JniUtils;
 public final class CheckpointTape {
     private static final ThreadLocal<CheckpointTape> CURRENT = new ThreadLocal<>();
 
+    /** While a segment's unrecorded forward runs: what {@link #keep} is given, for that segment's replay. */
+    private static final ThreadLocal<List<Kept>> KEEPING = new ThreadLocal<>();
+    /** While a segment is replayed: what its unrecorded forward kept, in call order, for {@link #reuse}. */
+    private static final ThreadLocal<Iterator<Kept>> REUSABLE = new ThreadLocal<>();
+
     private final List<Hole> holes = new ArrayList<>();
 
-    private record Hole(Segment segment, NDList inputs, NDList outputs) {
+    private record Hole(Segment segment, NDList inputs, NDList outputs, List<Kept> kept) {
+    }
+
+    /**
+     * A nested segment's result from an enclosing segment's unrecorded forward: the segment (holding whatever its
+     * backward needs), its input shapes (to check that a replay asks for the same computation), its outputs, and
+     * what to free if the replay never asks.
+     */
+    private record Kept(Segment segment, List<Shape> inputShapes, NDList outputs, Runnable release) {
+        void discard() {
+            outputs.close();
+            release.run();
+        }
     }
 
     /** Makes this tape the one {@link #checkpoint} records into, until the returned scope is closed. */
@@ -81,7 +100,13 @@ public final class CheckpointTape {
 
     private NDList record(Segment segment, NDList inputs) {
         NDList outputs;
+        List<Kept> kept = new ArrayList<>();
+        List<Kept> enclosingKept = KEEPING.get();
         JniUtils.setGradMode(false);
+        KEEPING.set(kept);
+        // A segment recorded while an enclosing one is replayed computes its nested results itself; the enclosing
+        // replay's remaining kept results would no longer line up with its calls, so it stops reusing them.
+        REUSABLE.remove();
         // Everything the segment creates except its outputs is closed here: DJL frees native memory only when an
         // NDArray is closed, so without the scope the unrecorded intermediates would live until the step ends.
         try (NDScope scope = new NDScope()) {
@@ -89,6 +114,11 @@ public final class CheckpointTape {
             NDScope.unregister(outputs);
         } finally {
             JniUtils.setGradMode(true);
+            restore(KEEPING, enclosingKept);
+        }
+        for (Kept k : kept) {
+            // like the outputs below: the enclosing scope closes them if no replay takes them over
+            k.outputs.forEach(NDScope::register);
         }
         for (NDArray o : outputs) {
             // unregistering took the outputs out of every scope (DJL registers an array only in the innermost one);
@@ -98,8 +128,72 @@ public final class CheckpointTape {
                 o.setRequiresGradient(true);
             }
         }
-        holes.add(new Hole(segment, inputs, outputs));
+        holes.add(new Hole(segment, inputs, outputs, kept));
         return outputs;
+    }
+
+    /**
+     * Whether a checkpointed segment's unrecorded forward is running on the CPU, so that a nested segment's result
+     * may be {@link #keep kept} for the replay instead of being computed a second time. Only on the CPU: there the
+     * nested recurrences (the selective scan) dominate a step's time and memory is plentiful, while on a GPU the kept
+     * outputs (B·L·E values per scan) would eat into the memory the planner budgeted.
+     */
+    public static boolean isKeeping(NDArray like) {
+        return KEEPING.get() != null && !JniUtils.isGradMode() && !like.getDevice().isGpu();
+    }
+
+    /**
+     * Keeps a nested segment's result, computed during a checkpointed segment's unrecorded forward (see
+     * {@link #isKeeping}), for that segment's replay ({@link #reuse}); {@code release} frees what the nested segment
+     * holds for its backward if the replay never takes it.
+     */
+    public static void keep(Segment segment, NDList inputs, NDList outputs, Runnable release) {
+        NDScope.unregister(outputs); // survives the unrecorded forward's scope; record() hands it on
+        KEEPING.get().add(new Kept(segment, shapes(inputs), outputs, release));
+    }
+
+    /**
+     * During a replay, the kept result of the next nested segment, recorded on the current tape as a checkpointed
+     * segment with these inputs (its backward then runs as if it had been recomputed), or null when nothing matching
+     * was kept: the caller then computes it. The nested segments of a replay are asked for in the order the
+     * unrecorded forward computed them, since both run the same code on the same values.
+     */
+    public static NDList reuse(NDList inputs) {
+        Iterator<Kept> next = REUSABLE.get();
+        CheckpointTape tape = CURRENT.get();
+        if (next == null || tape == null || !JniUtils.isGradMode() || !next.hasNext()) {
+            return null;
+        }
+        Kept k = next.next();
+        if (!k.inputShapes.equals(shapes(inputs))) {
+            k.discard();
+            REUSABLE.remove();
+            return null;
+        }
+        for (NDArray o : k.outputs) {
+            NDScope.register(o); // the replay's scope closes it with the rest of the recomputation
+            if (o.getDataType().isFloating()) {
+                o.setRequiresGradient(true);
+            }
+        }
+        tape.holes.add(new Hole(k.segment, inputs, k.outputs, List.of()));
+        return k.outputs;
+    }
+
+    private static List<Shape> shapes(NDList arrays) {
+        List<Shape> s = new ArrayList<>(arrays.size());
+        for (NDArray a : arrays) {
+            s.add(a.getShape());
+        }
+        return s;
+    }
+
+    private static <T> void restore(ThreadLocal<T> local, T previous) {
+        if (previous == null) {
+            local.remove();
+        } else {
+            local.set(previous);
+        }
     }
 
     /** Back-propagates a scalar loss through the recorded graph and every checkpointed segment. */
@@ -144,8 +238,14 @@ public final class CheckpointTape {
             NDList leaves = detach(hole.inputs, true);
             CheckpointTape nested = new CheckpointTape();
             NDList recomputed;
+            Iterator<Kept> enclosingReusable = REUSABLE.get();
+            Iterator<Kept> kept = hole.kept.iterator();
+            REUSABLE.set(kept);
             try (Scope active = nested.activate()) {
                 recomputed = hole.segment.apply(leaves);
+            } finally {
+                restore(REUSABLE, enclosingReusable);
+                kept.forEachRemaining(Kept::discard); // asked for by no call of the replay
             }
             NDArray seed = null;
             for (int i = 0; i < recomputed.size(); i++) {

@@ -89,12 +89,33 @@ public final class ChunkedRecurrence implements ExplicitGradient {
      */
     public static NDArray run(Step step, NDList sequences, NDList shared, NDList initialState, int sequenceAxis,
             int outputAxis, long chunk) {
-        ChunkedRecurrence r = new ChunkedRecurrence(step, sequences.size(), shared.size(), sequenceAxis, outputAxis, chunk,
-                CheckpointTape.isRecording());
         NDList inputs = new NDList(sequences);
         inputs.addAll(shared);
         inputs.addAll(initialState);
-        return CheckpointTape.checkpoint(r, inputs).singletonOrThrow();
+        // replaying an enclosing checkpointed segment: its unrecorded forward already ran this recurrence
+        NDList reused = CheckpointTape.reuse(inputs);
+        if (reused != null) {
+            return reused.singletonOrThrow();
+        }
+        boolean keep = CheckpointTape.isKeeping(inputs.get(0));
+        ChunkedRecurrence r = new ChunkedRecurrence(step, sequences.size(), shared.size(), sequenceAxis, outputAxis, chunk,
+                CheckpointTape.isRecording() || keep);
+        NDList outputs = CheckpointTape.checkpoint(r, inputs);
+        if (keep) {
+            // the enclosing segment's replay takes the outputs and the saved entry states instead of running it again
+            CheckpointTape.keep(r, inputs, outputs, r::releaseStates);
+        }
+        return outputs.singletonOrThrow();
+    }
+
+    /** Frees the saved entry states when no backward pass will use them. */
+    private void releaseStates() {
+        for (NDList s : entryStates) {
+            if (s != null) {
+                s.close();
+            }
+        }
+        entryStates.clear();
     }
 
     @Override

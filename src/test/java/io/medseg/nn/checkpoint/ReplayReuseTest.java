@@ -1,0 +1,111 @@
+package io.medseg.nn.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.medseg.engine.DjlEnvironment;
+
+/**
+ * A checkpointed segment's replay takes the nested recurrences' results from its unrecorded forward instead of running
+ * them again, with exactly the gradients of plain autograd; a nested checkpointed segment in between makes the replay
+ * compute the rest itself.
+ */
+class ReplayReuseTest {
+    private static final long LENGTH = 12;
+    private static final long CHUNK = 4;
+
+    /** h_t = 0.5 h_{t-1} + x_t, y_t = h_t * w, chunk by chunk, counting the chunks computed. */
+    private static NDArray recurrence(NDArray x, NDArray w, AtomicInteger chunks) {
+        ChunkedRecurrence.Step step = (slices, shared, state) -> {
+            chunks.incrementAndGet();
+            NDArray h = state.get(0);
+            NDList ys = new NDList();
+            for (long t = 0; t < slices.get(0).getShape().get(1); t++) {
+                h = h.mul(0.5).add(slices.get(0).get(":, {}", t));
+                ys.add(h.mul(shared.get(0)));
+            }
+            return new NDList(NDArrays.stack(ys, 1), h);
+        };
+        NDArray h0 = x.getManager().zeros(new Shape(x.getShape().get(0), x.getShape().get(2)), x.getDataType());
+        return ChunkedRecurrence.run(step, new NDList(x), new NDList(w), new NDList(h0), 1, 1, CHUNK);
+    }
+
+    /** loss = sum(r * tanh(rec2(tanh(rec1(x W) [+ nested checkpointed square]) ))), as one checkpointed segment. */
+    private static NDArray loss(NDArray x, NDArray wIn, NDArray w1, NDArray w2, NDArray r, boolean taped,
+            boolean nestedInBetween, AtomicInteger chunks) {
+        Segment inner = in -> new NDList(in.singletonOrThrow().square().mul(0.1));
+        Segment body = in -> {
+            NDArray a = recurrence(in.get(0).matMul(in.get(1)), in.get(2), chunks).tanh();
+            if (nestedInBetween) {
+                a = a.add(taped ? CheckpointTape.checkpoint(inner, new NDList(a)).singletonOrThrow()
+                        : inner.apply(new NDList(a)).singletonOrThrow());
+            }
+            return new NDList(recurrence(a, in.get(3), chunks).tanh());
+        };
+        NDList in = new NDList(x, wIn, w1, w2);
+        NDArray out = taped ? CheckpointTape.checkpoint(body, in).singletonOrThrow() : body.apply(in).singletonOrThrow();
+        return out.mul(r).sum();
+    }
+
+    private static void check(boolean nestedInBetween, int expectedTapedChunks) {
+        Engine engine = DjlEnvironment.pytorch();
+        try (NDManager m = engine.newBaseManager()) {
+            engine.setRandomSeed(3);
+            NDArray x = m.randomNormal(new Shape(2, LENGTH, 3)).toType(DataType.FLOAT64, false);
+            NDArray r = m.randomNormal(new Shape(2, LENGTH, 3)).toType(DataType.FLOAT64, false);
+            NDArray[] w = { m.randomNormal(new Shape(3, 3)), m.randomNormal(new Shape(3)), m.randomNormal(new Shape(3)) };
+            NDArray[][] grads = new NDArray[2][];
+            AtomicInteger tapedChunks = new AtomicInteger();
+            for (int mode = 0; mode < 2; mode++) {
+                NDArray[] p = new NDArray[3];
+                for (int i = 0; i < 3; i++) {
+                    p[i] = w[i].toType(DataType.FLOAT64, true);
+                    p[i].setRequiresGradient(true);
+                }
+                try (GradientCollector gc = engine.newGradientCollector()) {
+                    if (mode == 0) {
+                        gc.backward(loss(x, p[0], p[1], p[2], r, false, nestedInBetween, new AtomicInteger()));
+                    } else {
+                        CheckpointTape tape = new CheckpointTape();
+                        NDArray l;
+                        try (CheckpointTape.Scope s = tape.activate()) {
+                            l = loss(x, p[0], p[1], p[2], r, true, nestedInBetween, tapedChunks);
+                        }
+                        tape.backward(l);
+                    }
+                }
+                grads[mode] = new NDArray[] { p[0].getGradient(), p[1].getGradient(), p[2].getGradient() };
+            }
+            for (int i = 0; i < 3; i++) {
+                double scale = grads[0][i].abs().max().getDouble();
+                double diff = grads[0][i].sub(grads[1][i]).abs().max().getDouble();
+                assertTrue(scale > 0 && diff <= 1e-12 * scale, "weight " + i + ": diff " + diff + " scale " + scale);
+            }
+            assertEquals(expectedTapedChunks, tapedChunks.get(), "chunks computed in the taped step");
+        }
+    }
+
+    @Test
+    void theReplayReusesTheRecurrencesOfTheUnrecordedForward() {
+        // per recurrence: 3 chunks in the unrecorded forward + 3 replayed in its own backward; none in the replay
+        check(false, 2 * 2 * 3);
+    }
+
+    @Test
+    void aNestedCheckpointInBetweenMakesTheReplayComputeTheRest() {
+        // the first recurrence is reused (3 + 3); the second is computed again after the nested segment (3 + 3 + 3)
+        check(true, 6 + 9);
+    }
+}
