@@ -1,7 +1,5 @@
 package io.medseg.nn.checkpoint;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import org.junit.jupiter.api.Test;
 
 import ai.djl.engine.Engine;
@@ -10,7 +8,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.medseg.engine.DjlEnvironment;
 
 /** Recomputed segments give exactly the gradients of plain autograd, also with skips and nesting. */
@@ -46,32 +43,7 @@ class CheckpointTapeTest {
             NDArray x = m.randomNormal(new Shape(5, 4)).toType(DataType.FLOAT64, false);
             NDArray r = m.randomNormal(new Shape(5, 3)).toType(DataType.FLOAT64, false);
             NDArray[] w = { m.randomNormal(new Shape(4, 3)), m.randomNormal(new Shape(3, 3)), m.randomNormal(new Shape(3, 3)) };
-            NDArray[][] grads = new NDArray[2][];
-            for (int mode = 0; mode < 2; mode++) {
-                NDArray[] p = new NDArray[3];
-                for (int i = 0; i < 3; i++) {
-                    p[i] = w[i].toType(DataType.FLOAT64, true);
-                    p[i].setRequiresGradient(true);
-                }
-                try (GradientCollector gc = engine.newGradientCollector()) {
-                    if (mode == 0) {
-                        gc.backward(forward(x, p[0], p[1], p[2], r, false));
-                    } else {
-                        CheckpointTape tape = new CheckpointTape();
-                        NDArray loss;
-                        try (CheckpointTape.Scope s = tape.activate()) {
-                            loss = forward(x, p[0], p[1], p[2], r, true);
-                        }
-                        tape.backward(loss);
-                    }
-                }
-                grads[mode] = new NDArray[] { p[0].getGradient(), p[1].getGradient(), p[2].getGradient() };
-            }
-            for (int i = 0; i < 3; i++) {
-                double scale = grads[0][i].abs().max().getDouble();
-                double diff = grads[0][i].sub(grads[1][i]).abs().max().getDouble();
-                assertTrue(scale > 0 && diff <= 1e-12 * scale, "W" + (i + 1) + ": diff " + diff + " scale " + scale);
-            }
+            TapedVersusPlain.assertSameGradients(engine, w, (p, taped) -> forward(x, p[0], p[1], p[2], r, taped));
         }
     }
 }

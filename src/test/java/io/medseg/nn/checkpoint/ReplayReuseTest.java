@@ -1,7 +1,6 @@
 package io.medseg.nn.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -14,7 +13,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.medseg.engine.DjlEnvironment;
 
 /**
@@ -66,33 +64,9 @@ class ReplayReuseTest {
             NDArray x = m.randomNormal(new Shape(2, LENGTH, 3)).toType(DataType.FLOAT64, false);
             NDArray r = m.randomNormal(new Shape(2, LENGTH, 3)).toType(DataType.FLOAT64, false);
             NDArray[] w = { m.randomNormal(new Shape(3, 3)), m.randomNormal(new Shape(3)), m.randomNormal(new Shape(3)) };
-            NDArray[][] grads = new NDArray[2][];
             AtomicInteger tapedChunks = new AtomicInteger();
-            for (int mode = 0; mode < 2; mode++) {
-                NDArray[] p = new NDArray[3];
-                for (int i = 0; i < 3; i++) {
-                    p[i] = w[i].toType(DataType.FLOAT64, true);
-                    p[i].setRequiresGradient(true);
-                }
-                try (GradientCollector gc = engine.newGradientCollector()) {
-                    if (mode == 0) {
-                        gc.backward(loss(x, p[0], p[1], p[2], r, false, nestedInBetween, new AtomicInteger()));
-                    } else {
-                        CheckpointTape tape = new CheckpointTape();
-                        NDArray l;
-                        try (CheckpointTape.Scope s = tape.activate()) {
-                            l = loss(x, p[0], p[1], p[2], r, true, nestedInBetween, tapedChunks);
-                        }
-                        tape.backward(l);
-                    }
-                }
-                grads[mode] = new NDArray[] { p[0].getGradient(), p[1].getGradient(), p[2].getGradient() };
-            }
-            for (int i = 0; i < 3; i++) {
-                double scale = grads[0][i].abs().max().getDouble();
-                double diff = grads[0][i].sub(grads[1][i]).abs().max().getDouble();
-                assertTrue(scale > 0 && diff <= 1e-12 * scale, "weight " + i + ": diff " + diff + " scale " + scale);
-            }
+            TapedVersusPlain.assertSameGradients(engine, w, (p, taped) -> loss(x, p[0], p[1], p[2], r, taped,
+                    nestedInBetween, taped ? tapedChunks : new AtomicInteger()));
             assertEquals(expectedTapedChunks, tapedChunks.get(), "chunks computed in the taped step");
         }
     }
