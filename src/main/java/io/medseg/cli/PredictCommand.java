@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = { "Segment images with a trained model, as nnU-Net predicts: preprocess with the model's plan,",
                 "Gaussian-weighted sliding window over patch-sized tiles, probabilities resampled to the original grid,",
-                "argmax. --in is one image file or a folder of nnU-Net-named images CASE_XXXX.ext (XXXX the channel).",
+                "argmax. --in is one image file or a folder of nnU-Net-named images CASE_0000.ext (0000 the channel index).",
                 "Writes DIR/CASE.ext (same ending as the input) with the input's geometry and header, and with",
                 "--probabilities DIR/CASE_probabilities.nii.gz (float32, one channel per class; NIfTI for every input",
                 "format since pictures cannot hold K float channels)." })
@@ -34,7 +34,7 @@ final class PredictCommand extends MedSegCommand {
             + CasePredictor.MODEL_FILE_NAME + ".")
     Path model;
 
-    @Option(names = "--in", required = true, paramLabel = "FILE|DIR", description = "Image file or folder of CASE_XXXX.ext images.")
+    @Option(names = "--in", required = true, paramLabel = "FILE|DIR", description = "Image file or folder of CASE_0000.ext images.")
     Path in;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the predictions (created if missing).")

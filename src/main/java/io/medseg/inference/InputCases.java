@@ -17,9 +17,9 @@ import io.medseg.io.AtomicFiles;
 import io.medseg.io.ImageFormat;
 
 /**
- * Finds the cases to predict, named as nnU-Net's {@code imagesTs}: a folder of {@code CASE_XXXX.ext} files, XXXX the
- * four-digit channel index, grouped by case; or one image file (a case of its own, named by the file without its
- * ending and without a {@code _0000} channel suffix).
+ * Finds the cases to predict, named as nnU-Net's {@code imagesTs}: a folder of {@code CASE_0000.ext} files, 0000
+ * standing for the four-digit channel index, grouped by case; or one image file (a case of its own, named by the file
+ * without its ending and without a {@code _0000} channel suffix).
  */
 public final class InputCases {
     private static final Pattern CHANNEL_FILE = Pattern.compile("(.+)_(\\d{4})");
@@ -29,8 +29,8 @@ public final class InputCases {
 
     /**
      * The cases in {@code in} for a model taking {@code channels} input channels, sorted by id. Hidden files and files
-     * that are not images are skipped; an image not named CASE_XXXX.ext, a missing or surplus channel, or channels of
-     * one case with different endings fail with a message naming the file.
+     * that are not images are skipped; an image not named CASE_0000.ext (any 4-digit channel), a missing or surplus
+     * channel, or channels of one case with different endings fail with a message naming the file.
      */
     public static List<InputCase> find(Path in, int channels) {
         if (!Files.exists(in)) {
@@ -51,8 +51,8 @@ public final class InputCases {
             String[] idAndEnding = split(f);
             Matcher m = CHANNEL_FILE.matcher(idAndEnding[0]);
             if (!m.matches()) {
-                throw new MedSegException(f + ": not named CASE_XXXX" + idAndEnding[1]
-                        + " (XXXX the 4-digit channel index, as nnU-Net's imagesTs)");
+                throw new MedSegException(f + ": not named CASE_0000" + idAndEnding[1]
+                        + " (a case id, '_' and the 4-digit channel index, as nnU-Net's imagesTs)");
             }
             String id = m.group(1);
             int channel = Integer.parseInt(m.group(2));
@@ -69,7 +69,7 @@ public final class InputCases {
             byCase.computeIfAbsent(id, k -> new TreeMap<>()).put(channel, f);
         }
         if (byCase.isEmpty()) {
-            throw new MedSegException(in + ": no images named CASE_XXXX.ext (.nii.gz, .nii, .png, .tif) in this folder");
+            throw new MedSegException(in + ": no images named CASE_0000.ext (.nii.gz, .nii, .png, .tif) in this folder");
         }
         List<InputCase> cases = new ArrayList<>();
         for (Map.Entry<String, TreeMap<Integer, Path>> e : byCase.entrySet()) {

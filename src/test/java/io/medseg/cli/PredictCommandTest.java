@@ -127,7 +127,7 @@ class PredictCommandTest extends EngineTest {
         assertArrayEquals(new long[] { 40, 20 }, ImageFiles.read(out.resolve("a.nii")).shape());
 
         Files.writeString(in.resolve("notes_x.nii"), "");
-        assertError(in.resolve("notes_x.nii") + ": not named CASE_XXXX.nii", "predict", model.toString(), "--in",
+        assertError(in.resolve("notes_x.nii") + ": not named CASE_0000.nii", "predict", model.toString(), "--in",
                 in.toString(), "--out", out.toString(), "--overwrite");
     }
 
