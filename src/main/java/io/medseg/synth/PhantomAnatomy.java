@@ -22,6 +22,15 @@ final class PhantomAnatomy {
     /** Outer share of a rimmed lesion's radius that forms the rim. */
     private static final double RIM_FRACTION = 0.3;
 
+    /** Thinnest enhancing rim drawn, in voxels: a thinner one is averaged away by the partial-volume blur. */
+    private static final double MIN_RIM_VOXELS = 1.2;
+
+    /**
+     * Rose's detectability threshold: a disc of N voxels with mean contrast c in white noise of standard deviation
+     * sigma is seen reliably when c·sqrt(N)/sigma reaches about 5 (A. Rose, 1948).
+     */
+    static final double ROSE_K = 5;
+
     private final PatientFrame frame;
     private final DeformedEllipsoid body;
     private final double fatRim;
@@ -206,17 +215,24 @@ final class PhantomAnatomy {
         double minAxis = Math.min(oa[0], Math.min(oa[1], oa[2]));
         for (int n = 0; n < count; n++) {
             boolean hyperdense = rnd.chance(0.25);
+            // a share of small lesions (a few voxels across): the hard cases for segmentation
+            double radius = rnd.chance(0.4) ? rnd.uniform(2.0, 3.0) * voxel
+                    : Math.max(2.5 * voxel, rnd.uniform(0.12, 0.35) * minAxis);
+            // some hypodense lesions have an enhancing rim (brighter than the organ), as metastases often do: the
+            // lesion is then both darker and brighter than the organ, which no single threshold captures. The rim
+            // needs to be about a voxel thick to be seen at all.
+            boolean rimmed = !hyperdense && radius * RIM_FRACTION >= MIN_RIM_VOXELS * voxel && rnd.chance(0.3);
             // contrast at most 2.5 noise sigmas (but at least 15 HU): lesion and organ intensities must overlap after
             // noise, otherwise a large lesion in a quiet image is found by thresholding alone
             double maxContrast = Math.max(15, 2.5 * noiseSigma);
-            double contrast = Math.min(maxContrast, hyperdense ? rnd.uniform(15, 30) : rnd.uniform(15, 35));
+            double drawn = hyperdense ? rnd.uniform(15, 30) : rnd.uniform(15, 35);
+            // ... and at least what makes the lesion visible at all (Rose criterion on its largest cross-section,
+            // counting the core of a rimmed lesion only): a labelled lesion that is not in the image teaches nothing
+            // and caps every method's Dice
+            double visibleRadius = (rimmed ? 1 - RIM_FRACTION : 1) * radius / voxel;
+            double contrast = Math.min(maxContrast, Math.max(drawn, roseContrast(visibleRadius, noiseSigma)));
             double hu = hyperdense ? organHu + contrast : organHu - contrast;
-            // some hypodense lesions have an enhancing rim (brighter than the organ), as metastases often do: the
-            // lesion is then both darker and brighter than the organ, which no single threshold captures
-            double rimHu = !hyperdense && rnd.chance(0.3) ? organHu + rnd.uniform(10, 25) : Double.NaN;
-            // a share of small lesions (a few voxels across): the hard cases for segmentation
-            double radius = rnd.chance(0.4) ? rnd.uniform(1.5, 2.5) * voxel
-                    : Math.max(2.5 * voxel, rnd.uniform(0.12, 0.35) * minAxis);
+            double rimHu = rimmed ? organHu + rnd.uniform(10, 25) : Double.NaN;
             double[] axes = { radius * rnd.uniform(0.85, 1.15), radius * rnd.uniform(0.85, 1.15),
                 radius * rnd.uniform(0.85, 1.15) };
             double[][] rotation = Rotation.about(rnd.unitVector(), rnd.uniform(0, Math.PI));
@@ -226,7 +242,7 @@ final class PhantomAnatomy {
                     centre[2] = sliceZ + rnd.uniform(-0.3, 0.3) * radius; // make the slice cut the lesion
                 }
                 DeformedEllipsoid lesion = DeformedEllipsoid.random(rnd, centre, axes, rotation, 2, 0.08);
-                if (wellInsideOrgan(centre, lesion.maxRadius() + reach)) {
+                if (wellInsideOrgan(centre, lesion.maxRadius() + reach) && apartFromLesions(lesion, reach)) {
                     lesions.add(lesion);
                     lesionHu.add(hu);
                     lesionRimHu.add(rimHu);
@@ -234,6 +250,17 @@ final class PhantomAnatomy {
                 }
             }
         }
+    }
+
+    /**
+     * The smallest contrast (HU) at which a lesion disc of {@code radiusVoxels} meets {@link #ROSE_K} in noise of
+     * {@code noiseSigma}, after the partial-volume blur: the blur spreads about 0.8·sigma_blur/R of a disc's contrast
+     * outside it (perimeter·sigma/sqrt(2 pi) over area).
+     */
+    static double roseContrast(double radiusVoxels, double noiseSigma) {
+        double voxels = Math.PI * radiusVoxels * radiusVoxels;
+        double kept = Math.max(0.3, 1 - 0.8 * PhantomGenerator.BLUR_SIGMA / radiusVoxels);
+        return ROSE_K * noiseSigma / (kept * Math.sqrt(voxels));
     }
 
     /** A random point in the organ's ellipsoid scaled by {@code maxFraction}; a candidate lesion centre. */
@@ -257,6 +284,23 @@ final class PhantomAnatomy {
                         centre[2] + shell * r * d[2]))) {
                     return false;
                 }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * True when {@code lesion} keeps a voxel's reach from every lesion placed before: touching lesions would merge into
+     * one labelled blob of two different densities.
+     */
+    private boolean apartFromLesions(DeformedEllipsoid lesion, double reach) {
+        for (DeformedEllipsoid other : lesions) {
+            double[] a = lesion.centre();
+            double[] b = other.centre();
+            double distance = Math.sqrt((a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1])
+                    + (a[2] - b[2]) * (a[2] - b[2]));
+            if (distance <= lesion.maxRadius() + other.maxRadius() + reach) {
+                return false;
             }
         }
         return true;
