@@ -20,8 +20,17 @@ final class ChildMeasurement {
     }
 
     static double[] run(Class<?> main, String... args) {
+        return run(List.of(), main, args);
+    }
+
+    /** {@link #run(Class, String...)} with extra JVM options (system properties) for the child. */
+    static double[] run(List<String> jvmOptions, Class<?> main, String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            cmd.addAll(List.of("--add-modules", "jdk.incubator.vector")); // the SIMD scan loops, as in this JVM
+        }
+        cmd.addAll(jvmOptions);
         for (String p : new String[] { "ai.djl.offline", "DJL_CACHE_DIR" }) {
             if (System.getProperty(p) != null) {
                 cmd.add("-D" + p + "=" + System.getProperty(p));

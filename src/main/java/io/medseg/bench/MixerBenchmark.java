@@ -3,6 +3,7 @@ package io.medseg.bench;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -168,15 +169,22 @@ public final class MixerBenchmark {
         }
     }
 
+    /**
+     * The production scan against the sequential loop, and its CPU loops' SIMD version (where this JVM has the Vector
+     * API) against their scalar version ({@code -Dmedseg.scan.scalar=true} in the child).
+     */
     private void scanSpeedUp(Engine engine) {
-        out.printf(Locale.ROOT, "%nscan alone (E = %d, N = 16, forward + backward, cpu ms)%n%9s %14s %14s %10s%n",
-                2 * channels, "L", "sequential", "production", "speed-up");
+        out.printf(Locale.ROOT, "%nscan alone (E = %d, N = 16, forward + backward, cpu ms)%n%9s %14s %14s %10s %14s %10s%n",
+                2 * channels, "L", "sequential", "production", "speed-up", "scalar loops", "SIMD gain");
         for (int length = minLength; length <= Math.min(maxLength, 4 * minLength); length *= 4) {
-            double seq = ChildMeasurement.run(ScanProbe.class, "sequential", String.valueOf(length),
-                    String.valueOf(channels))[0];
-            double prod = ChildMeasurement.run(ScanProbe.class, "production", String.valueOf(length),
-                    String.valueOf(channels))[0];
-            out.printf(Locale.ROOT, "%9d %14.0f %14.0f %9.1fx%n", length, seq, prod, seq / prod);
+            String l = String.valueOf(length);
+            String c = String.valueOf(channels);
+            double seq = ChildMeasurement.run(ScanProbe.class, "sequential", l, c)[0];
+            double prod = ChildMeasurement.run(ScanProbe.class, "production", l, c)[0];
+            double scalar = ChildMeasurement.run(List.of("-Dmedseg.scan.scalar=true"), ScanProbe.class, "production", l,
+                    c)[0];
+            out.printf(Locale.ROOT, "%9d %14.0f %14.0f %9.1fx %14.0f %9.1fx%n", length, seq, prod, seq / prod, scalar,
+                    scalar / prod);
             out.flush();
         }
     }

@@ -31,6 +31,8 @@ import ai.djl.ndarray.types.Shape;
 final class CpuScanKernel {
     /** Channel ranges of the backward pass; fixed so that the summation order of gB and gC is too. */
     static final int RANGES = 8;
+    /** The inner loops over the states: SIMD where this JVM has them (see {@link StateLoops#best}). */
+    static final StateLoops LOOPS = StateLoops.best();
 
     private CpuScanKernel() {
     }
@@ -54,6 +56,12 @@ final class CpuScanKernel {
      * {@link SelectiveScan}.
      */
     static NDList forward(NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d, NDArray h0) {
+        return forward(LOOPS, u, delta, a, b, c, d, h0);
+    }
+
+    /** {@link #forward} with the given inner loops. */
+    static NDList forward(StateLoops loops, NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d,
+            NDArray h0) {
         Shape s = u.getShape();
         int batch = (int) s.get(0);
         int length = (int) s.get(1);
@@ -79,15 +87,7 @@ final class CpuScanKernel {
                 int row = bi * length + t;
                 int i = row * channels + e;
                 double dt = dd[i];
-                double du = dt * uu[i];
-                int bc = row * states;
-                double acc = 0;
-                for (int n = 0; n < states; n++) {
-                    double hn = Math.exp(dt * aa[aOff + n]) * hs[n] + du * bb[bc + n];
-                    hs[n] = hn;
-                    acc += cc[bc + n] * hn;
-                }
-                y[i] = acc + de * uu[i];
+                y[i] = loops.forwardStep(aa, aOff, dt, dt * uu[i], bb, cc, row * states, hs, 0, states) + de * uu[i];
             }
             System.arraycopy(hs, 0, h, hOff, states);
         });
@@ -102,6 +102,12 @@ final class CpuScanKernel {
      */
     static NDList gradients(NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d, NDArray h0,
             NDArray gy, NDArray exitGrad) {
+        return gradients(LOOPS, u, delta, a, b, c, d, h0, gy, exitGrad);
+    }
+
+    /** {@link #gradients} with the given inner loops. */
+    static NDList gradients(StateLoops loops, NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d,
+            NDArray h0, NDArray gy, NDArray exitGrad) {
         Shape s = u.getShape();
         int batch = (int) s.get(0);
         int length = (int) s.get(1);
@@ -132,6 +138,8 @@ final class CpuScanKernel {
         double[][] hBuf = new double[ranges][tn];
         double[][] decBuf = new double[ranges][tn];
         double[][] rBuf = new double[ranges][states];
+        double[] ones = new double[states];
+        Arrays.fill(ones, 1);
         for (int bi = 0; bi < batch; bi++) {
             final int batchIndex = bi;
             IntStream.range(0, ranges).parallel().forEach(k -> {
@@ -142,6 +150,7 @@ final class CpuScanKernel {
                 double[] hs = hBuf[k];
                 double[] dec = decBuf[k];
                 double[] r = rBuf[k];
+                double[] sums = new double[2];
                 Arrays.fill(sumB, 0);
                 Arrays.fill(sumC, 0);
                 for (int e = e0; e < e1; e++) {
@@ -152,17 +161,16 @@ final class CpuScanKernel {
                         int row = batchIndex * length + t;
                         int i = row * channels + e;
                         double dt = dd[i];
-                        double du = dt * uu[i];
-                        int bc = row * states;
                         int o = t * states;
-                        int prev = t == 0 ? -1 : o - states;
-                        for (int n = 0; n < states; n++) {
-                            double decay = Math.exp(dt * aa[aOff + n]);
-                            dec[o + n] = decay;
-                            hs[o + n] = decay * (prev < 0 ? hh0[hOff + n] : hs[prev + n]) + du * bb[bc + n];
-                        }
+                        loops.recomputeStep(aa, aOff, dt, dt * uu[i], bb, row * states, t == 0 ? hh0 : hs,
+                                t == 0 ? hOff : o - states, hs, dec, o, states);
                     }
-                    // walk backwards: r_t = C_t·gy_t + exp(Δ_{t+1}A)·r_{t+1}
+                    // walk backwards: r_t = C_t·gy_t + exp(Δ_{t+1}A)·r_{t+1}, starting from the exit gradient
+                    if (exit != null) {
+                        System.arraycopy(exit, hOff, r, 0, states);
+                    } else {
+                        Arrays.fill(r, 0);
+                    }
                     double gDe = 0;
                     for (int t = length - 1; t >= 0; t--) {
                         int row = batchIndex * length + t;
@@ -170,28 +178,13 @@ final class CpuScanKernel {
                         double gi = g[i];
                         double dt = dd[i];
                         double ui = uu[i];
-                        double du = dt * ui;
-                        int bc = row * states;
                         int o = t * states;
                         boolean last = t == length - 1;
-                        double gDu = 0;
-                        double gLogA = 0;
-                        for (int n = 0; n < states; n++) {
-                            double rn = gi * cc[bc + n];
-                            if (!last) {
-                                rn += dec[o + states + n] * r[n];
-                            } else if (exit != null) {
-                                rn += exit[hOff + n];
-                            }
-                            r[n] = rn;
-                            double hPrev = t == 0 ? hh0[hOff + n] : hs[o - states + n];
-                            double gLog = rn * hPrev * dec[o + n]; // ∂L/∂(Δ_t A)
-                            gA[aOff + n] += gLog * dt;
-                            gLogA += gLog * aa[aOff + n];
-                            gDu += rn * bb[bc + n];
-                            sumB[o + n] += rn * du;
-                            sumC[o + n] += hs[o + n] * gi;
-                        }
+                        loops.backwardStep(gi, dt, dt * ui, aa, aOff, bb, cc, row * states, last ? ones : dec,
+                                last ? 0 : o + states, r, 0, t == 0 ? hh0 : hs, t == 0 ? hOff : o - states, hs, dec,
+                                o, gA, sumB, sumC, states, sums);
+                        double gLogA = sums[0];
+                        double gDu = sums[1];
                         gU[i] = gDu * dt + gi * skip[e];
                         gDelta[i] = gLogA + gDu * ui;
                         gDe += gi * ui;

@@ -3,6 +3,9 @@ package io.medseg.nn.mamba;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,12 +33,16 @@ class CpuScanKernelTest extends EngineTest {
 
     /** Random scan inputs; Δ up to e² and A down to -16 give decays as small as e^-118. */
     private NDList inputs(int length, DataType type) {
+        return inputs(length, type, STATES);
+    }
+
+    private NDList inputs(int length, DataType type, int states) {
         NDArray u = manager.randomNormal(new Shape(BATCH, length, CHANNELS)).toType(type, false);
         NDArray delta = manager.randomUniform(-6f, 2f, new Shape(BATCH, length, CHANNELS)).exp().toType(type, false);
-        NDArray a = manager.randomUniform(0f, (float) Math.log(16), new Shape(CHANNELS, STATES)).exp().neg()
+        NDArray a = manager.randomUniform(0f, (float) Math.log(16), new Shape(CHANNELS, states)).exp().neg()
                 .toType(type, false);
-        NDArray b = manager.randomNormal(new Shape(BATCH, length, STATES)).toType(type, false);
-        NDArray c = manager.randomNormal(new Shape(BATCH, length, STATES)).toType(type, false);
+        NDArray b = manager.randomNormal(new Shape(BATCH, length, states)).toType(type, false);
+        NDArray c = manager.randomNormal(new Shape(BATCH, length, states)).toType(type, false);
         NDArray d = manager.randomNormal(new Shape(CHANNELS)).toType(type, false);
         // the extremes appear for sure
         delta.set(new NDIndex("0, 0, 0"), Math.exp(2));
@@ -62,32 +69,60 @@ class CpuScanKernelTest extends EngineTest {
         assertTrue(err <= tol, what + ": relative error " + err);
     }
 
+    /** Both inner loops where this JVM has the vector ones (the build's tests add the module), else the scalar ones. */
+    private static List<StateLoops> allLoops() {
+        StateLoops best = StateLoops.best();
+        return best instanceof ScalarStateLoops ? List.of(best) : List.of(new ScalarStateLoops(), best);
+    }
+
+    /**
+     * 4 states (fewer than a vector's lanes: the vector loops' scalar tail only) and 19 (full vectors plus a tail).
+     */
     @ParameterizedTest
     @ValueSource(ints = { 1, 2, 17, 300 })
     void oneBlockMatchesTheTensorBlockWithEntryStateAndExitGradient(int length) {
-        for (DataType type : new DataType[] { DataType.FLOAT32, DataType.FLOAT64 }) {
-            NDList in = inputs(length, type);
-            NDArray u = in.get(0), delta = in.get(1), a = in.get(2), b = in.get(3), c = in.get(4), d = in.get(5);
-            NDArray h0 = manager.randomNormal(new Shape(BATCH, CHANNELS, STATES)).toType(type, false);
-            NDArray gy = manager.randomNormal(new Shape(BATCH, length, CHANNELS)).toType(type, false);
-            NDArray exit = manager.randomNormal(new Shape(BATCH, CHANNELS, STATES)).toType(type, false);
-            assertTrue(CpuScanKernel.supports(u, delta, a, b, c, d, h0));
-
-            NDList expected = SelectiveScan.scanBlock(u, delta, a, b, c, d, h0);
-            NDList actual = CpuScanKernel.forward(u, delta, a, b, c, d, h0);
-            for (int i = 0; i < 2; i++) {
-                assertClose(actual.get(i), expected.get(i), tolerance(type), "L=" + length + " " + type + " output " + i);
-            }
-            for (NDArray exitGrad : new NDArray[] { exit, null }) {
-                NDList ge = SelectiveScan.tensorGradients(u, delta, a, b, c, d, h0, gy, exitGrad);
-                NDList ga = CpuScanKernel.gradients(u, delta, a, b, c, d, h0, gy, exitGrad);
-                assertEquals(7, ga.size());
-                for (int i = 0; i < ge.size(); i++) {
-                    assertClose(ga.get(i), ge.get(i), tolerance(type),
-                            "L=" + length + " " + type + " exit " + (exitGrad != null) + " gradient " + i);
+        for (StateLoops loops : allLoops()) {
+            for (int states : new int[] { STATES, 19 }) {
+                for (DataType type : new DataType[] { DataType.FLOAT32, DataType.FLOAT64 }) {
+                    String what = loops.getClass().getSimpleName() + " L=" + length + " N=" + states + " " + type;
+                    compareBlock(loops, inputs(length, type, states), what);
                 }
             }
         }
+    }
+
+    private void compareBlock(StateLoops loops, NDList in, String what) {
+        NDArray u = in.get(0), delta = in.get(1), a = in.get(2), b = in.get(3), c = in.get(4), d = in.get(5);
+        DataType type = u.getDataType();
+        Shape stateShape = new Shape(BATCH, CHANNELS, a.getShape().get(1));
+        NDArray h0 = manager.randomNormal(stateShape).toType(type, false);
+        NDArray gy = manager.randomNormal(u.getShape()).toType(type, false);
+        NDArray exit = manager.randomNormal(stateShape).toType(type, false);
+        assertTrue(CpuScanKernel.supports(u, delta, a, b, c, d, h0));
+
+        NDList expected = SelectiveScan.scanBlock(u, delta, a, b, c, d, h0);
+        NDList actual = CpuScanKernel.forward(loops, u, delta, a, b, c, d, h0);
+        for (int i = 0; i < 2; i++) {
+            assertClose(actual.get(i), expected.get(i), tolerance(type), what + " output " + i);
+        }
+        for (NDArray exitGrad : new NDArray[] { exit, null }) {
+            NDList ge = SelectiveScan.tensorGradients(u, delta, a, b, c, d, h0, gy, exitGrad);
+            NDList ga = CpuScanKernel.gradients(loops, u, delta, a, b, c, d, h0, gy, exitGrad);
+            assertEquals(7, ga.size());
+            for (int i = 0; i < ge.size(); i++) {
+                assertClose(ga.get(i), ge.get(i), tolerance(type),
+                        what + " exit " + (exitGrad != null) + " gradient " + i);
+            }
+        }
+    }
+
+    /** On x86-64 with the module (as the build runs its tests and the launcher runs the CLI) the scan uses SIMD. */
+    @Test
+    void theVectorLoopsAreUsedWhereTheModuleIsLoaded() {
+        assumeTrue("amd64".equals(System.getProperty("os.arch")), "vector loops are only chosen on x86-64");
+        assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
+                "the build runs its tests without --add-modules jdk.incubator.vector");
+        assertTrue(CpuScanKernel.LOOPS instanceof VectorStateLoops, CpuScanKernel.LOOPS.getClass().getName());
     }
 
     @Test
