@@ -18,7 +18,8 @@ import ai.djl.ndarray.types.Shape;
  *
  * <p>Layout (row-major, as the tensors): u, Δ, y and their gradients (B, T, E); B, C (B, T, N); A (E, N); D (E);
  * states (B, E, N). Everything is computed in double, also for FLOAT32 inputs (rounded once when the results are
- * written back), so long sums (gA, gD over B·T terms) accumulate in double.
+ * written back), so long sums (gA, gD over B·T terms) accumulate in double. The loops over the N states of one
+ * step are {@link StateLoops}: on SIMD lanes where the JVM has the Vector API, scalar otherwise.
  *
  * <p>Work split: the forward runs one task per (batch, channel) pair, with no sums across tasks. The backward runs, per
  * batch element, a fixed number of channel ranges ({@link #RANGES}, independent of the number of cores) in parallel;
