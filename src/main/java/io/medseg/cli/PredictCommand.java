@@ -62,6 +62,10 @@ final class PredictCommand extends MedSegCommand {
     @Option(names = "--overwrite", description = "Replace existing prediction files.")
     boolean overwrite;
 
+    @Option(names = "--no-postprocessing", description = "Write the argmax as it is, without the postprocessing the "
+            + "model's validation chose (keeping only the largest component of the foreground or of some labels).")
+    boolean noPostprocessing;
+
     @Override
     public Integer call() {
         SlidingWindowSettings settings = new SlidingWindowSettings(overlap, tta, tileBatch);
@@ -73,7 +77,8 @@ final class PredictCommand extends MedSegCommand {
         }
         Path modelFile = CasePredictor.modelFile(model);
         Devices.Selection selection = Devices.parse(device);
-        try (CasePredictor predictor = CasePredictor.open(modelFile, selection.primary(), settings)) {
+        try (CasePredictor predictor = CasePredictor.open(modelFile, selection.primary(), settings,
+                !noPostprocessing)) {
             NetworkConfig c = predictor.config();
             List<InputCase> cases = InputCases.find(in, c.inChannels());
             List<Path> outputs = new ArrayList<>();
@@ -88,9 +93,10 @@ final class PredictCommand extends MedSegCommand {
                 AtomicFiles.checkWritable(p.toAbsolutePath().normalize(), overwrite);
             }
             out().printf(Locale.ROOT, "%s: %s %dD, %d channel(s) %s -> %d classes, patch %s; %s; overlap %s, "
-                    + "mirroring %s, %d tile(s) per pass; %d case(s)%n", modelFile, c.architecture().id(), c.dims(),
-                    c.inChannels(), predictor.channelNames(), c.classes(), join(predictor.metadata().patchSize()),
-                    selection.description(), overlap, tta ? "on" : "off", tileBatch, cases.size());
+                    + "mirroring %s, %d tile(s) per pass, postprocessing %s; %d case(s)%n", modelFile,
+                    c.architecture().id(), c.dims(), c.inChannels(), predictor.channelNames(), c.classes(),
+                    join(predictor.metadata().patchSize()), selection.description(), overlap, tta ? "on" : "off",
+                    tileBatch, predictor.postprocessing().describe(), cases.size());
             out().flush();
             long start = System.nanoTime();
             for (InputCase ic : cases) {

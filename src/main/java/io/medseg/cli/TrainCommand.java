@@ -17,7 +17,10 @@ import io.medseg.engine.Devices;
 import io.medseg.evaluation.HeldOutValidation;
 import io.medseg.evaluation.MetricSummary;
 import io.medseg.evaluation.ScoreReport;
+import io.medseg.model.ModelFile;
+import io.medseg.model.ModelMetadata;
 import io.medseg.nn.networks.Architecture;
+import io.medseg.postprocessing.PostprocessingSearch;
 import io.medseg.preprocessing.CaseCache;
 import io.medseg.preprocessing.DatasetFingerprint;
 import io.medseg.preprocessing.FingerprintExtractor;
@@ -172,17 +175,23 @@ final class TrainCommand extends MedSegCommand {
         ds.cases(DatasetSplit.TRAIN).forEach(c -> byId.put(c.id(), c));
         List<DatasetCase> cases = held.stream().map(c -> byId.get(c.id())).toList();
         Path dir = out.resolve(VALIDATION);
-        ScoreReport report = HeldOutValidation.run(result.model(), cases, dir,
+        HeldOutValidation.Result validation = HeldOutValidation.run(result.model(), cases, dir,
                 Devices.parse(device).primary(), ds.fileEnding(), line -> {
                     out().println(line);
                     out().flush();
                 });
+        ScoreReport report = validation.scores();
         for (var label : report.summary().entrySet()) {
             MetricSummary dice = label.getValue().get("dice");
             out().printf(Locale.ROOT, "validation label %d: mean Dice %.4f (n %d)%n", label.getKey(), dice.mean(),
                     dice.n());
         }
         out().println("validation predictions and scores in " + dir);
+        PostprocessingSearch.Decision pp = validation.postprocessing();
+        ModelMetadata metadata = ModelFile.readHeader(result.model()).metadata();
+        ModelFile.replaceMetadata(result.model(), metadata.withPostprocessing(pp.postprocessing()));
+        out().printf(Locale.ROOT, "postprocessing: %s (validation mean foreground Dice %.4f -> %.4f), stored in %s%n",
+                pp.postprocessing().describe(), pp.foregroundBefore(), pp.foregroundAfter(), result.model());
     }
 
     private void checkNewRunFolder() {

@@ -47,6 +47,11 @@ public final class LabelMap {
         return grid;
     }
 
+    /** The label of every voxel, flat (first axis fastest). */
+    public int[] values() {
+        return labels.clone();
+    }
+
     /** The voxels carrying {@code label}. */
     public boolean[] mask(int label) {
         boolean[] m = new boolean[labels.length];

@@ -20,6 +20,7 @@ import io.medseg.model.ModelFile;
 import io.medseg.model.ModelMetadata;
 import io.medseg.nn.networks.NetworkConfig;
 import io.medseg.nn.networks.Networks;
+import io.medseg.postprocessing.Postprocessing;
 import io.medseg.preprocessing.CropBox;
 import io.medseg.preprocessing.PreprocessedCase;
 import io.medseg.preprocessing.PreprocessingPlan;
@@ -40,6 +41,9 @@ import net.imglib2.view.Views;
  * <p>Class k of the network is the k-th smallest label value of the model's labels (nnU-Net's labels are 0..K−1, so
  * this is the identity for every model MedSeg trains).
  *
+ * <p>The label map then gets the model's {@link Postprocessing} (decided on its validation cases when it was trained),
+ * unless the predictor was opened without it.
+ *
  * <p>A predictor opened from a file owns the network's native memory until {@link #close()}; one built around a
  * network the caller holds (training's final validation) closes nothing.
  */
@@ -51,6 +55,7 @@ public final class CasePredictor implements AutoCloseable {
     private final ModelMetadata metadata;
     private final SlidingWindow window;
     private final short[] labelValues;
+    private final Postprocessing postprocessing;
     private final NDManager owned;
     private final String source;
 
@@ -62,13 +67,14 @@ public final class CasePredictor implements AutoCloseable {
      * @param metadata labels, patch size and (for raw images) the preprocessing plan
      */
     public CasePredictor(Block network, NetworkConfig config, ModelMetadata metadata, SlidingWindowSettings settings) {
-        this(network, config, metadata, settings, null, "model");
+        this(network, config, metadata, settings, true, null, "model");
     }
 
     private CasePredictor(Block network, NetworkConfig config, ModelMetadata metadata, SlidingWindowSettings settings,
-            NDManager owned, String source) {
+            boolean postprocess, NDManager owned, String source) {
         this.config = config;
         this.metadata = metadata;
+        this.postprocessing = postprocess ? metadata.postprocessing() : Postprocessing.NONE;
         this.source = source;
         this.labelValues = labelValues(metadata.labels(), config.classes(), source);
         this.window = new SlidingWindow(network, config.inChannels(), config.classes(), metadata.patchSize(), settings);
@@ -76,11 +82,21 @@ public final class CasePredictor implements AutoCloseable {
     }
 
     /**
-     * Loads a model for prediction on {@code device}.
+     * Loads a model for prediction on {@code device}, with the model's postprocessing.
      *
      * @param model a model file, or a folder holding {@value #MODEL_FILE_NAME}
      */
     public static CasePredictor open(Path model, Device device, SlidingWindowSettings settings) {
+        return open(model, device, settings, true);
+    }
+
+    /**
+     * Loads a model for prediction on {@code device}.
+     *
+     * @param model a model file, or a folder holding {@value #MODEL_FILE_NAME}
+     * @param postprocess apply the model's stored postprocessing (false: the argmax as it is)
+     */
+    public static CasePredictor open(Path model, Device device, SlidingWindowSettings settings, boolean postprocess) {
         Path file = modelFile(model);
         ModelFile.Header h = ModelFile.readHeader(file);
         PreprocessingPlan plan = h.metadata().plan();
@@ -104,8 +120,8 @@ public final class CasePredictor implements AutoCloseable {
                     c -> Networks.build(new NetworkConfig(c.architecture(), c.dims(), c.inChannels(), c.classes(),
                             c.plan(), false), patch),
                     c -> Networks.inputShape(c, patch));
-            return new CasePredictor(loaded.network(), loaded.config(), loaded.metadata(), settings, manager,
-                    file.toString());
+            return new CasePredictor(loaded.network(), loaded.config(), loaded.metadata(), settings, postprocess,
+                    manager, file.toString());
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -138,6 +154,11 @@ public final class CasePredictor implements AutoCloseable {
 
     public SlidingWindow slidingWindow() {
         return window;
+    }
+
+    /** What this predictor applies to the argmax ({@link Postprocessing#NONE} when opened without it). */
+    public Postprocessing postprocessing() {
+        return postprocessing;
     }
 
     /** The model's input channel names in order (from its plan, else its metadata; empty names if neither has them). */
@@ -191,7 +212,16 @@ public final class CasePredictor implements AutoCloseable {
                 System.arraycopy(back, 0, all, c * n, n);
             }
         }
-        Volume labels = labelVolume(argmax.classes(), first);
+        short[] best = argmax.classes();
+        short[] values = new short[n];
+        for (int v = 0; v < n; v++) {
+            values[v] = labelValues[best[v]];
+        }
+        if (!postprocessing.isNone()) {
+            values = postprocessing.apply(values, Arrays.stream(shape).mapToInt(Math::toIntExact).toArray(),
+                    labelValues[0]);
+        }
+        Volume labels = labelVolume(values, first);
         Volume probs = all == null ? null
                 : new Volume(ArrayImgs.floats(all, withAxis(shape, classes)), first.geometry(), ImageDataType.FLOAT32,
                         Volume.Scaling.IDENTITY, first.sourceHeader().orElse(null));
@@ -249,8 +279,8 @@ public final class CasePredictor implements AutoCloseable {
         }
     }
 
-    /** Class indices → the model's label values, stored as uint8 when they fit (as nnU-Net writes), else int16. */
-    private Volume labelVolume(short[] classes, Volume first) {
+    /** The model's label values as a volume, stored as uint8 when they fit (as nnU-Net writes), else int16. */
+    private Volume labelVolume(short[] values, Volume first) {
         long[] dims = withAxis(first.shape(), 1);
         int max = 0;
         int min = 0;
@@ -259,18 +289,14 @@ public final class CasePredictor implements AutoCloseable {
             min = Math.min(min, v);
         }
         if (min >= 0 && max <= 255) {
-            byte[] b = new byte[classes.length];
+            byte[] b = new byte[values.length];
             for (int v = 0; v < b.length; v++) {
-                b[v] = (byte) labelValues[classes[v]];
+                b[v] = (byte) values[v];
             }
             return new Volume(ArrayImgs.unsignedBytes(b, dims), first.geometry(), ImageDataType.UINT8,
                     Volume.Scaling.IDENTITY, first.sourceHeader().orElse(null));
         }
-        short[] s = new short[classes.length];
-        for (int v = 0; v < s.length; v++) {
-            s[v] = labelValues[classes[v]];
-        }
-        return new Volume(ArrayImgs.shorts(s, dims), first.geometry(), ImageDataType.INT16, Volume.Scaling.IDENTITY,
+        return new Volume(ArrayImgs.shorts(values, dims), first.geometry(), ImageDataType.INT16, Volume.Scaling.IDENTITY,
                 first.sourceHeader().orElse(null));
     }
 

@@ -125,15 +125,20 @@ public final class ModelFile {
                 .getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(path, overwrite, tmp -> {
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
-                out.write(MAGIC);
-                out.writeInt(FORMAT_VERSION);
-                out.writeInt(header.length);
-                out.write(header);
+                writeHeader(out, header);
                 for (float[] v : values) {
                     out.write(littleEndian(v));
                 }
             }
         });
+    }
+
+    /** Magic, format version, header length and the JSON header: everything before the arrays. */
+    private static void writeHeader(DataOutputStream out, byte[] header) throws IOException {
+        out.write(MAGIC);
+        out.writeInt(FORMAT_VERSION);
+        out.writeInt(header.length);
+        out.write(header);
     }
 
     private static long append(String name, NDArray a, long offset, List<Entry> entries, List<float[]> values,
@@ -143,6 +148,25 @@ public final class ModelFile {
         values.add(v);
         crc.update(littleEndian(v));
         return offset + v.length;
+    }
+
+    /**
+     * Replaces a model file's metadata, keeping its config, weights and training state byte for byte (the checksum
+     * covers those only), atomically: what training does once the final validation has decided the postprocessing.
+     */
+    public static void replaceMetadata(Path path, ModelMetadata metadata) {
+        Header old = readHeader(path);
+        byte[] header = GSON.toJson(new Header(FORMAT_VERSION, old.config(), metadata, old.parameters(),
+                old.weightsCrc32(), old.state(), old.training())).getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(path, true, tmp -> {
+            try (DataInputStream in = open(path);
+                    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp),
+                            1 << 16))) {
+                header(in, path);
+                writeHeader(out, header);
+                in.transferTo(out);
+            }
+        });
     }
 
     /** Reads only the config and metadata (cheap: no weights), e.g. to configure downstream steps. */

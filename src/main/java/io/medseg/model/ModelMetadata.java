@@ -3,6 +3,7 @@ package io.medseg.model;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.medseg.postprocessing.Postprocessing;
 import io.medseg.preprocessing.PreprocessingPlan;
 
 /**
@@ -16,10 +17,12 @@ import io.medseg.preprocessing.PreprocessingPlan;
  * @param notes anything else worth keeping (training command, dataset name), as strings
  * @param plan the preprocessing plan the model was trained with, applied unchanged to new images at prediction; null
  *        for a bare network that was not trained by MedSeg
+ * @param postprocessing what prediction applies to the argmax, as decided on the held-out validation cases;
+ *        {@link Postprocessing#NONE} until then (and in model files written before MedSeg decided it)
  */
 public record ModelMetadata(Map<String, Integer> labels, Map<String, String> channelNames, long[] patchSize,
         Map<String, String> normalisation, Map<String, String> versions, Map<String, String> notes,
-        PreprocessingPlan plan) {
+        PreprocessingPlan plan, Postprocessing postprocessing) {
 
     public ModelMetadata {
         labels = copy(labels);
@@ -28,12 +31,25 @@ public record ModelMetadata(Map<String, Integer> labels, Map<String, String> cha
         normalisation = copy(normalisation);
         versions = copy(versions);
         notes = copy(notes);
+        postprocessing = postprocessing == null ? Postprocessing.NONE : postprocessing;
+    }
+
+    /** Metadata of a trained model before its postprocessing is decided. */
+    public ModelMetadata(Map<String, Integer> labels, Map<String, String> channelNames, long[] patchSize,
+            Map<String, String> normalisation, Map<String, String> versions, Map<String, String> notes,
+            PreprocessingPlan plan) {
+        this(labels, channelNames, patchSize, normalisation, versions, notes, plan, Postprocessing.NONE);
     }
 
     /** Metadata without a plan (a network saved outside training). */
     public ModelMetadata(Map<String, Integer> labels, Map<String, String> channelNames, long[] patchSize,
             Map<String, String> normalisation, Map<String, String> versions, Map<String, String> notes) {
-        this(labels, channelNames, patchSize, normalisation, versions, notes, null);
+        this(labels, channelNames, patchSize, normalisation, versions, notes, null, Postprocessing.NONE);
+    }
+
+    /** The same metadata with another postprocessing. */
+    public ModelMetadata withPostprocessing(Postprocessing p) {
+        return new ModelMetadata(labels, channelNames, patchSize, normalisation, versions, notes, plan, p);
     }
 
     private static <V> Map<String, V> copy(Map<String, V> m) {

@@ -28,6 +28,12 @@ class RunCommandTest {
         assertEquals(0, r.status(), r.err() + r.out());
         assertTrue(r.out().contains("[3/6] learner (Segmentation Learner)"), r.out());
         assertTrue(r.out().contains("learner: epoch 2:"), r.out());
+        // the learner decides the postprocessing on its validation cases and the predictor applies it
+        String decided = io.medseg.model.ModelFile.readHeader(run.resolve("learner/model.medseg")).metadata()
+                .postprocessing().describe();
+        assertTrue(r.out().contains("learner: postprocessing: " + decided + " (validation mean foreground Dice"),
+                r.out());
+        assertTrue(r.out().contains("predictor: postprocessing: " + decided), r.out());
         assertTrue(r.out().contains("run succeeded"), r.out());
         for (String f : List.of("workflow.json", "run.json", "report.html", "data/cases.csv", "data/cases.json",
                 "preprocess/plan.json", "preprocess/plan.csv", "preprocess/preprocessed.csv", "learner/model.medseg",

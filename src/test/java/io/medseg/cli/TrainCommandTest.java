@@ -53,12 +53,19 @@ class TrainCommandTest {
         ModelFile.Header h = ModelFile.readHeader(out.resolve("model.medseg"));
         assertEquals("residual-unet", h.config().architecture().id());
         assertEquals("cpu", h.metadata().versions().get("device"));
+        // the final validation decides the postprocessing from the raw predictions and stores it in the model
+        assertTrue(Files.isRegularFile(out.resolve("validation/postprocessing.json")), r.out());
+        assertTrue(r.out().contains("postprocessing: " + h.metadata().postprocessing().describe()
+                + " (validation mean foreground Dice"), r.out());
 
         // a finished run resumes to the same end without more steps
         CliRunner again = CliRunner.run("train", dataset.toString(), "--out", out.toString(), "--resume", "--device",
                 "cpu");
         assertEquals(0, again.status(), again.err());
         assertTrue(again.out().contains("resuming at epoch 2 of 2"), again.out());
+        // decided again on the raw predictions, not on predictions the stored postprocessing already cleaned
+        assertEquals(h.metadata().postprocessing(),
+                ModelFile.readHeader(out.resolve("model.medseg")).metadata().postprocessing());
 
         CliRunner occupied = train(out);
         assertEquals(1, occupied.status());

@@ -20,7 +20,10 @@ import io.medseg.image.Geometry;
 import io.medseg.image.ImageDataType;
 import io.medseg.image.Volume;
 import io.medseg.engine.EngineTest;
+import io.medseg.model.ModelFile;
 import io.medseg.model.ModelMetadata;
+import io.medseg.postprocessing.ConnectedComponents;
+import io.medseg.postprocessing.Postprocessing;
 import io.medseg.preprocessing.PreprocessedCase;
 import io.medseg.preprocessing.PreprocessingPlan;
 import io.medseg.preprocessing.Preprocessor;
@@ -76,6 +79,49 @@ class CasePredictorTest extends EngineTest {
         }
         java.nio.file.Files.copy(model, dir.resolve("model.medseg"));
         assertEquals(dir.resolve("model.medseg"), CasePredictor.modelFile(dir));
+    }
+
+    @Test
+    void theModelsPostprocessingIsAppliedUnlessSwitchedOff() {
+        Path model = TestModels.save(dir.resolve("m.medseg"), manager, 1, PATCH, new double[] { 1, 1 }, true);
+        Postprocessing pp = new Postprocessing(true, List.of(2));
+        ModelFile.replaceMetadata(model, ModelFile.readHeader(model).metadata().withPostprocessing(pp));
+        Volume image = TestModels.image(new long[] { 45, 30 }, TestModels.geometry2d(), 4);
+        short[] raw;
+        short[] processed;
+        try (CasePredictor p = CasePredictor.open(model, Device.cpu(), SlidingWindowSettings.defaults(), false)) {
+            assertTrue(p.postprocessing().isNone());
+            raw = values(p.predict("c", List.of(image), false).labels());
+        }
+        try (CasePredictor p = CasePredictor.open(model, Device.cpu(), SlidingWindowSettings.defaults())) {
+            assertEquals(pp, p.postprocessing());
+            processed = values(p.predict("c", List.of(image), false).labels());
+        }
+        int[] shape = { 45, 30 };
+        assertArrayEquals(pp.apply(raw, shape, (short) 0), processed);
+        // the untrained network's argmax is fragmented, so the postprocessing had something to remove
+        assertTrue(ConnectedComponents.of(mask(processed, 0), shape).count() < ConnectedComponents.of(mask(raw, 0),
+                shape).count());
+        boolean[] lesion = mask(processed, 2);
+        assertArrayEquals(lesion, ConnectedComponents.of(lesion, shape).largest());
+    }
+
+    private static short[] values(Volume labels) {
+        short[] v = new short[Math.toIntExact(labels.shape()[0] * labels.shape()[1])];
+        int i = 0;
+        for (RealType<?> t : net.imglib2.view.Views.flatIterable(labels.channel(0))) {
+            v[i++] = (short) t.getRealDouble();
+        }
+        return v;
+    }
+
+    /** The voxels of {@code label}, or of any foreground label for 0. */
+    private static boolean[] mask(short[] labels, int label) {
+        boolean[] m = new boolean[labels.length];
+        for (int v = 0; v < m.length; v++) {
+            m[v] = label == 0 ? labels[v] != 0 : labels[v] == label;
+        }
+        return m;
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,7 @@ import io.medseg.nn.layers.Norm;
 import io.medseg.nn.networks.Architecture;
 import io.medseg.nn.networks.BackbonePlan;
 import io.medseg.nn.networks.NetworkConfig;
+import io.medseg.postprocessing.Postprocessing;
 
 class ModelFileTest extends EngineTest {
     @TempDir
@@ -81,6 +83,44 @@ class ModelFileTest extends EngineTest {
                 .toFloatArray();
         assertArrayEquals(a, b);
         assertEquals(CONFIG, ModelFile.readHeader(f).config());
+    }
+
+    @Test
+    void replacingTheMetadataKeepsTheWeightsAndOldFilesReadAsWithoutPostprocessing() throws IOException {
+        Path f = saved();
+        assertEquals(Postprocessing.NONE, ModelFile.readHeader(f).metadata().postprocessing());
+        byte[] before = Files.readAllBytes(f);
+        Postprocessing pp = new Postprocessing(true, List.of(1));
+        ModelFile.replaceMetadata(f, META.withPostprocessing(pp));
+        assertEquals(pp, ModelFile.readHeader(f).metadata().postprocessing());
+        engine.setRandomSeed(5);
+        ModelFile.Loaded loaded = ModelFile.load(f, manager, ModelFileTest::build, ModelFileTest::shape);
+        assertEquals(pp, loaded.metadata().postprocessing());
+        assertEquals(META.labels(), loaded.metadata().labels());
+        // the arrays after the header are the same bytes
+        byte[] after = Files.readAllBytes(f);
+        int tail = before.length - headerEnd(before);
+        assertEquals(tail, after.length - headerEnd(after));
+        assertArrayEquals(Arrays.copyOfRange(before, headerEnd(before), before.length),
+                Arrays.copyOfRange(after, headerEnd(after), after.length));
+        // a header written before the field existed (no "postprocessing" key) reads as NONE
+        String json = new String(after, 16, headerEnd(after) - 16, java.nio.charset.StandardCharsets.UTF_8);
+        int key = json.indexOf("\"postprocessing\"");
+        assertTrue(key > 0, json);
+        int end = json.indexOf('}', key) + 1;
+        String older = json.substring(0, json.lastIndexOf(',', key)) + json.substring(end);
+        byte[] olderHeader = older.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(16 + olderHeader.length + tail);
+        b.put(after, 0, 12).putInt(olderHeader.length).put(olderHeader).put(after, headerEnd(after), tail);
+        Path old = dir.resolve("old.medseg");
+        Files.write(old, b.array());
+        assertEquals(Postprocessing.NONE, ModelFile.readHeader(old).metadata().postprocessing());
+        ModelFile.load(old, manager, ModelFileTest::build, ModelFileTest::shape);
+    }
+
+    /** Offset of the first array byte: magic (8), version (4), header length (4), header. */
+    private static int headerEnd(byte[] file) {
+        return 16 + ByteBuffer.wrap(file).getInt(12);
     }
 
     @Test

@@ -4,11 +4,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.medseg.engine.Devices;
+import io.medseg.inference.CasePredictor;
+import io.medseg.inference.SlidingWindowSettings;
+import io.medseg.inference.TileProgress;
 import io.medseg.io.AtomicFiles;
 import io.medseg.model.ModelFile;
 import io.medseg.node.AbstractNode;
@@ -28,6 +33,7 @@ import io.medseg.node.Setting;
 import io.medseg.node.SettingsSchema;
 import io.medseg.node.Table;
 import io.medseg.node.TableSpec;
+import io.medseg.postprocessing.PostprocessingSearch;
 import io.medseg.preprocessing.CaseCache;
 import io.medseg.preprocessing.PreprocessedCase;
 import io.medseg.preprocessing.PreprocessingPlan;
@@ -153,6 +159,9 @@ public final class LearnerNode extends AbstractNode {
         Path out = exec.outputDir();
         Path model = out.resolve(MODEL_FILE);
         copy(result.model(), model);
+        if (!split.get(1).isEmpty()) {
+            decidePostprocessing(model, split.get(1), plan, s.getString("device"), exec);
+        }
         Path chart = exec.checkpointDir().resolve(Trainer.CHART);
         if (Files.isRegularFile(chart)) {
             Path png = out.resolve("learning_curves.png");
@@ -161,6 +170,36 @@ public final class LearnerNode extends AbstractNode {
         }
         return List.of(new ModelPort(model, ModelPortSpec.of(ModelFile.readHeader(model))),
                 history(result.history()));
+    }
+
+    /**
+     * nnU-Net's postprocessing decision on the validation cases, stored in the model. The node has the validation
+     * cases only as preprocessed (cropped, resampled) data, so they are predicted and scored on that grid, whereas the
+     * train command decides on the raw images; keeping the largest component is judged the same way on either grid.
+     */
+    private static void decidePostprocessing(Path model, List<PreprocessedCase> validation, PreprocessingPlan plan,
+            String device, ExecutionContext exec) {
+        exec.setProgress(1, "deciding the postprocessing on " + validation.size() + " validation case(s)");
+        List<Integer> labels = plan.labels().values().stream().filter(v -> v != 0).sorted().toList();
+        PostprocessingSearch search = new PostprocessingSearch(labels, (short) 0);
+        try (CasePredictor predictor = CasePredictor.open(model, Devices.parse(device).primary(),
+                SlidingWindowSettings.defaults(), false)) {
+            for (PreprocessedCase c : validation) {
+                exec.checkCancelled();
+                short[] predicted = predictor.segmentation(predictor.probabilities(c.image(), c.shape(),
+                        TileProgress.NONE, exec::isCancelled));
+                int[] reference = new int[c.label().length];
+                for (int v = 0; v < reference.length; v++) {
+                    reference[v] = c.label()[v];
+                }
+                search.add(predicted, reference, Arrays.stream(c.shape()).mapToInt(Math::toIntExact)
+                        .toArray());
+            }
+        }
+        PostprocessingSearch.Decision d = search.decide();
+        ModelFile.replaceMetadata(model, ModelFile.readHeader(model).metadata().withPostprocessing(d.postprocessing()));
+        exec.message(String.format(Locale.ROOT, "postprocessing: %s (validation mean foreground Dice %.4f -> %.4f)",
+                d.postprocessing().describe(), d.foregroundBefore(), d.foregroundAfter()));
     }
 
     private static List<PreprocessedCase> read(Table table, ExecutionContext exec) {

@@ -49,6 +49,8 @@ public final class PredictorNode extends AbstractNode {
             Setting.integer("tile_batch", SlidingWindowSettings.DEFAULT_TILE_BATCH, 1, 256, "Tiles per forward"
                     + " pass."),
             Setting.bool("probabilities", false, "Also write the per-class probability maps."),
+            Setting.bool("postprocessing", true, "Apply the postprocessing the model's validation chose (keep only the"
+                    + " largest component of the foreground or of some labels); off: the argmax as it is."),
             DeviceSetting.setting());
 
     public PredictorNode() {
@@ -109,7 +111,9 @@ public final class PredictorNode extends AbstractNode {
         Table.Builder b = Table.builder(spec);
         var device = Devices.parse(s.getString("device"));
         exec.message("device: " + device.description());
-        try (CasePredictor predictor = CasePredictor.open(model.file(), device.primary(), window)) {
+        try (CasePredictor predictor = CasePredictor.open(model.file(), device.primary(), window,
+                s.getBoolean("postprocessing"))) {
+            exec.message("postprocessing: " + predictor.postprocessing().describe());
             for (int i = 0; i < rows.size(); i++) {
                 exec.checkCancelled();
                 Table.Row r = rows.get(i);
