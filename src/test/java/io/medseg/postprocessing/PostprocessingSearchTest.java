@@ -21,6 +21,15 @@ class PostprocessingSearchTest {
             "0001110",
             "0001110");
 
+    /** The reference without the prediction's stray lesion and island. */
+    private static final int[] CLEAN_REFERENCE = ints(labels(
+            "1111000",
+            "1221000",
+            "1111000",
+            "0000000",
+            "0000000",
+            "0000000"));
+
     private static PostprocessingSearch search() {
         return new PostprocessingSearch(List.of(1, 2), (short) 0);
     }
@@ -37,13 +46,7 @@ class PostprocessingSearchTest {
     void keepsTheLargestForegroundWhenItHelpsAndHurtsNoLabel() {
         PostprocessingSearch s = search();
         // the stray lesion and the island are both false positives
-        s.add(PREDICTION, ints(labels(
-                "1111000",
-                "1221000",
-                "1111000",
-                "0000000",
-                "0000000",
-                "0000000")), SHAPE);
+        s.add(PREDICTION, CLEAN_REFERENCE, SHAPE);
         PostprocessingSearch.Decision d = s.decide();
         // raw: organ 2*10/(16+10) = 0.769, lesion 2*2/(3+2) = 0.8; largest foreground: both 1
         assertEquals(new Postprocessing(true, List.of()), d.postprocessing());
@@ -94,13 +97,7 @@ class PostprocessingSearchTest {
         assertTrue(d.before().get(2).isNaN());
         assertEquals(1.0, d.foregroundBefore());
         // with a second case the lesion's mean is that case's alone: 2*2/(3+2) = 0.8, not (0.8 + 0) / 2
-        s.add(PREDICTION, ints(labels(
-                "1111000",
-                "1221000",
-                "1111000",
-                "0000000",
-                "0000000",
-                "0000000")), SHAPE);
+        s.add(PREDICTION, CLEAN_REFERENCE, SHAPE);
         d = s.decide();
         assertEquals(0.8, d.before().get(2), 1e-12);
         assertEquals((1 + 20.0 / 26) / 2, d.before().get(1), 1e-12);
