@@ -82,7 +82,7 @@ public final class HeldOutValidation {
                 LabelMap predicted = LabelMap.of(prediction.labels());
                 LabelMap reference = LabelMap.of(ImageFiles.read(c.label()));
                 CaseScores s = scorer.scoreCase(c.id(), predicted, reference, labels);
-                search.add(shorts(predicted.values()), reference.values(), predicted.grid().size());
+                search.add(shorts(predicted.values()), shorts(reference.values()), predicted.grid().size());
                 scored.add(s);
                 StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "validation %s:", c.id()));
                 for (LabelMetrics m : s.labels()) {

@@ -212,11 +212,7 @@ public final class CasePredictor implements AutoCloseable {
                 System.arraycopy(back, 0, all, c * n, n);
             }
         }
-        short[] best = argmax.classes();
-        short[] values = new short[n];
-        for (int v = 0; v < n; v++) {
-            values[v] = labelValues[best[v]];
-        }
+        short[] values = toLabelValues(argmax.classes());
         if (!postprocessing.isNone()) {
             values = postprocessing.apply(values, Arrays.stream(shape).mapToInt(Math::toIntExact).toArray(),
                     labelValues[0]);
@@ -238,7 +234,11 @@ public final class CasePredictor implements AutoCloseable {
 
     /** The label value of the most probable class per voxel of classes × voxels probabilities. */
     public short[] segmentation(float[] probabilities) {
-        short[] classes = ClassArgmax.of(probabilities, config.classes());
+        return toLabelValues(ClassArgmax.of(probabilities, config.classes()));
+    }
+
+    /** Class indices → the model's label values, in place. */
+    private short[] toLabelValues(short[] classes) {
         for (int v = 0; v < classes.length; v++) {
             classes[v] = labelValues[classes[v]];
         }

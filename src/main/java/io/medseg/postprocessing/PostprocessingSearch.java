@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.DoubleStream;
+import java.util.stream.IntStream;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -49,7 +51,7 @@ public final class PostprocessingSearch {
     }
 
     /** Adds one validation case: its raw prediction and reference label values on a grid of {@code shape}. */
-    public void add(short[] prediction, int[] reference, int[] shape) {
+    public void add(short[] prediction, short[] reference, int[] shape) {
         if (prediction.length != reference.length) {
             throw new IllegalArgumentException("prediction has " + prediction.length + " voxels, reference "
                     + reference.length);
@@ -140,23 +142,18 @@ public final class PostprocessingSearch {
         }
 
         private static double meanOfDefined(Map<Integer, Double> m) {
-            return m.values().stream().filter(d -> !d.isNaN()).mapToDouble(Double::doubleValue).average()
-                    .orElse(Double.NaN);
+            return PostprocessingSearch.meanOfDefined(m.values().stream().mapToDouble(Double::doubleValue));
         }
     }
 
     /** Mean foreground Dice of the raw (f = 0) or foreground-step (f = 1) predictions. */
     private double foregroundMean(int f) {
-        double sum = 0;
-        int n = 0;
-        for (int l = 0; l < labels.length; l++) {
-            double m = mean(f, 0, l);
-            if (!Double.isNaN(m)) {
-                sum += m;
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : sum / n;
+        return meanOfDefined(IntStream.range(0, labels.length).mapToDouble(l -> mean(f, 0, l)));
+    }
+
+    /** Mean of the values that are not NaN; NaN if none is. */
+    private static double meanOfDefined(DoubleStream values) {
+        return values.filter(d -> !Double.isNaN(d)).average().orElse(Double.NaN);
     }
 
     /** Mean over cases with a defined Dice; NaN if none. NaN compares false, so an undefined mean never decides. */
@@ -172,7 +169,7 @@ public final class PostprocessingSearch {
     }
 
     /** Dice of one label; NaN when prediction and reference both lack it. */
-    static double dice(short[] prediction, int[] reference, int label) {
+    static double dice(short[] prediction, short[] reference, int label) {
         long both = 0;
         long p = 0;
         long r = 0;

@@ -22,24 +22,16 @@ class PostprocessingSearchTest {
             "0001110");
 
     /** The reference without the prediction's stray lesion and island. */
-    private static final int[] CLEAN_REFERENCE = ints(labels(
+    private static final short[] CLEAN_REFERENCE = labels(
             "1111000",
             "1221000",
             "1111000",
             "0000000",
             "0000000",
-            "0000000"));
+            "0000000");
 
     private static PostprocessingSearch search() {
         return new PostprocessingSearch(List.of(1, 2), (short) 0);
-    }
-
-    private static int[] ints(short[] s) {
-        int[] v = new int[s.length];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = s[i];
-        }
-        return v;
     }
 
     @Test
@@ -65,13 +57,13 @@ class PostprocessingSearchTest {
         // lesion 1 -> 0.8: mean 0.885 -> 0.9) but lower the lesion's, so nnU-Net's rule refuses it; keeping the
         // organ's largest component alone removes the island (organ -> 1) and keeping the lesion's would drop the
         // real one (lesion 1 -> 0.8)
-        s.add(PREDICTION, ints(labels(
+        s.add(PREDICTION, labels(
                 "1111000",
                 "1221002",
                 "1111000",
                 "0000000",
                 "0000000",
-                "0000000")), SHAPE);
+                "0000000"), SHAPE);
         PostprocessingSearch.Decision d = s.decide();
         assertEquals(new Postprocessing(false, List.of(1)), d.postprocessing());
         assertEquals(20.0 / 26, d.before().get(1), 1e-12);
@@ -90,7 +82,7 @@ class PostprocessingSearchTest {
                 "0000000",
                 "0000000",
                 "0000000");
-        s.add(organOnly, ints(organOnly), SHAPE); // organ 1, lesion undefined (NaN) with or without any step
+        s.add(organOnly, organOnly, SHAPE); // organ 1, lesion undefined (NaN) with or without any step
         PostprocessingSearch.Decision d = s.decide();
         assertTrue(d.postprocessing().isNone());
         assertEquals(1.0, d.before().get(1));

@@ -188,11 +188,7 @@ public final class LearnerNode extends AbstractNode {
                 exec.checkCancelled();
                 short[] predicted = predictor.segmentation(predictor.probabilities(c.image(), c.shape(),
                         TileProgress.NONE, exec::isCancelled));
-                int[] reference = new int[c.label().length];
-                for (int v = 0; v < reference.length; v++) {
-                    reference[v] = c.label()[v];
-                }
-                search.add(predicted, reference, Arrays.stream(c.shape()).mapToInt(Math::toIntExact)
+                search.add(predicted, c.label(), Arrays.stream(c.shape()).mapToInt(Math::toIntExact)
                         .toArray());
             }
         }
