@@ -1,5 +1,7 @@
 package io.medseg.nn;
 
+import io.medseg.nn.layers.FullChannelBlocks;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
@@ -46,8 +48,8 @@ public final class CausalDepthwiseConv1d extends AbstractBlock {
     public static NDArray apply(NDArray x, NDArray w, NDArray b, int kernel) {
         long length = x.getShape().get(1);
         int groups = (int) x.getShape().get(2);
-        NDArray y = Conv1d.conv1d(x.transpose(0, 2, 1), w, b, new Shape(1), new Shape(kernel - 1), new Shape(1), groups)
-                .singletonOrThrow();
+        NDArray y = FullChannelBlocks.convolve(x.transpose(0, 2, 1), w, b, groups, (xs, ws, bs, g) -> Conv1d
+                .conv1d(xs, ws, bs, new Shape(1), new Shape(kernel - 1), new Shape(1), g).singletonOrThrow());
         return y.get(":, :, :{}", length).transpose(0, 2, 1);
     }
 

@@ -14,7 +14,8 @@ import ai.djl.util.PairList;
 /**
  * torch.nn.utils.clip_grad_norm_ with the 2-norm: the norm is taken over all gradients together, and when
  * max_norm/(norm + 1e-6) < 1 every gradient is scaled by that factor, keeping the direction of the whole update.
- * nnU-Net clips at 12 to survive the occasional exploding step early in training.
+ * nnU-Net clips at 12 to survive the occasional exploding step early in training. A non-finite norm leaves the
+ * gradients as they are (scaling cannot repair them) and is returned for {@link FiniteStepGuard} to refuse the step.
  */
 public final class GradientClipping {
     /** nnU-Net's max norm (torch.nn.utils.clip_grad_norm_(..., 12) in nnUNetTrainer.train_step). */
@@ -48,7 +49,7 @@ public final class GradientClipping {
             }
             double norm = Math.sqrt(sumSquares);
             double coefficient = maxNorm / (norm + 1e-6);
-            if (coefficient < 1) {
+            if (Double.isFinite(norm) && coefficient < 1) {
                 try (NDScope scope = new NDScope()) {
                     for (NDArray p : parameters) {
                         if (p.hasGradient()) {

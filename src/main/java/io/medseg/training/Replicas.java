@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -120,7 +121,8 @@ final class Replicas implements AutoCloseable {
             var target = master.getParameters();
             for (int i = 0; i < target.size(); i++) {
                 try (NDScope scope = new NDScope()) {
-                    NDArray g = target.valueAt(i).getArray().getGradient();
+                    NDArray param = target.valueAt(i).getArray();
+                    NDArray g = param.getGradient();
                     NDArray sum = null;
                     for (int r = 0; r < replicas.size(); r++) {
                         NDArray a = replicas.get(r).network().getParameters().valueAt(i).getArray();
@@ -131,7 +133,7 @@ final class Replicas implements AutoCloseable {
                                 .mul(shares[r]);
                         sum = sum == null ? part : sum.add(part);
                     }
-                    g.subi(g);
+                    zeroGradient(param);
                     if (sum != null) {
                         g.addi(sum);
                     }
@@ -144,12 +146,15 @@ final class Replicas implements AutoCloseable {
     void zeroGradients() {
         for (Replica r : replicas) {
             for (Pair<String, Parameter> p : r.network().getParameters()) {
-                NDArray a = p.getValue().getArray();
-                if (a.hasGradient()) {
-                    NDArray g = a.getGradient();
-                    g.subi(g);
-                }
+                zeroGradient(p.getValue().getArray());
             }
+        }
+    }
+
+    /** Sets a parameter's gradient to zero in place; {@code g - g} would keep the NaN a skipped step can leave. */
+    private static void zeroGradient(NDArray parameter) {
+        if (parameter.hasGradient()) {
+            JniUtils.zeroGrad((PtNDArray) parameter);
         }
     }
 

@@ -241,6 +241,7 @@ public final class Trainer {
         private final ParameterStore parameters;
         private final SegmentationLoss loss;
         private final int[] patch;
+        private final FiniteStepGuard guard;
         private TrainingCheckpoint position;
 
         Run(Engine engine, NDManager manager, Block network, Replicas replicas, Optimizer optimizer,
@@ -263,6 +264,7 @@ public final class Trainer {
             this.parameters = new ParameterStore(manager, false);
             this.loss = new SegmentationLoss(settings.batchDice());
             this.patch = ints(plan.patchSize());
+            this.guard = new FiniteStepGuard(FiniteStepGuard.DEFAULT_PATIENCE, listener::message);
         }
 
         Result execute() {
@@ -282,17 +284,17 @@ public final class Trainer {
                     eta.epochStarted(epochStart);
                     schedule.apply(optimizer, epoch);
                     double lossSum = 0;
+                    int taken = 0;
                     for (int it = 1; it <= iterations; it++) {
                         if (cancelled.getAsBoolean()) {
                             throw new CancellationException("training cancelled in epoch " + epoch
                                     + "; the checkpoint of the last completed epoch is kept");
                         }
-                        double value = step(nextBatch(loader));
-                        if (!Double.isFinite(value)) {
-                            throw new MedSegException(String.format(Locale.ROOT, "training diverged: loss %s at epoch"
-                                    + " %d iteration %d; try a lower --lr", value, epoch, it));
+                        double value = step(nextBatch(loader), "epoch " + epoch + " iteration " + it);
+                        if (!Double.isNaN(value)) {
+                            lossSum += value;
+                            taken++;
                         }
-                        lossSum += value;
                         eta.iterationDone(System.nanoTime());
                         long global = (long) epoch * iterations + it;
                         listener.iteration(new TrainingProgress(epoch, recipe.epochs(), it, iterations, global,
@@ -302,8 +304,11 @@ public final class Trainer {
                     long validationStart = System.nanoTime();
                     Validation v = validate(validationLoader);
                     eta.epochOverhead((System.nanoTime() - validationStart) / 1e9);
-                    endEpoch(epoch, lossSum / iterations, v, (System.nanoTime() - epochStart) / 1e9);
+                    endEpoch(epoch, taken == 0 ? Double.NaN : lossSum / taken, v, (System.nanoTime() - epochStart) / 1e9);
                 }
+            }
+            if (guard.skipped() > 0) {
+                listener.message(guard.skipped() + " steps of this run were skipped for a non-finite loss or gradient");
             }
             ModelFile.save(dir.resolve(FINAL), plan.network(), metadata(), network, true);
             return new Result(dir.resolve(FINAL), history, position.bestEpoch(), position.stoppedEarly(), versions);
@@ -330,10 +335,11 @@ public final class Trainer {
         }
 
         /**
-         * One optimiser step; returns the loss. Each computing replica takes its share of the batch (all of it when
-         * the master computes directly); every array a step creates is closed at its end.
+         * One optimiser step; returns the loss, or NaN when {@link #guard} skipped the step. Each computing replica
+         * takes its share of the batch (all of it when the master computes directly); every array a step creates is
+         * closed at its end.
          */
-        private double step(Batch batch) {
+        private double step(Batch batch, String where) {
             replicas.zeroGradients();
             List<Replicas.Replica> computing = replicas.replicas();
             int n = computing.size();
@@ -361,8 +367,10 @@ public final class Trainer {
             }
             try (NDScope scope = new NDScope()) {
                 replicas.gatherGradients(shares);
-                GradientClipping.clipNorm(network.getParameters(), settings.recipe().gradientClipNorm());
-                optimizer.step(network.getParameters());
+                if (!guard.step(total, network.getParameters(), settings.recipe().gradientClipNorm(), optimizer,
+                        where)) {
+                    return Double.NaN;
+                }
             }
             replicas.pull();
             return total;
@@ -457,6 +465,7 @@ public final class Trainer {
             Map<String, String> allNotes = new LinkedHashMap<>(notes);
             allNotes.put("epochs", String.valueOf(history.size()));
             allNotes.put("seed", String.valueOf(settings.seed()));
+            allNotes.put("skippedSteps", String.valueOf(guard.skipped()));
             allNotes.put("trainingCases", String.join(",", position.trainingCases()));
             allNotes.put("validationCases", String.join(",", position.validationCases()));
             return new ModelMetadata(plan.labels(), plan.channelNames(), plan.patchSize(), normalisation, versions,

@@ -2,6 +2,7 @@ package io.medseg.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
@@ -41,6 +42,16 @@ class GradientClippingTest extends EngineTest {
         double c = 6.5 / (13 + 1e-6);
         assertArrayEquals(new double[] { 3 * c, 4 * c }, params.get(0).getGradient().toDoubleArray(), 1e-15);
         assertArrayEquals(new double[] { 12 * c, 0, 0 }, params.get(1).getGradient().toDoubleArray(), 1e-15);
+    }
+
+    @Test
+    void aNonFiniteNormIsReportedAndTheGradientsAreLeftAsTheyAre() {
+        List<NDArray> params = withGradients(new double[] { 3, Double.NaN }, new double[] { 1e300, 1e300, 0 });
+        assertTrue(Double.isNaN(GradientClipping.clipNorm(params, 12)));
+        assertArrayEquals(new double[] { 1e300, 1e300, 0 }, params.get(1).getGradient().toDoubleArray(), 0);
+        List<NDArray> huge = withGradients(new double[] { 3, 4 }, new double[] { 1e300, 1e300, 0 });
+        assertEquals(Double.POSITIVE_INFINITY, GradientClipping.clipNorm(huge, 12));
+        assertArrayEquals(new double[] { 3, 4 }, huge.get(0).getGradient().toDoubleArray(), 0);
     }
 
     @Test

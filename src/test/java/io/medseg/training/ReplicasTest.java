@@ -1,6 +1,7 @@
 package io.medseg.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -100,6 +101,32 @@ class ReplicasTest extends EngineTest {
                     assertArrayEquals(master.getParameters().valueAt(i).getArray().toFloatArray(),
                             r.network().getParameters().valueAt(i).getArray().toFloatArray(), 0f);
                 }
+            }
+        }
+    }
+
+    @Test
+    void zeroingClearsTheNaNGradientsASkippedStepLeaves() {
+        Block master = master();
+        try (Replicas replicas = new Replicas(engine, master, manager, CONFIG, PATCH,
+                List.of(Device.cpu(), Device.cpu()), DataType.FLOAT32)) {
+            NDArray x = manager.randomNormal(new Shape(2, 1, 8, 8));
+            NDArray y = manager.randomInteger(0, 3, new Shape(2, 8, 8), DataType.INT32);
+            for (Replicas.Replica rep : replicas.replicas()) {
+                try (GradientCollector gc = engine.newGradientCollector()) {
+                    gc.backward(loss(rep.network().forward(rep.store(), new NDList(x), true), y).mul(Float.NaN));
+                }
+            }
+            replicas.gatherGradients(new double[] { 0.5, 0.5 });
+            replicas.zeroGradients();
+            for (Replicas.Replica rep : replicas.replicas()) {
+                for (var p : rep.network().getParameters()) {
+                    assertEquals(0f, p.getValue().getArray().getGradient().abs().sum().getFloat(), p.getKey());
+                }
+            }
+            replicas.gatherGradients(new double[] { 0.5, 0.5 }); // the master's NaN is replaced, not added to
+            for (var p : master.getParameters()) {
+                assertEquals(0f, p.getValue().getArray().getGradient().abs().sum().getFloat(), p.getKey());
             }
         }
     }

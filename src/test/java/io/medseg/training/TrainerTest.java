@@ -111,6 +111,44 @@ class TrainerTest {
     }
 
     @Test
+    void stepsWithNonFiniteLossesStopTrainingAndKeepTheLastGoodWeights() {
+        TrainingSettings s = settings(3, 7, 0, 1e-2);
+        Path out = dir.resolve("nan");
+        AtomicInteger steps = new AtomicInteger();
+        TrainingListener counter = new TrainingListener() {
+            @Override
+            public void iteration(TrainingProgress p) {
+                steps.incrementAndGet();
+            }
+        };
+        assertThrows(CancellationException.class, () -> train(s, out, false, counter, () -> steps.get() >= 5));
+        List<float[]> good = weights(out.resolve(Trainer.LATEST));
+
+        // the same cases with NaN images: every loss is NaN from here on
+        List<PreprocessedCase> poisoned = new ArrayList<>();
+        for (PreprocessedCase c : cases) {
+            float[] image = c.image().clone();
+            java.util.Arrays.fill(image, Float.NaN);
+            poisoned.add(new PreprocessedCase(c.id(), c.shape(), image, c.label(), c.mapping()));
+        }
+        List<List<PreprocessedCase>> split = Trainer.split(poisoned, 0.25, s.seed());
+        List<String> messages = new ArrayList<>();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void message(String m) {
+                messages.add(m);
+            }
+        };
+        MedSegException e = assertThrows(MedSegException.class, () -> new Trainer(plan, s, Map.of("test", "yes"))
+                .train(split.get(0), split.get(1), out, true, listener, () -> false));
+        assertTrue(e.getMessage().startsWith("training stopped: " + FiniteStepGuard.DEFAULT_PATIENCE + " steps in a"
+                + " row had a non-finite loss or gradient (loss NaN"), e.getMessage());
+        assertEquals(1, messages.stream().filter(m -> m.startsWith("warning: skipped a step")).count(), messages
+                .toString());
+        assertSameWeights(good, weights(out.resolve(Trainer.LATEST)));
+    }
+
+    @Test
     void aRunInterruptedAndResumedEqualsAnUninterruptedOne() {
         TrainingSettings s = settings(3, 7, 0, 1e-2);
         Trainer.Result whole = train(s, dir.resolve("whole"));

@@ -144,10 +144,9 @@ public final class ConvNd extends AbstractBlock {
             pad[i] = kernel[i] / 2;
             dil[i] = 1;
         }
-        if (dims == 2) {
-            return Conv2d.conv2d(x, w, b, new Shape(stride), new Shape(pad), new Shape(dil), groups).singletonOrThrow();
-        }
-        return Conv3d.conv3d(x, w, b, new Shape(stride), new Shape(pad), new Shape(dil), groups).singletonOrThrow();
+        return FullChannelBlocks.convolve(x, w, b, groups, (xs, ws, bs, g) -> dims == 2
+                ? Conv2d.conv2d(xs, ws, bs, new Shape(stride), new Shape(pad), new Shape(dil), g).singletonOrThrow()
+                : Conv3d.conv3d(xs, ws, bs, new Shape(stride), new Shape(pad), new Shape(dil), g).singletonOrThrow());
     }
 
     @Override
