@@ -29,10 +29,9 @@ import picocli.CommandLine.Option;
                 "difference per case and label, with a per-label summary (mean, std, median, n; NaN ignored).",
                 "Distances are in mm on the voxel grid's spacing; surfaces are foreground voxels with a background voxel",
                 "in their full 3^d neighbourhood; HD95 is the larger directed nearest-rank 95th percentile.",
-                "Folders are paired by file name (nnU-Net: CASE.nii.gz in both). Volumes in mm^3 (mm^2 in 2D)." })
+                "Folders are paired by file name (nnU-Net: CASE.nii.gz in both). Volumes in mm^3 (mm^2 in 2D).",
+                "One-slice volumes (i x j x 1) are scored as 2D images: surfaces and distances in the plane." })
 final class ScoreCommand extends MedSegCommand {
-    /** Geometry agreement required between prediction and reference, in mm per affine entry (float headers). */
-
     @Option(names = "--pred", required = true, paramLabel = "DIR_OR_FILE", description = "Predicted label map(s).")
     Path pred;
 

@@ -170,6 +170,36 @@ class ScoreCommandTest {
         assertEquals(1, JsonParser.parseString(warned.out()).getAsJsonObject().getAsJsonArray("cases").size());
     }
 
+    /**
+     * One-slice NIfTI files (9 x 8 x 1, pixels 2 x 1 mm, 5 mm thick) are scored on the plane: a 4x4 square against the
+     * same square one pixel along i has outlines of 12 pixels, {0 x6, 1 x2, 2 x4} mm from the other (see
+     * OneSliceScoringTest), so HD95 2, ASSD 20/24, and areas of 32 mm^2; as a slab every pixel would be surface.
+     */
+    @Test
+    void oneSliceFilesAreScoredOnThePlane() {
+        Geometry slice = Geometry.of(new double[] { 2, 1, 5 }, new double[] { 0, 0, 0 }, null);
+        Volume[] squares = new Volume[2];
+        for (int s = 0; s < 2; s++) {
+            byte[] v = new byte[9 * 8];
+            for (int j = 2; j <= 5; j++) {
+                for (int i = 2 + s; i <= 5 + s; i++) {
+                    v[i + 9 * j] = 1;
+                }
+            }
+            squares[s] = Volume.of(ArrayImgs.unsignedBytes(v, 9, 8, 1, 1), slice);
+        }
+        Path ref = folder("ref", squares[0]).resolve("case_000.nii.gz");
+        Path pred = folder("pred", squares[1]).resolve("case_000.nii.gz");
+        CliRunner r = CliRunner.run("score", "--pred", pred.toString(), "--ref", ref.toString(), "--json");
+        assertEquals(0, r.status(), r.err());
+        JsonObject row = JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonArray("cases").get(0)
+                .getAsJsonObject();
+        assertEquals(2, row.get("hd95").getAsDouble(), 1e-12);
+        assertEquals(20.0 / 24, row.get("assd").getAsDouble(), 1e-12);
+        assertEquals(16.0 / 24, row.get("nsd").getAsDouble(), 1e-12);
+        assertEquals(32, row.get("volume_pred").getAsDouble(), 1e-12);
+    }
+
     /** --nsd-tolerance (default 1 mm) and its alias --tolerance reach the NSD of the JSON rows. */
     @Test
     void nsdToleranceOption() {
