@@ -26,13 +26,13 @@ import picocli.CommandLine.Option;
 /** {@code medseg score}: scores predicted segmentations against references per case and label. */
 @Command(name = "score", mixinStandardHelpOptions = true,
         description = { "Score predicted label maps against reference label maps: Dice, IoU, HD95, ASSD, NSD and volume",
-                "difference per case and label, with a per-label summary (mean, std, median, n; NaN ignored).",
+                "difference per case and label, with a per-label summary (mean, std, median over the n cases with a",
+                "finite value, and how many were undefined or infinite).",
                 "Distances are in mm on the voxel grid's spacing; surfaces are foreground voxels with a background voxel",
                 "in their full 3^d neighbourhood; HD95 is the larger directed nearest-rank 95th percentile.",
-                "Folders are paired by file name (nnU-Net: CASE.nii.gz in both). Volumes in mm^3 (mm^2 in 2D)." })
+                "Folders are paired by file name (nnU-Net: CASE.nii.gz in both). Volumes in mm^3 (mm^2 in 2D).",
+                "One-slice volumes (i x j x 1) are scored as 2D images: surfaces and distances in the plane." })
 final class ScoreCommand extends MedSegCommand {
-    /** Geometry agreement required between prediction and reference, in mm per affine entry (float headers). */
-
     @Option(names = "--pred", required = true, paramLabel = "DIR_OR_FILE", description = "Predicted label map(s).")
     Path pred;
 
@@ -127,14 +127,17 @@ final class ScoreCommand extends MedSegCommand {
 
     private static void printSummary(ScoreReport report, int cases, PrintWriter out) {
         out.println(cases + " case" + (cases == 1 ? "" : "s") + " scored");
-        out.printf(Locale.ROOT, "%-6s %-16s %12s %12s %12s %5s%n", "label", "metric", "mean", "std", "median", "n");
+        out.printf(Locale.ROOT, "%-6s %-16s %12s %12s %12s %5s %11s %10s%n", "label", "metric", "mean", "std",
+                "median", "n", "n_undefined", "n_infinite");
         for (Map.Entry<Integer, Map<String, MetricSummary>> e : report.summary().entrySet()) {
             for (Map.Entry<String, MetricSummary> m : e.getValue().entrySet()) {
                 MetricSummary s = m.getValue();
-                out.printf(Locale.ROOT, "%-6d %-16s %12s %12s %12s %5d%n", e.getKey(), m.getKey(), fmt(s.mean()),
-                        fmt(s.std()), fmt(s.median()), s.n());
+                out.printf(Locale.ROOT, "%-6d %-16s %12s %12s %12s %5d %11d %10d%n", e.getKey(), m.getKey(),
+                        fmt(s.mean()), fmt(s.std()), fmt(s.median()), s.n(), s.undefined(), s.infinite());
             }
         }
+        out.println("mean, std and median are over the n cases with a finite value; n_undefined (nan) and "
+                + "n_infinite (inf) cases are left out");
         out.flush();
     }
 

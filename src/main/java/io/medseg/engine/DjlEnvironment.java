@@ -20,11 +20,14 @@ import io.medseg.MedSegException;
  * set. Default: {@code ~/.djl.ai} when it is writable, otherwise a folder in the temporary directory.</li>
  * <li>{@code ai.djl.offline}: defaults to {@code true}. GPU users who need DJL to download CUDA natives (they are not
  * on Maven Central) set it to {@code false}, or point {@code PYTORCH_LIBRARY_PATH} at a local libtorch.</li>
+ * <li>{@code TORCH_CPP_LOG_LEVEL} ({@code medseg.torch.log.level}): the least severe libtorch log line printed,
+ * default ERROR (see {@link TorchLogLevel}).</li>
  * </ul>
  */
 public final class DjlEnvironment {
     public static final String ENGINE_NAME = "PyTorch";
     private static boolean configured;
+    private static boolean nativesQuiet;
 
     private DjlEnvironment() {
     }
@@ -49,11 +52,15 @@ public final class DjlEnvironment {
         return Paths.get(setting("DJL_CACHE_DIR", "DJL_CACHE_DIR"));
     }
 
-    /** The PyTorch engine, loaded offline; failures become one clear message. */
+    /**
+     * The PyTorch engine, loaded offline, with libtorch's own log output limited to errors (see {@link TorchLogLevel});
+     * failures become one clear message.
+     */
     public static Engine pytorch() {
         configure();
+        Engine engine;
         try {
-            return Engine.getEngine(ENGINE_NAME);
+            engine = Engine.getEngine(ENGINE_NAME);
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {
@@ -61,6 +68,16 @@ public final class DjlEnvironment {
             }
             throw new MedSegException("cannot load the PyTorch engine (cache " + cacheDir() + "): "
                     + String.valueOf(root.getMessage()).replace('\n', ' '), e);
+        }
+        quietNatives();
+        return engine;
+    }
+
+    /** Applies the native log level once, after the first engine load (the natives must be in the process). */
+    private static synchronized void quietNatives() {
+        if (!nativesQuiet) {
+            TorchLogLevel.apply();
+            nativesQuiet = true;
         }
     }
 
@@ -85,7 +102,8 @@ public final class DjlEnvironment {
         }
     }
 
-    private static String setting(String property, String env) {
+    /** A system property, else the environment variable, else null (blank counts as unset). */
+    static String setting(String property, String env) {
         String v = System.getProperty(property);
         if (v == null || v.isBlank()) {
             v = System.getenv(env);

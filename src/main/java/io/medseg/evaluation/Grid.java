@@ -24,6 +24,39 @@ public record Grid(int dims, int[] size, double[] spacing) {
         spacing = spacing.clone();
     }
 
+    /**
+     * The grid of an image with {@code size} and {@code spacing} per spatial axis. A 3D image one voxel thick along an
+     * axis (a 2D slice stored as an i x j x 1 NIfTI volume, the common case) is a plane, not a slab: it becomes the 2D
+     * grid of its other two axes, so that its surface is the in-plane one of a 2D image. Scored as 3D, the absent
+     * slices above and below would count as background and make every foreground pixel a surface pixel. Dropping an
+     * axis of size 1 keeps the flat voxel order, so the image's values need no reordering.
+     */
+    public static Grid ofImage(int[] size, double[] spacing) {
+        if (size.length == 3 && spacing.length == 3) {
+            int thin = -1;
+            int thinAxes = 0;
+            for (int d = 0; d < 3; d++) {
+                if (size[d] == 1) {
+                    thin = d;
+                    thinAxes++;
+                }
+            }
+            // with two or three axes of size 1 there is no plane (a line or a voxel); it stays a 3D grid
+            if (thinAxes == 1) {
+                int[] planeSize = new int[2];
+                double[] planeSpacing = new double[2];
+                for (int d = 0, e = 0; d < 3; d++) {
+                    if (d != thin) {
+                        planeSize[e] = size[d];
+                        planeSpacing[e++] = spacing[d];
+                    }
+                }
+                return new Grid(2, planeSize, planeSpacing);
+            }
+        }
+        return new Grid(size.length, size, spacing);
+    }
+
     /** Number of voxels. */
     public int voxels() {
         long n = 1;

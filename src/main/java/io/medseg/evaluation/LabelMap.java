@@ -21,8 +21,9 @@ public final class LabelMap {
     }
 
     /**
-     * Labels of a volume, rounded to the nearest integer (label files are sometimes stored as floats). Fails for
-     * multi-channel volumes, which cannot be label maps.
+     * Labels of a volume, rounded to the nearest integer (label files are sometimes stored as floats), on the volume's
+     * {@link Grid#ofImage grid}: a one-slice volume is a 2D image. Fails for multi-channel volumes, which cannot be
+     * label maps.
      */
     public static LabelMap of(Volume v) {
         if (v.channels() != 1) {
@@ -33,7 +34,7 @@ public final class LabelMap {
         for (int d = 0; d < size.length; d++) {
             size[d] = Math.toIntExact(shape[d]);
         }
-        Grid grid = new Grid(v.spatialDims(), size, v.geometry().spacing());
+        Grid grid = Grid.ofImage(size, v.geometry().spacing());
         int[] labels = new int[grid.voxels()];
         int i = 0;
         // flat iteration runs axis 0 fastest, the layout Grid documents

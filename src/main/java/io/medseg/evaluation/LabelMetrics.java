@@ -1,8 +1,8 @@
 package io.medseg.evaluation;
 
 /**
- * The scores of one label in one case. Distances in mm, volumes in mm^3 (mm^2 for 2D images). NaN means undefined
- * (see {@link EmptyMaskConvention}); +infinity is a distance to a surface that does not exist.
+ * The scores of one label in one case. Distances in mm, volumes in mm^3 (mm^2 for 2D images and one-slice volumes).
+ * NaN means undefined (see {@link EmptyMaskConvention}); +infinity is a distance to a surface that does not exist.
  *
  * @param volumeDiff        predicted minus reference volume
  * @param relativeVolumeDiff (predicted - reference) / reference volume

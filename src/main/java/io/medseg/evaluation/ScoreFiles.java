@@ -49,12 +49,14 @@ public final class ScoreFiles {
      * <pre>
      * {"cases":   [{"case": ID, "label": L, "dice": ..., "iou": ..., "hd95": ..., "assd": ..., "nsd": ...,
      *               "volume_pred": ..., "volume_ref": ..., "volume_diff": ..., "volume_diff_rel": ...}, ...],
-     *  "summary": [{"label": L, "metric": NAME, "mean": ..., "std": ..., "median": ..., "n": N}, ...]}
+     *  "summary": [{"label": L, "metric": NAME, "mean": ..., "std": ..., "median": ..., "n": N,
+     *               "n_undefined": U, "n_infinite": I}, ...]}
      * </pre>
      *
      * One case row per case and label (label a number), in case then label order; one summary row per label and
-     * metric, the metric names being the case rows' keys ({@link LabelMetrics#NAMES}). NaN is null, infinities the
-     * strings "inf" and "-inf". Distances in mm, volumes in mm^3 (mm^2 for 2D images).
+     * metric, the metric names being the case rows' keys ({@link LabelMetrics#NAMES}); its statistics are over the n
+     * cases with a finite value, beside the counts of those left out ({@link MetricSummary}). NaN is null, infinities
+     * the strings "inf" and "-inf". Distances in mm, volumes in mm^3 (mm^2 for 2D images).
      */
     public static JsonObject toJson(ScoreReport report) {
         JsonObject root = new JsonObject();
@@ -82,6 +84,8 @@ public final class ScoreFiles {
                 row.add("std", jsonNumber(m.getValue().std()));
                 row.add("median", jsonNumber(m.getValue().median()));
                 row.addProperty("n", m.getValue().n());
+                row.addProperty("n_undefined", m.getValue().undefined());
+                row.addProperty("n_infinite", m.getValue().infinite());
                 summary.add(row);
             }
         }

@@ -79,14 +79,18 @@ class ScoreCommandTest {
         assertTrue(lines.get(4).startsWith("case_001,2,nan,nan,nan,nan,nan,0.0,0.0,0.0,nan"), lines.get(4));
         assertTrue(Files.exists(dir.resolve("out/scores.json")));
         // label 2 is NaN in case 1 and left out: n = 1, mean Dice of label 1 is (1 + 0.75) / 2
-        assertTrue(r.out().matches("(?s).*\\n1\\s+dice\\s+0\\.8750\\s+0\\.1250\\s+0\\.8750\\s+2\\n.*"), r.out());
-        assertTrue(r.out().matches("(?s).*\\n2\\s+dice\\s+1\\.0000\\s+0\\.0000\\s+1\\.0000\\s+1\\n.*"), r.out());
+        assertTrue(r.out().matches("(?s).*\\n1\\s+dice\\s+0\\.8750\\s+0\\.1250\\s+0\\.8750\\s+2\\s+0\\s+0\\n.*"),
+                r.out());
+        // n 1, and one case (label 2 absent from both) undefined
+        assertTrue(r.out().matches("(?s).*\\n2\\s+dice\\s+1\\.0000\\s+0\\.0000\\s+1\\.0000\\s+1\\s+1\\s+0\\n.*"),
+                r.out());
 
         // --empty one counts the doubly empty label 2 as perfect, so n becomes 2
         CliRunner one = CliRunner.run("score", "--pred", pred.toString(), "--ref", ref.toString(), "--empty", "one",
                 "--labels", "2");
         assertEquals(0, one.status(), one.err());
-        assertTrue(one.out().matches("(?s).*\\n2\\s+dice\\s+1\\.0000\\s+0\\.0000\\s+1\\.0000\\s+2\\n.*"), one.out());
+        assertTrue(one.out().matches("(?s).*\\n2\\s+dice\\s+1\\.0000\\s+0\\.0000\\s+1\\.0000\\s+2\\s+0\\s+0\\n.*"),
+                one.out());
         assertFalse(one.out().matches("(?s).*\\n1\\s+dice.*"), one.out());
 
         // output exists: refused without --overwrite, before any scoring
@@ -94,6 +98,32 @@ class ScoreCommandTest {
                 csv.toString());
         assertEquals(1, again.status());
         assertTrue(again.err().contains("--overwrite"), again.err());
+    }
+
+    /**
+     * A missed structure (empty prediction) has an infinite HD95 and ASSD: the summary row gives the statistics of
+     * the other case (the one-voxel shift, HD95 2 mm) and counts the infinite one beside them, in the table and the
+     * JSON; the case row keeps its exact inf.
+     */
+    @Test
+    void emptyPredictionIsCountedBesideTheOtherCasesStatistics() {
+        Path ref = folder("ref", labels(1, 4, false), labels(1, 4, false));
+        Path pred = folder("pred", labels(2, 5, false), labels(1, 0, false));
+        CliRunner table = CliRunner.run("score", "--pred", pred.toString(), "--ref", ref.toString());
+        assertEquals(0, table.status(), table.err());
+        assertTrue(table.out().matches("(?s).*\\n1\\s+hd95\\s+2\\.0000\\s+0\\.0000\\s+2\\.0000\\s+1\\s+0\\s+1\\n.*"),
+                table.out());
+        assertTrue(table.out().matches("(?s).*\\n1\\s+dice\\s+0\\.3750\\s+0\\.3750\\s+0\\.3750\\s+2\\s+0\\s+0\\n.*"),
+                table.out());
+        assertFalse(table.out().contains("inf "), table.out());
+        CliRunner json = CliRunner.run("score", "--pred", pred.toString(), "--ref", ref.toString(), "--json");
+        JsonObject root = JsonParser.parseString(json.out()).getAsJsonObject();
+        assertEquals("inf", root.getAsJsonArray("cases").get(1).getAsJsonObject().get("hd95").getAsString());
+        JsonObject hd95 = root.getAsJsonArray("summary").get(2).getAsJsonObject();
+        assertEquals("hd95", hd95.get("metric").getAsString());
+        assertEquals(2, hd95.get("mean").getAsDouble(), 1e-12);
+        assertEquals(1, hd95.get("n").getAsInt());
+        assertEquals(1, hd95.get("n_infinite").getAsInt());
     }
 
     @Test
@@ -148,7 +178,8 @@ class ScoreCommandTest {
         JsonArray summary = root.getAsJsonArray("summary");
         assertEquals(9, summary.size());
         JsonObject hd95 = summary.get(2).getAsJsonObject();
-        assertEquals(List.of("label", "metric", "mean", "std", "median", "n"), new ArrayList<>(hd95.keySet()));
+        assertEquals(List.of("label", "metric", "mean", "std", "median", "n", "n_undefined", "n_infinite"),
+                new ArrayList<>(hd95.keySet()));
         assertEquals(1, hd95.get("label").getAsInt());
         assertEquals("hd95", hd95.get("metric").getAsString());
         assertEquals(2, hd95.get("mean").getAsDouble(), 1e-9);
@@ -168,6 +199,36 @@ class ScoreCommandTest {
         assertEquals(0, warned.status(), warned.err());
         assertTrue(warned.err().contains("case_001") && warned.err().contains("no reference"), warned.err());
         assertEquals(1, JsonParser.parseString(warned.out()).getAsJsonObject().getAsJsonArray("cases").size());
+    }
+
+    /**
+     * One-slice NIfTI files (9 x 8 x 1, pixels 2 x 1 mm, 5 mm thick) are scored on the plane: a 4x4 square against the
+     * same square one pixel along i has outlines of 12 pixels, {0 x6, 1 x2, 2 x4} mm from the other (see
+     * OneSliceScoringTest), so HD95 2, ASSD 20/24, and areas of 32 mm^2; as a slab every pixel would be surface.
+     */
+    @Test
+    void oneSliceFilesAreScoredOnThePlane() {
+        Geometry slice = Geometry.of(new double[] { 2, 1, 5 }, new double[] { 0, 0, 0 }, null);
+        Volume[] squares = new Volume[2];
+        for (int s = 0; s < 2; s++) {
+            byte[] v = new byte[9 * 8];
+            for (int j = 2; j <= 5; j++) {
+                for (int i = 2 + s; i <= 5 + s; i++) {
+                    v[i + 9 * j] = 1;
+                }
+            }
+            squares[s] = Volume.of(ArrayImgs.unsignedBytes(v, 9, 8, 1, 1), slice);
+        }
+        Path ref = folder("ref", squares[0]).resolve("case_000.nii.gz");
+        Path pred = folder("pred", squares[1]).resolve("case_000.nii.gz");
+        CliRunner r = CliRunner.run("score", "--pred", pred.toString(), "--ref", ref.toString(), "--json");
+        assertEquals(0, r.status(), r.err());
+        JsonObject row = JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonArray("cases").get(0)
+                .getAsJsonObject();
+        assertEquals(2, row.get("hd95").getAsDouble(), 1e-12);
+        assertEquals(20.0 / 24, row.get("assd").getAsDouble(), 1e-12);
+        assertEquals(16.0 / 24, row.get("nsd").getAsDouble(), 1e-12);
+        assertEquals(32, row.get("volume_pred").getAsDouble(), 1e-12);
     }
 
     /** --nsd-tolerance (default 1 mm) and its alias --tolerance reach the NSD of the JSON rows. */

@@ -89,16 +89,20 @@ class ScoreMetricsTest {
         }
     }
 
+    /** Statistics over the finite values, by hand; the undefined and infinite ones are counted beside them. */
     @Test
-    void summaryIgnoresNan() {
-        MetricSummary s = MetricSummary.of(new double[] { 1, Double.NaN, 3, 2 });
-        assertEquals(3, s.n());
-        assertEquals(2, s.mean(), 1e-12);
-        assertEquals(Math.sqrt(2.0 / 3), s.std(), 1e-12);
-        assertEquals(2, s.median(), 0);
+    void summaryCountsUndefinedAndInfiniteBesideStatisticsOfTheRest() {
+        MetricSummary s = MetricSummary.of(new double[] { 1, Double.NaN, 3, Double.POSITIVE_INFINITY, 2 });
+        assertEquals(new MetricSummary(2, Math.sqrt(2.0 / 3), 2, 3, 1, 1), s);
         assertEquals(2.5, MetricSummary.of(new double[] { 4, 1, 2, 3 }).median(), 0);
-        assertEquals(0, MetricSummary.of(new double[] { Double.NaN }).n());
-        assertTrue(Double.isNaN(MetricSummary.of(new double[0]).mean()));
+        assertEquals(new MetricSummary(7, 0, 7, 1, 0, 2),
+                MetricSummary.of(new double[] { Double.NEGATIVE_INFINITY, 7, Double.POSITIVE_INFINITY }));
+        MetricSummary none = MetricSummary.of(new double[] { Double.NaN, Double.POSITIVE_INFINITY });
+        assertEquals(0, none.n());
+        assertEquals(1, none.undefined());
+        assertEquals(1, none.infinite());
+        assertTrue(Double.isNaN(none.mean()) && Double.isNaN(none.std()) && Double.isNaN(none.median()));
+        assertEquals(new MetricSummary(Double.NaN, Double.NaN, Double.NaN, 0, 0, 0), MetricSummary.of(new double[0]));
     }
 
     /** A two-label map scored per label, summarised over two cases, written as CSV and JSON. */
@@ -117,7 +121,8 @@ class ScoreMetricsTest {
         Map<String, MetricSummary> label1 = report.summary().get(1);
         assertEquals((1 + 2.0 / 3) / 2, label1.get("dice").mean(), 1e-12);
         assertEquals(2, label1.get("dice").n());
-        assertEquals(Double.POSITIVE_INFINITY, report.summary().get(2).get("hd95").mean());
+        // label 2's HD95: 0 in case a, infinite in case b (missed); the statistics are case a's, b is counted
+        assertEquals(new MetricSummary(0, 0, 0, 1, 0, 1), report.summary().get(2).get("hd95"));
         assertThrows(IllegalArgumentException.class, () -> scorer.scoreCase("c",
                 new LabelMap(new int[12], new Grid(2, new int[] { 3, 4 }, new double[] { 2, 3 })), ref, List.of(1)));
 
@@ -155,12 +160,17 @@ class ScoreMetricsTest {
         JsonArray summary = root.getAsJsonArray("summary");
         assertEquals(2 * LabelMetrics.NAMES.length, summary.size());
         JsonObject dice1 = summaryRow(summary, 1, "dice");
-        assertEquals(List.of("label", "metric", "mean", "std", "median", "n"), new ArrayList<>(dice1.keySet()));
+        assertEquals(List.of("label", "metric", "mean", "std", "median", "n", "n_undefined", "n_infinite"),
+                new ArrayList<>(dice1.keySet()));
         assertEquals((1 + 2.0 / 3) / 2, dice1.get("mean").getAsDouble(), 1e-12);
         assertEquals(2, dice1.get("n").getAsInt());
+        assertEquals(0, dice1.get("n_infinite").getAsInt());
         JsonObject hd2 = summaryRow(summary, 2, "hd95");
-        assertEquals("inf", hd2.get("mean").getAsString());
-        assertTrue(hd2.get("std").isJsonNull(), hd2.toString());
+        assertEquals(0, hd2.get("mean").getAsDouble(), 0);
+        assertEquals(0, hd2.get("std").getAsDouble(), 0);
+        assertEquals(1, hd2.get("n").getAsInt());
+        assertEquals(0, hd2.get("n_undefined").getAsInt());
+        assertEquals(1, hd2.get("n_infinite").getAsInt());
         assertThrows(MedSegException.class, () -> ScoreFiles.writeCsv(report, csv, false));
     }
 

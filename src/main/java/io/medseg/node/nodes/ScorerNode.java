@@ -31,7 +31,8 @@ import io.medseg.node.TableSpec;
 
 /**
  * Segmentation Scorer: cases with a prediction and a reference column → per-case metrics (Dice, IoU, HD95, ASSD, NSD,
- * volumes; one row per case and label) and their per-label summary (mean, std, median, n), as {@code medseg score}.
+ * volumes; one row per case and label) and their per-label summary (mean, std, median over the n cases with a finite
+ * value, and how many were undefined or infinite), as {@code medseg score}.
  */
 public final class ScorerNode extends AbstractNode {
     public static final String TYPE = "segmentation-scorer";
@@ -78,7 +79,8 @@ public final class ScorerNode extends AbstractNode {
     static final TableSpec SUMMARY = new TableSpec(List.of(new ColumnSpec("label", ColumnType.INTEGER),
             new ColumnSpec("metric", ColumnType.STRING), new ColumnSpec("mean", ColumnType.DOUBLE),
             new ColumnSpec("std", ColumnType.DOUBLE), new ColumnSpec("median", ColumnType.DOUBLE),
-            new ColumnSpec("n", ColumnType.INTEGER)));
+            new ColumnSpec("n", ColumnType.INTEGER), new ColumnSpec("n_undefined", ColumnType.INTEGER),
+            new ColumnSpec("n_infinite", ColumnType.INTEGER)));
 
     private static TableSpec metricsSpec() {
         List<ColumnSpec> columns = new ArrayList<>(List.of(new ColumnSpec("case", ColumnType.STRING),
@@ -145,7 +147,8 @@ public final class ScorerNode extends AbstractNode {
         for (Map.Entry<Integer, Map<String, MetricSummary>> e : report.summary().entrySet()) {
             for (Map.Entry<String, MetricSummary> m : e.getValue().entrySet()) {
                 MetricSummary v = m.getValue();
-                summary.add((long) e.getKey(), m.getKey(), v.mean(), v.std(), v.median(), (long) v.n());
+                summary.add((long) e.getKey(), m.getKey(), v.mean(), v.std(), v.median(), (long) v.n(),
+                        (long) v.undefined(), (long) v.infinite());
             }
             MetricSummary dice = e.getValue().get("dice");
             exec.message(String.format(java.util.Locale.ROOT, "label %d%s: mean Dice %.4f (n %d)", e.getKey(),
