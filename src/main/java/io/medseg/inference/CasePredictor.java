@@ -39,6 +39,10 @@ import net.imglib2.view.Views;
  * probabilities rather than a resampled label map. Outside the region the preprocessing cropped to, the background
  * probability is 1 (nnU-Net's {@code revert_cropping_on_probabilities}).
  *
+ * <p>A model whose plan slices volumes (nnU-Net's 2d configuration) predicts them slice by slice
+ * ({@link SliceWiseWindow}); a model of 2D images takes a one-slice volume as its 2D image. Either way the label map
+ * and probabilities are written with the input's own shape, geometry and header.
+ *
  * <p>Class k of the network is the k-th smallest label value of the model's labels (nnU-Net's labels are 0..K−1, so
  * this is the identity for every model MedSeg trains).
  *

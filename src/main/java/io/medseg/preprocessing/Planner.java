@@ -13,7 +13,8 @@ import io.medseg.nn.networks.Networks;
 /**
  * Derives a {@link PreprocessingPlan} from a fingerprint the way nnU-Net's experiment planner does: median target
  * spacing with the anisotropy rule, the largest patch (from the median resampled shape down) that fits the memory
- * budget with a batch of 2, then the largest batch that fits, capped by nnU-Net's 5%-of-the-dataset rule.
+ * budget with a batch of 2, then the largest batch that fits, capped by nnU-Net's 5%-of-the-dataset rule. A 2D plan
+ * of a 3D dataset is nnU-Net's 2d configuration: the same rules on the slices (see {@link #sliceAxis(double[])}).
  */
 public final class Planner {
     /** nnU-Net: an axis counts as anisotropic when its spacing is more than 3 times the others'. */

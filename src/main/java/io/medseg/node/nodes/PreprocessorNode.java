@@ -100,8 +100,9 @@ public final class PreprocessorNode extends AbstractNode {
         for (String key : List.of("patch_size", "target_spacing")) {
             int axes = key.equals("patch_size") ? lengthOf(s.getSizes(key)) : lengthOf(s.getSpacing(key));
             if (dims != null && axes > 0 && axes != dims) {
-                throw s.invalid(key, "has " + axes + " values but the network is " + dims + "D"
-                        + (caseDims != null && dims < caseDims ? " (trained on slices of the 3D cases: the in-plane axes)" : ""));
+                throw s.invalid(key, "has " + axes + " values but " + (caseDims != null && dims < caseDims
+                        ? "the network is 2D (trained on slices of the 3D cases: the in-plane axes)"
+                        : "the cases are " + dims + "D"));
             }
         }
         String architecture = s.getString("architecture");

@@ -72,7 +72,7 @@ class NodeConfigureTest {
         PlanPortSpec plan = (PlanPortSpec) out.get(1);
         assertEquals("xlstm-unet-bot", plan.architecture());
         assertEquals(2, plan.dims());
-        assertRefused("setting 'patch_size' has 3 values but the network is 2D", node, Map.of("patch_size", "64,64,64"),
+        assertRefused("setting 'patch_size' has 3 values but the cases are 2D", node, Map.of("patch_size", "64,64,64"),
                 CASES_2D);
         // nnU-Net's 2d configuration of 3D cases: a 2D plan, whose patch and spacing are in-plane
         TableSpec cases3d = CaseTable.spec(3, Map.of("0", "CT"), Map.of("background", 0, "organ", 1));
