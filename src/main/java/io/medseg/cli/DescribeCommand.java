@@ -13,8 +13,10 @@ import io.medseg.dataset.DatasetProblem;
 import io.medseg.dataset.DatasetSplit;
 import io.medseg.dataset.DatasetValidator;
 import io.medseg.dataset.SegmentationDataset;
+import io.medseg.image.OneSliceVolumes;
 import io.medseg.image.Volume;
 import io.medseg.io.ImageFiles;
+import io.medseg.preprocessing.Slices;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.view.Views;
 import picocli.CommandLine.Command;
@@ -56,18 +58,14 @@ final class DescribeCommand extends MedSegCommand {
         for (DatasetSplit split : DatasetSplit.values()) {
             out.printf(Locale.ROOT, "%-9s %d cases%n", split.name().toLowerCase(Locale.ROOT), ds.cases(split).size());
         }
-        long[] minShape = null;
-        long[] maxShape = null;
-        double[][] spacings = new double[ds.cases().size()][];
+        List<long[]> shapes = new java.util.ArrayList<>();
+        List<double[]> spacings = new java.util.ArrayList<>();
         Map<Integer, Long> voxels = new TreeMap<>();
         long total = 0;
-        int n = 0;
         for (DatasetCase c : ds.cases()) {
             Volume image = ImageFiles.read(c.channelImages().get(0));
-            long[] s = image.shape();
-            minShape = minShape == null ? s.clone() : min(minShape, s);
-            maxShape = maxShape == null ? s.clone() : max(maxShape, s);
-            spacings[n++] = image.geometry().spacing();
+            shapes.add(image.shape());
+            spacings.add(image.geometry().spacing());
             if (c.hasLabel() && c.split() == DatasetSplit.TRAIN) {
                 for (RealType<?> t : Views.iterable(ImageFiles.read(c.label()).pixels())) {
                     voxels.merge((int) t.getRealDouble(), 1L, Long::sum);
@@ -75,8 +73,22 @@ final class DescribeCommand extends MedSegCommand {
                 }
             }
         }
+        // a dataset of one-slice volumes is described as the 2D images they hold
+        int oneSlice = OneSliceVolumes.commonAxis(shapes);
+        if (oneSlice >= 0) {
+            shapes.replaceAll(s -> Slices.without(s, oneSlice));
+            spacings.replaceAll(s -> Slices.without(s, oneSlice));
+        }
+        long[] minShape = null;
+        long[] maxShape = null;
+        for (long[] s : shapes) {
+            minShape = minShape == null ? s.clone() : min(minShape, s);
+            maxShape = maxShape == null ? s.clone() : max(maxShape, s);
+        }
+        out.println("dims      " + minShape.length + (oneSlice >= 0
+                ? " (2D images stored as one-slice volumes, one voxel along axis " + oneSlice + ")" : ""));
         out.println("shape     " + Arrays.toString(minShape) + " .. " + Arrays.toString(maxShape) + " voxels");
-        out.println("spacing   median " + format(median(Arrays.copyOf(spacings, n))) + " mm");
+        out.println("spacing   median " + format(median(spacings.toArray(double[][]::new))) + " mm");
         StringBuilder f = new StringBuilder();
         for (Map.Entry<String, Integer> label : d.labels().entrySet()) {
             long count = voxels.getOrDefault(label.getValue(), 0L);

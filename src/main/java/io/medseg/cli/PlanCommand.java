@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import io.medseg.MedSegException;
 import io.medseg.dataset.SegmentationDataset;
 import io.medseg.io.AtomicFiles;
 import io.medseg.nn.networks.Architecture;
@@ -41,6 +42,10 @@ final class PlanCommand extends MedSegCommand {
             completionCandidates = SummaryCommand.ModelNames.class)
     String model;
 
+    @Option(names = "--dims", description = "2 or 3: the network's (default: the images'). 2 on a 3D dataset plans"
+            + " nnU-Net's 2d configuration: a 2D network trained on slices of the volumes.")
+    Integer dims;
+
     @Option(names = "--memory", defaultValue = "auto",
             description = "Training memory budget, e.g. 8G or 512M; auto (the default) uses the GPU's memory when DJL"
                     + " sees one, otherwise half of the machine's memory.")
@@ -69,12 +74,18 @@ final class PlanCommand extends MedSegCommand {
     @Override
     public Integer call() {
         Architecture arch = Architecture.of(model);
+        if (dims != null && dims != 2 && dims != 3) {
+            throw new MedSegException("--dims " + dims + ": expected 2 or 3");
+        }
         PlannerSettings settings = PlanOverrides.apply(
-                PlannerSettings.defaults(arch).withMemory(budget()), overrides);
+                PlannerSettings.defaults(arch).withMemory(budget()).withDims(dims), overrides);
         Path target = out != null ? out : dataset.resolve(DEFAULT_FILE);
         // fail before the slow fingerprint rather than after it
         AtomicFiles.checkWritable(target.toAbsolutePath().normalize(), overwrite);
         DatasetFingerprint fp = FingerprintExtractor.extract(SegmentationDataset.open(dataset));
+        if (dims != null) {
+            Planner.checkDims(fp, dims, "--dims");
+        }
         PreprocessingPlan plan = Planner.plan(fp, settings);
         PlanFiles.write(target, plan, overwrite);
         print(out(), fp, plan);
@@ -84,8 +95,13 @@ final class PlanCommand extends MedSegCommand {
 
     static void print(PrintWriter w, DatasetFingerprint fp, PreprocessingPlan p) {
         w.printf(Locale.ROOT, "dataset     %d training cases, %dD, %d channel(s), %d classes%n", fp.cases().size(),
-                p.dims(), p.channelNames().size(), p.labels().size());
-        w.printf(Locale.ROOT, "spacing     %s mm%n", fmt(p.targetSpacing()));
+                fp.dims(), p.channelNames().size(), p.labels().size());
+        if (p.slicesVolumes()) {
+            w.printf(Locale.ROOT, "slices      2D network on slices across axis %d (nnU-Net's 2d configuration)%n",
+                    p.sliceAxis());
+        }
+        w.printf(Locale.ROOT, "spacing     %s mm%s%n", fmt(p.targetSpacing()), p.slicesVolumes()
+                ? " in plane (axis " + p.sliceAxis() + " keeps each case's spacing)" : "");
         w.printf(Locale.ROOT, "crop        %s%n", p.cropToNonzero() ? "to the non-zero region" : "none");
         w.printf(Locale.ROOT, "patch       %s%n", Arrays.toString(p.patchSize()));
         w.printf(Locale.ROOT, "batch       %d (memory budget %s)%n", p.batchSize(), MemorySize.format(p.memoryBudgetBytes()));

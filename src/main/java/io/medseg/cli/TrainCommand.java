@@ -60,7 +60,8 @@ final class TrainCommand extends MedSegCommand {
             + " umamba-enc or residual-unet (alias resunet).")
     String model;
 
-    @Option(names = "--dims", description = "2 or 3: must match the dataset's images.")
+    @Option(names = "--dims", description = "2 or 3: the network's. 2 on a 3D dataset trains a 2D network on slices"
+            + " of the volumes and predicts them slice by slice (nnU-Net's 2d configuration).")
     Integer dims;
 
     @Option(names = "--out", required = true, paramLabel = "MODEL_DIR", description = "Folder for the trained model"
@@ -138,6 +139,9 @@ final class TrainCommand extends MedSegCommand {
         } else {
             if (model == null || dims == null) {
                 throw new MedSegException("--model and --dims are required (except with --resume)");
+            }
+            if (dims != 2 && dims != 3) {
+                throw new MedSegException("--dims " + dims + ": expected 2 or 3");
             }
             checkNewRunFolder();
             Architecture architecture = Architecture.of(model);
@@ -222,7 +226,7 @@ final class TrainCommand extends MedSegCommand {
                         + architecture.id() + "; plan again with `medseg plan --model " + architecture.id() + "`");
             }
         } else {
-            PlannerSettings ps = PlannerSettings.defaults(architecture).withMemory(budget());
+            PlannerSettings ps = PlannerSettings.defaults(architecture).withMemory(budget()).withDims(dims);
             if (patch != null) {
                 ps = ps.withPatchSize(patch);
             }
@@ -230,12 +234,13 @@ final class TrainCommand extends MedSegCommand {
                 ps = ps.withBatchSize(batch);
             }
             DatasetFingerprint fp = FingerprintExtractor.extract(ds);
+            Planner.checkDims(fp, dims, "--dims");
             plan = Planner.plan(fp, ps);
             PlanCommand.print(out(), fp, plan);
         }
         if (plan.dims() != dims) {
-            throw new MedSegException("--dims " + dims + ": the dataset's images are " + plan.dims() + "D (slice-wise 2D"
-                    + " training of 3D images is not supported)");
+            throw new MedSegException("--dims " + dims + ": the plan " + planFile + " is " + plan.dims() + "D; plan"
+                    + " again with `medseg plan --dims " + dims + "`");
         }
         return plan;
     }

@@ -15,6 +15,7 @@ import ai.djl.nn.Block;
 import io.medseg.MedSegException;
 import io.medseg.engine.DjlEnvironment;
 import io.medseg.image.ImageDataType;
+import io.medseg.image.OneSliceVolumes;
 import io.medseg.image.Volume;
 import io.medseg.model.ModelFile;
 import io.medseg.model.ModelMetadata;
@@ -38,6 +39,10 @@ import net.imglib2.view.Views;
  * probabilities rather than a resampled label map. Outside the region the preprocessing cropped to, the background
  * probability is 1 (nnU-Net's {@code revert_cropping_on_probabilities}).
  *
+ * <p>A model whose plan slices volumes (nnU-Net's 2d configuration) predicts them slice by slice
+ * ({@link SliceWiseWindow}); a model of 2D images takes a one-slice volume as its 2D image. Either way the label map
+ * and probabilities are written with the input's own shape, geometry and header.
+ *
  * <p>Class k of the network is the k-th smallest label value of the model's labels (nnU-Net's labels are 0..K−1, so
  * this is the identity for every model MedSeg trains).
  *
@@ -54,6 +59,8 @@ public final class CasePredictor implements AutoCloseable {
     private final NetworkConfig config;
     private final ModelMetadata metadata;
     private final SlidingWindow window;
+    /** Predicts volumes slice by slice when the model's plan slices them (null otherwise). */
+    private final SliceWiseWindow slices;
     private final short[] labelValues;
     private final Postprocessing postprocessing;
     private final NDManager owned;
@@ -78,6 +85,10 @@ public final class CasePredictor implements AutoCloseable {
         this.source = source;
         this.labelValues = labelValues(metadata.labels(), config.classes(), source);
         this.window = new SlidingWindow(network, config.inChannels(), config.classes(), metadata.patchSize(), settings);
+        PreprocessingPlan plan = metadata.plan();
+        this.slices = plan != null && plan.slicesVolumes()
+                ? new SliceWiseWindow(window, plan.sliceAxis(), config.inChannels(), config.classes())
+                : null;
         this.owned = owned;
     }
 
@@ -190,12 +201,13 @@ public final class CasePredictor implements AutoCloseable {
         if (plan == null) {
             throw new MedSegException(source + ": has no preprocessing plan, cannot predict on raw images");
         }
-        checkInputs(id, channels);
+        checkInputs(id, channels, plan);
         Volume first = channels.get(0);
         PreprocessedCase pre = Preprocessor.preprocess(id, channels, null, plan);
-        float[] probabilities = window.predict(pre.image(), pre.shape(), progress, cancelled);
+        float[] probabilities = probabilities(pre.image(), pre.shape(), progress, cancelled);
 
-        long[] shape = first.shape();
+        // the grid the plan sees (a one-slice volume's 2D image); its flat voxel order is the file's
+        long[] shape = Preprocessor.asPlanned(id, first, plan).shape();
         int n = Math.toIntExact(voxels(shape));
         int classes = config.classes();
         int pv = Math.toIntExact(pre.voxels());
@@ -217,19 +229,22 @@ public final class CasePredictor implements AutoCloseable {
             values = postprocessing.apply(values, Arrays.stream(shape).mapToInt(Math::toIntExact).toArray(),
                     labelValues[0]);
         }
+        // written with the input file's own shape, geometry and header
         Volume labels = labelVolume(values, first);
         Volume probs = all == null ? null
-                : new Volume(ArrayImgs.floats(all, withAxis(shape, classes)), first.geometry(), ImageDataType.FLOAT32,
-                        Volume.Scaling.IDENTITY, first.sourceHeader().orElse(null));
-        return new CasePrediction(id, labels, probs, window.tileCount(pre.shape()));
+                : new Volume(ArrayImgs.floats(all, withAxis(first.shape(), classes)), first.geometry(),
+                        ImageDataType.FLOAT32, Volume.Scaling.IDENTITY, first.sourceHeader().orElse(null));
+        return new CasePrediction(id, labels, probs, slices != null ? slices.tileCount(pre.shape())
+                : window.tileCount(pre.shape()));
     }
 
     /**
      * Probabilities (classes × voxels) of an already preprocessed image, on its preprocessed grid: what training's
-     * final validation scores.
+     * final validation scores. A model whose plan slices volumes predicts them slice by slice.
      */
     public float[] probabilities(float[] image, long[] shape, TileProgress progress, BooleanSupplier cancelled) {
-        return window.predict(image, shape, progress, cancelled);
+        return slices != null ? slices.predict(image, shape, progress, cancelled)
+                : window.predict(image, shape, progress, cancelled);
     }
 
     /** The label value of the most probable class per voxel of classes × voxels probabilities. */
@@ -252,7 +267,7 @@ public final class CasePredictor implements AutoCloseable {
         }
     }
 
-    private void checkInputs(String id, List<Volume> channels) {
+    private void checkInputs(String id, List<Volume> channels, PreprocessingPlan plan) {
         if (channels.isEmpty()) {
             throw new MedSegException("case " + id + ": no input images");
         }
@@ -264,9 +279,12 @@ public final class CasePredictor implements AutoCloseable {
         Volume first = channels.get(0);
         for (int c = 0; c < channels.size(); c++) {
             Volume v = channels.get(c);
-            if (v.spatialDims() != config.dims()) {
-                throw new MedSegException("case " + id + ": the image is " + v.spatialDims() + "D "
-                        + Arrays.toString(v.shape()) + " but the model is " + config.dims() + "D");
+            // a one-slice volume is a 2D image to a model of 2D images, a volume of one slice to the others
+            int dims = plan.imageDims() == 2 ? OneSliceVolumes.imageDims(v) : v.spatialDims();
+            if (dims != plan.imageDims()) {
+                throw new MedSegException("case " + id + ": the image is " + dims + "D " + Arrays.toString(v.shape())
+                        + " but the model is " + config.dims() + "D" + (plan.slicesVolumes()
+                                ? " (trained on slices of 3D volumes)" : ""));
             }
             if (!Arrays.equals(v.shape(), first.shape())) {
                 throw new MedSegException("case " + id + ": channel " + c + " has shape " + Arrays.toString(v.shape())

@@ -23,7 +23,9 @@ public record PlanPort(PreprocessingPlan plan, Path file) implements PortObject 
 
     @Override
     public String summary() {
-        return plan.network().architecture().id() + " " + plan.dims() + "D, patch " + Arrays.toString(plan.patchSize())
+        return plan.network().architecture().id() + " " + plan.dims() + "D"
+                + (plan.slicesVolumes() ? " on slices across axis " + plan.sliceAxis() : "")
+                + ", patch " + Arrays.toString(plan.patchSize())
                 + ", batch " + plan.batchSize();
     }
 
@@ -32,6 +34,9 @@ public record PlanPort(PreprocessingPlan plan, Path file) implements PortObject 
         Table.Builder b = Table.builder(TABLE_SPEC);
         b.add("architecture", plan.network().architecture().id());
         b.add("dims", Integer.toString(plan.dims()));
+        if (plan.slicesVolumes()) {
+            b.add("slice_axis", Integer.toString(plan.sliceAxis()));
+        }
         b.add("channels", NamedValues.encode(plan.channelNames()));
         b.add("labels", NamedValues.encode(plan.labels()));
         b.add("target_spacing", Arrays.toString(plan.targetSpacing()));

@@ -9,4 +9,10 @@ package io.medseg.preprocessing;
  * @param croppedShape spatial shape after cropping to the non-zero region
  */
 public record CaseFingerprint(String id, long[] shape, double[] spacing, long[] croppedShape) {
+
+    /** The case with one axis left out: a one-slice volume seen as the 2D image it holds. */
+    CaseFingerprint withoutAxis(int axis) {
+        return new CaseFingerprint(id, Slices.without(shape, axis), Slices.without(spacing, axis),
+                Slices.without(croppedShape, axis));
+    }
 }

@@ -14,6 +14,7 @@ import io.medseg.dataset.DatasetDescriptor;
 import io.medseg.dataset.DatasetSplit;
 import io.medseg.dataset.DatasetValidator;
 import io.medseg.dataset.SegmentationDataset;
+import io.medseg.image.OneSliceVolumes;
 import io.medseg.image.Volume;
 import io.medseg.io.ImageFiles;
 import net.imglib2.Cursor;
@@ -91,6 +92,11 @@ public final class FingerprintExtractor {
             CropBox crop = NonzeroCrop.boundingBox(images);
             fingerprints.add(new CaseFingerprint(c.id(), label.shape(), label.geometry().spacing(), crop.shape()));
             sampleCase(label, images, samplesPerCase, samples, classVoxels);
+        }
+        int oneSliceAxis = OneSliceVolumes.commonAxis(fingerprints.stream().map(CaseFingerprint::shape).toList());
+        if (oneSliceAxis >= 0) { // 2D images stored as one-slice volumes: a 2D dataset
+            fingerprints.replaceAll(f -> f.withoutAxis(oneSliceAxis));
+            dims = 2;
         }
         long foreground = classVoxels.entrySet().stream().filter(e -> e.getKey() > 0).mapToLong(Map.Entry::getValue)
                 .sum();

@@ -37,6 +37,9 @@ public final class PlanFiles {
     private static final Gson GSON = withPlanAdapters(new GsonBuilder().setPrettyPrinting()
             .setStrictness(Strictness.STRICT)).create();
 
+    /** Fields a plan may leave out: sliceAxis is only written for plans that slice volumes (and older plans lack it). */
+    private static final Set<String> OPTIONAL = Set.of("sliceAxis");
+
     private PlanFiles() {
     }
 
@@ -105,7 +108,7 @@ public final class PlanFiles {
             }
         }
         for (String key : known) {
-            if (!o.has(key) || o.get(key).isJsonNull()) {
+            if (!OPTIONAL.contains(key) && (!o.has(key) || o.get(key).isJsonNull())) {
                 throw new MedSegException(source + ": field '" + key + "' is missing");
             }
         }
@@ -144,6 +147,10 @@ public final class PlanFiles {
                 throw new MedSegException(source + ": field 'patchSize' " + Arrays.toString(p.patchSize()) + ": axis "
                         + a + " must be divisible by " + d[a] + " for " + p.network().architecture());
             }
+        }
+        if (p.sliceAxis() != null && (dims != 2 || p.sliceAxis() < 0 || p.sliceAxis() > 2)) {
+            throw new MedSegException(source + ": field 'sliceAxis' must be 0, 1 or 2 in a 2D plan (the axis 3D volumes"
+                    + " are sliced across), got " + p.sliceAxis() + " in a " + dims + "D plan");
         }
         if (p.memoryBudgetBytes() <= 0) {
             throw new MedSegException(source + ": field 'memoryBudgetBytes' must be positive");

@@ -13,7 +13,8 @@ import io.medseg.nn.networks.Networks;
 /**
  * Derives a {@link PreprocessingPlan} from a fingerprint the way nnU-Net's experiment planner does: median target
  * spacing with the anisotropy rule, the largest patch (from the median resampled shape down) that fits the memory
- * budget with a batch of 2, then the largest batch that fits, capped by nnU-Net's 5%-of-the-dataset rule.
+ * budget with a batch of 2, then the largest batch that fits, capped by nnU-Net's 5%-of-the-dataset rule. A 2D plan
+ * of a 3D dataset is nnU-Net's 2d configuration: the same rules on the slices (see {@link #sliceAxis(double[])}).
  */
 public final class Planner {
     /** nnU-Net: an axis counts as anisotropic when its spacing is more than 3 times the others'. */
@@ -34,18 +35,33 @@ public final class Planner {
     }
 
     public static PreprocessingPlan plan(DatasetFingerprint fp, PlannerSettings settings) {
-        int dims = fp.dims();
+        int imageDims = fp.dims();
+        int dims = settings.dims() != null ? settings.dims() : imageDims;
+        checkDims(fp, dims, "dims");
         if (fp.cases().size() < 2) {
             throw new MedSegException("the planner needs at least 2 training cases, the fingerprint has "
                     + fp.cases().size());
         }
-        double[] spacing = settings.targetSpacing() != null ? settings.targetSpacing() : targetSpacing(fp);
-        if (spacing.length != dims) {
-            throw new MedSegException("target_spacing " + Arrays.toString(spacing) + ": expected " + dims
-                    + " values for a " + dims + "D dataset");
-        }
         boolean crop = settings.cropToNonzero() == null || settings.cropToNonzero();
-        double[] median = medianResampledShape(fp, spacing, crop);
+        Integer sliceAxis = null;
+        double[] spacing;
+        double[] median;
+        double[] datasetMedian; // for the 5% rule: the dataset's voxels, which for slices are still the volumes'
+        if (dims == imageDims) {
+            spacing = settings.targetSpacing() != null ? settings.targetSpacing() : targetSpacing(fp);
+            checkSpacing(spacing, dims, dims + "D dataset");
+            median = medianResampledShape(fp, spacing, crop);
+            datasetMedian = median;
+        } else {
+            // nnU-Net's 2d configuration: the full-resolution target spacing decides the slice axis (its coarsest),
+            // the in-plane axes keep their target spacing and start the patch search at the median in-plane shape
+            double[] full = targetSpacing(fp);
+            sliceAxis = sliceAxis(full);
+            spacing = settings.targetSpacing() != null ? settings.targetSpacing() : Slices.without(full, sliceAxis);
+            checkSpacing(spacing, dims, "2D plan of 3D images (the in-plane axes)");
+            datasetMedian = medianResampledShape(fp, Slices.with(spacing, sliceAxis, full[sliceAxis]), crop);
+            median = Slices.without(datasetMedian, sliceAxis);
+        }
         Architecture arch = settings.architecture();
         int channels = fp.channelNames().size();
         int classes = fp.labels().size();
@@ -69,7 +85,7 @@ public final class Planner {
         }
         NetworkConfig network = Networks.defaultConfig(arch, dims, channels, classes, patch, spacing);
         int batch = settings.batchSize() != null ? settings.batchSize()
-                : batchSize(network, patch, median, fp.cases().size(), budget, settings.maxBatchSize());
+                : batchSize(network, patch, datasetMedian, fp.cases().size(), budget, settings.maxBatchSize());
 
         List<ChannelNormalization> norm = new ArrayList<>();
         for (int c = 0; c < channels; c++) {
@@ -81,7 +97,46 @@ public final class Planner {
                     : ChannelNormalization.zscore());
         }
         return new PreprocessingPlan(dims, fp.channelNames(), fp.labels(), spacing, crop, List.copyOf(norm),
-                ResamplingSettings.NNUNET, patch, batch, network, budget);
+                ResamplingSettings.NNUNET, patch, batch, network, budget, sliceAxis);
+    }
+
+    /**
+     * Fails unless a {@code dims}-D network can be planned for the fingerprinted images: a 2D network suits any
+     * images (a 3D dataset's slices), a 3D one needs volumes.
+     *
+     * @param setting what chose {@code dims}, named in the message (e.g. --dims)
+     */
+    public static void checkDims(DatasetFingerprint fp, int dims, String setting) {
+        if (dims != 2 && dims != 3) {
+            throw new MedSegException(setting + " " + dims + ": expected 2 or 3");
+        }
+        if (dims > fp.dims()) {
+            throw new MedSegException(setting + " " + dims + ": the dataset's images are 2D (2D files or one-slice"
+                    + " volumes); a 3D network needs volumes, choose 2");
+        }
+    }
+
+    private static void checkSpacing(double[] spacing, int dims, String what) {
+        if (spacing.length != dims) {
+            throw new MedSegException("target_spacing " + Arrays.toString(spacing) + ": expected " + dims
+                    + " values for a " + what);
+        }
+    }
+
+    /**
+     * The axis a 2D plan slices 3D volumes across: the one with the largest target spacing, so each slice is as fine
+     * as the data allow (thick slices are never interpolated). nnU-Net transposes that axis first and slices along it;
+     * on ties it takes the first in its (k, j, i) array order, which is the last tied axis in file order here, so
+     * isotropic volumes are sliced across k (axially for RAS-like data).
+     */
+    static int sliceAxis(double[] fullResolutionSpacing) {
+        int axis = fullResolutionSpacing.length - 1;
+        for (int a = axis - 1; a >= 0; a--) {
+            if (fullResolutionSpacing[a] > fullResolutionSpacing[axis]) {
+                axis = a;
+            }
+        }
+        return axis;
     }
 
     /**
@@ -222,7 +277,10 @@ public final class Planner {
                 batch);
     }
 
-    /** As many patches as fit the budget, at most 5% of the dataset's voxels and the cap, at least 2. */
+    /**
+     * As many patches as fit the budget, at most 5% of the dataset's voxels (the median shape {@code median}, with as
+     * many axes as the images, times the cases) and the cap, at least 2.
+     */
     private static int batchSize(NetworkConfig network, long[] patch, double[] median, int cases, long budget,
             int cap) {
         long fixed = ArchitectureMemory.fixedBytes(network, patch);

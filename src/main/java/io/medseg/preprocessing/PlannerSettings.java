@@ -17,9 +17,11 @@ import io.medseg.nn.networks.Architecture;
  * @param patchSize override, or null
  * @param batchSize override, or null
  * @param cropToNonzero override, or null (planner: true, as nnU-Net)
+ * @param dims the network's dimensionality, or null for the images' (2 on a 3D dataset plans nnU-Net's 2d
+ *        configuration: a 2D network trained on slices of the volumes)
  */
 public record PlannerSettings(long memoryBudgetBytes, Architecture architecture, int maxBatchSize,
-        double[] targetSpacing, long[] patchSize, Integer batchSize, Boolean cropToNonzero) {
+        double[] targetSpacing, long[] patchSize, Integer batchSize, Boolean cropToNonzero, Integer dims) {
 
     /** nnU-Net plans for a reference GPU of about 8 GB; the same default keeps plans comparable. */
     public static final long DEFAULT_MEMORY = 8L << 30;
@@ -42,6 +44,9 @@ public record PlannerSettings(long memoryBudgetBytes, Architecture architecture,
         if (patchSize != null && Arrays.stream(patchSize).anyMatch(p -> p < 1)) {
             throw new MedSegException("patch_size " + Arrays.toString(patchSize) + ": every axis must be >= 1");
         }
+        if (dims != null && dims != 2 && dims != 3) {
+            throw new MedSegException("dims " + dims + ": must be 2 or 3");
+        }
         if (batchSize != null && batchSize < 1) {
             throw new MedSegException("batch_size " + batchSize + ": must be >= 1");
         }
@@ -50,31 +55,36 @@ public record PlannerSettings(long memoryBudgetBytes, Architecture architecture,
     }
 
     public static PlannerSettings defaults(Architecture architecture) {
-        return new PlannerSettings(DEFAULT_MEMORY, architecture, DEFAULT_MAX_BATCH, null, null, null, null);
+        return new PlannerSettings(DEFAULT_MEMORY, architecture, DEFAULT_MAX_BATCH, null, null, null, null, null);
     }
 
     public PlannerSettings withArchitecture(Architecture a) {
-        return new PlannerSettings(memoryBudgetBytes, a, maxBatchSize, targetSpacing, patchSize, batchSize, cropToNonzero);
+        return new PlannerSettings(memoryBudgetBytes, a, maxBatchSize, targetSpacing, patchSize, batchSize, cropToNonzero, dims);
     }
 
     public PlannerSettings withMemory(long bytes) {
-        return new PlannerSettings(bytes, architecture, maxBatchSize, targetSpacing, patchSize, batchSize, cropToNonzero);
+        return new PlannerSettings(bytes, architecture, maxBatchSize, targetSpacing, patchSize, batchSize, cropToNonzero, dims);
     }
 
     public PlannerSettings withTargetSpacing(double[] s) {
-        return new PlannerSettings(memoryBudgetBytes, architecture, maxBatchSize, s, patchSize, batchSize, cropToNonzero);
+        return new PlannerSettings(memoryBudgetBytes, architecture, maxBatchSize, s, patchSize, batchSize, cropToNonzero, dims);
     }
 
     public PlannerSettings withPatchSize(long[] p) {
-        return new PlannerSettings(memoryBudgetBytes, architecture, maxBatchSize, targetSpacing, p, batchSize, cropToNonzero);
+        return new PlannerSettings(memoryBudgetBytes, architecture, maxBatchSize, targetSpacing, p, batchSize, cropToNonzero, dims);
     }
 
     public PlannerSettings withBatchSize(Integer b) {
-        return new PlannerSettings(memoryBudgetBytes, architecture, maxBatchSize, targetSpacing, patchSize, b, cropToNonzero);
+        return new PlannerSettings(memoryBudgetBytes, architecture, maxBatchSize, targetSpacing, patchSize, b, cropToNonzero, dims);
     }
 
     public PlannerSettings withCropToNonzero(Boolean c) {
-        return new PlannerSettings(memoryBudgetBytes, architecture, maxBatchSize, targetSpacing, patchSize, batchSize, c);
+        return new PlannerSettings(memoryBudgetBytes, architecture, maxBatchSize, targetSpacing, patchSize, batchSize, c, dims);
+    }
+
+    public PlannerSettings withDims(Integer d) {
+        return new PlannerSettings(memoryBudgetBytes, architecture, maxBatchSize, targetSpacing, patchSize, batchSize,
+                cropToNonzero, d);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.List;
 import io.medseg.MedSegException;
 import io.medseg.dataset.DatasetCase;
 import io.medseg.image.Geometry;
+import io.medseg.image.OneSliceVolumes;
 import io.medseg.image.Volume;
 import io.medseg.io.ImageFiles;
 import net.imglib2.img.array.ArrayImgs;
@@ -19,6 +20,9 @@ import net.imglib2.img.array.ArrayImgs;
  * to the plan's target spacing. The order follows nnU-Net's preprocessor (crop, normalise, resample): the z-score
  * mask is the non-zero mask at the original resolution, and CT clipping happens on the measured HU rather than on
  * interpolated values. The {@link CaseMapping} stores what the inverse needs.
+ *
+ * <p>A plan that slices volumes (nnU-Net's 2d configuration) resamples only the in-plane axes; the slice axis keeps
+ * its spacing, so every slice of the preprocessed volume is one 2D training image.
  *
  * <p>Inverse: resample a map on the preprocessed grid back to the crop box's shape, paste it into an array of the
  * original shape (background, 0, outside the box) and attach the original geometry, so it can be written next to
@@ -62,6 +66,8 @@ public final class Preprocessor {
      * the same grid, and an optional label volume.
      */
     public static PreprocessedCase preprocess(String id, List<Volume> channels, Volume label, PreprocessingPlan plan) {
+        channels = channels.stream().map(v -> asPlanned(id, v, plan)).toList();
+        label = label == null ? null : asPlanned(id, label, plan);
         Volume first = channels.get(0);
         long[] shape = first.shape();
         Geometry geometry = first.geometry();
@@ -106,7 +112,8 @@ public final class Preprocessor {
 
         // 3. resample
         double[] spacing = geometry.spacing();
-        double[] target = targetSpacing(plan.targetSpacing(), spacing);
+        double[] target = plan.slicesVolumes() ? Slices.with(plan.targetSpacing(), plan.sliceAxis(), spacing[plan.sliceAxis()])
+                : plan.targetSpacing();
         long[] newShape = Resampler.targetShape(cropShape, spacing, target);
         ResamplingSettings rs = plan.resampling();
         int axis = Resampler.outOfPlaneAxis(spacing, target, rs.anisotropyThreshold());
@@ -119,18 +126,19 @@ public final class Preprocessor {
     }
 
     /**
-     * The plan's target spacing for an image with this spacing. Axes the plan leaves out (a 2D plan applied to 3D
-     * data) or sets to a non-positive or NaN value keep their spacing, as nnU-Net's 2D configuration keeps the slice
-     * spacing.
+     * The volume as the plan takes it: a one-slice volume is the 2D image it holds for a plan of 2D images (the flat
+     * voxel order is the same, so results map back onto the volume as they are); plans of 3D images (3D networks,
+     * or 2D networks on slices) keep it 3D, a volume of one slice.
      */
-    static double[] targetSpacing(double[] planSpacing, double[] spacing) {
-        double[] t = spacing.clone();
-        for (int a = 0; a < t.length && a < planSpacing.length; a++) {
-            if (planSpacing[a] > 0) {
-                t[a] = planSpacing[a];
-            }
+    public static Volume asPlanned(String id, Volume v, PreprocessingPlan plan) {
+        Volume image = plan.imageDims() == 2 ? OneSliceVolumes.asImage(v) : v;
+        if (image.spatialDims() != plan.imageDims()) {
+            throw new MedSegException("case " + id + ": the image is " + image.spatialDims() + "D "
+                    + Arrays.toString(v.shape()) + " but the plan takes " + (plan.slicesVolumes()
+                            ? "3D volumes (sliced across axis " + plan.sliceAxis() + ")"
+                            : plan.dims() + "D images"));
         }
-        return t;
+        return image;
     }
 
     /**

@@ -271,8 +271,8 @@ public final class Trainer {
             TrainingRecipe recipe = settings.recipe();
             int iterations = recipe.iterationsPerEpoch();
             LearningRateSchedule schedule = recipe.schedule();
-            PatchSampler sampler = new PatchSampler(training, patch, PatchSampler.DEFAULT_FOREGROUND_FRACTION,
-                    settings.seed());
+            PatchSampler sampler = new PatchSampler(training, patch, sliceAxis(),
+                    PatchSampler.DEFAULT_FOREGROUND_FRACTION, settings.seed());
             Augmenter augmenter = new Augmenter(settings.augmentation(), patch);
             long firstBatch = (long) position.nextEpoch() * iterations;
             EtaEstimator eta = new EtaEstimator();
@@ -314,6 +314,11 @@ public final class Trainer {
             return new Result(dir.resolve(FINAL), history, position.bestEpoch(), position.stoppedEarly(), versions);
         }
 
+        /** The axis 2D patches are sliced across from 3D cases (nnU-Net's 2d configuration), or −1. */
+        private int sliceAxis() {
+            return plan.slicesVolumes() ? plan.sliceAxis() : -1;
+        }
+
         private Batch nextBatch(PatchLoader loader) {
             try {
                 return loader.next();
@@ -327,8 +332,8 @@ public final class Trainer {
             if (validation.isEmpty() || settings.validationIterations() == 0) {
                 return null;
             }
-            PatchSampler sampler = new PatchSampler(validation, patch, PatchSampler.DEFAULT_FOREGROUND_FRACTION,
-                    settings.seed() + VALIDATION_SEED);
+            PatchSampler sampler = new PatchSampler(validation, patch, sliceAxis(),
+                    PatchSampler.DEFAULT_FOREGROUND_FRACTION, settings.seed() + VALIDATION_SEED);
             // only build(n) is used, on this thread, so every epoch sees the same validation patches
             return new PatchLoader(sampler, new Augmenter(AugmentationSettings.none(), patch), settings.batchSize(),
                     settings.seed() + VALIDATION_SEED, 1, 1);

@@ -28,6 +28,9 @@ import io.medseg.preprocessing.PreprocessedCase;
 import io.medseg.preprocessing.PreprocessingPlan;
 import io.medseg.preprocessing.Preprocessor;
 import net.imglib2.RandomAccess;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.util.Intervals;
+import net.imglib2.view.Views;
 import net.imglib2.type.numeric.RealType;
 
 class CasePredictorTest extends EngineTest {
@@ -197,5 +200,92 @@ class CasePredictorTest extends EngineTest {
             e = assertThrows(MedSegException.class, () -> p.predict("c9", List.of(img, other), false));
             assertTrue(e.getMessage().startsWith("case c9: channel 1 has shape"), e.getMessage());
         }
+    }
+
+    /** The same network as a model of 2D images and as a model of slices across {@code sliceAxis} (no normalisation). */
+    private static CasePredictor predictor(Block net, Integer sliceAxis) {
+        PreprocessingPlan p0 = TestModels.plan(1, PATCH, new double[] { 1, 1 });
+        PreprocessingPlan plan = new PreprocessingPlan(2, p0.channelNames(), p0.labels(), p0.targetSpacing(), false,
+                List.of(io.medseg.preprocessing.ChannelNormalization.none()), p0.resampling(), PATCH, 2,
+                p0.network(), p0.memoryBudgetBytes(), sliceAxis);
+        return new CasePredictor(net, TestModels.config(1, PATCH), new ModelMetadata(TestModels.LABELS,
+                plan.channelNames(), PATCH, Map.of(), Map.of(), Map.of(), plan), SlidingWindowSettings.defaults());
+    }
+
+    private static Volume plane(Volume v, int axis, long index, Geometry g) {
+        return Volume.of(Views.hyperSlice(v.pixels(), axis, index), g);
+    }
+
+    @Test
+    void aModelOfSlicesPredictsVolumesSliceBySlice() {
+        Block net = TestModels.network(manager, 1, PATCH);
+        CasePredictor slices = predictor(net, 0);
+        CasePredictor images = predictor(net, null);
+        // three slices across axis 0, each a (j, k) image of 0.8 x 1.25 mm resampled to the plan's 1 mm
+        Geometry g = Geometry.of(new double[] { 2, 0.8, 1.25 }, new double[] { 5, -3, 7 }, null);
+        Volume volume = TestModels.image(new long[] { 3, 40, 20 }, g, 4);
+        CasePrediction r = slices.predict("v", List.of(volume), true);
+        assertArrayEquals(volume.shape(), r.labels().shape());
+        assertEquals(g, r.labels().geometry());
+        RandomAccess<? extends RealType<?>> q = r.probabilities().pixels().randomAccess();
+        RandomAccess<? extends RealType<?>> l = r.labels().pixels().randomAccess();
+        Geometry inPlane = Geometry.of(new double[] { 0.8, 1.25 }, new double[] { 0, 0, 0 }, null);
+        int tiles = 0;
+        for (int s = 0; s < 3; s++) {
+            // reference: the slice predicted as a 2D image by the model of 2D images
+            CasePrediction ref = images.predict("s", List.of(plane(volume, 0, s, inPlane)), true);
+            tiles += ref.tiles();
+            RandomAccess<? extends RealType<?>> rq = ref.probabilities().pixels().randomAccess();
+            RandomAccess<? extends RealType<?>> rl = ref.labels().pixels().randomAccess();
+            for (int j = 0; j < 40; j++) {
+                for (int k = 0; k < 20; k++) {
+                    for (int c = 0; c < 3; c++) {
+                        assertEquals(rq.setPositionAndGet(j, k, c).getRealDouble(),
+                                q.setPositionAndGet(s, j, k, c).getRealDouble(), 1e-5);
+                    }
+                    assertEquals(rl.setPositionAndGet(j, k, 0).getRealDouble(),
+                            l.setPositionAndGet(s, j, k, 0).getRealDouble());
+                }
+            }
+        }
+        assertEquals(tiles, r.tiles());
+        Volume flat = plane(volume, 0, 0, inPlane);
+        MedSegException e = assertThrows(MedSegException.class, () -> slices.predict("f", List.of(flat), false));
+        assertEquals("case f: the image is 2D [40, 20] but the model is 2D (trained on slices of 3D volumes)",
+                e.getMessage());
+        e = assertThrows(MedSegException.class, () -> images.predict("w", List.of(volume), false));
+        assertEquals("case w: the image is 3D [3, 40, 20] but the model is 2D", e.getMessage());
+    }
+
+    @Test
+    void aOneSliceVolumeIsPredictedAsItsImageAndKeepsItsShapeAndHeader() {
+        Block net = TestModels.network(manager, 1, PATCH);
+        CasePredictor images = predictor(net, null);
+        Geometry g = Geometry.of(new double[] { 0.8, 1.25, 3 }, new double[] { 5, -3, 7 }, null);
+        io.medseg.image.SourceHeader header = () -> "nifti1";
+        Volume twoD = TestModels.image(new long[] { 40, 20 }, Geometry.of(new double[] { 0.8, 1.25 },
+                new double[] { 5, -3, 7 }, null), 6);
+        Volume oneSlice = new Volume(ArrayImgs.floats(floatValues(twoD), 40, 20, 1, 1), g,
+                ImageDataType.INT16, null, header);
+        CasePrediction r = images.predict("o", List.of(oneSlice), true);
+        CasePrediction ref = images.predict("t", List.of(twoD), true);
+        for (Volume out : new Volume[] { r.labels(), r.probabilities() }) {
+            assertArrayEquals(new long[] { 40, 20, 1 }, out.shape());
+            assertEquals(g, out.geometry());
+            assertEquals(header, out.sourceHeader().orElseThrow());
+        }
+        assertEquals(ImageDataType.UINT8, r.labels().storedType());
+        assertArrayEquals(floatValues(ref.probabilities()), floatValues(r.probabilities()), 1e-6f);
+        assertArrayEquals(floatValues(ref.labels()), floatValues(r.labels()));
+    }
+
+    /** A volume's values in flat order. */
+    private static float[] floatValues(Volume v) {
+        float[] a = new float[(int) Intervals.numElements(v.pixels())];
+        int i = 0;
+        for (RealType<?> t : Views.flatIterable(v.pixels())) {
+            a[i++] = t.getRealFloat();
+        }
+        return a;
     }
 }

@@ -133,4 +133,74 @@ class PlannerTest {
             assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
         }
     }
+
+    @Test
+    void twoDimensionalPlanOfVolumesPlansTheirSlices() {
+        // thick slices across axis 1 (the planner must find the axis rather than assume k)
+        double[][] sp = { { 0.7, 4, 0.7 }, { 0.7, 5, 0.7 }, { 0.7, 4, 0.7 } };
+        long[][] sh = { { 160, 24, 128 }, { 160, 20, 128 }, { 160, 24, 128 } };
+        DatasetFingerprint fp = fingerprint("MR", sp, sh);
+        PlannerSettings s = PlannerSettings.defaults(Architecture.RESIDUAL_UNET).withMemory(8L << 30).withDims(2);
+        PreprocessingPlan p = Planner.plan(fp, s);
+        assertEquals(2, p.dims());
+        assertEquals(1, p.sliceAxis());
+        assertEquals(3, p.imageDims());
+        // full resolution: (0.7, 4, 0.7), axis 1 anisotropic (10th percentile of 4, 5, 4 is 4); in plane (0.7, 0.7)
+        assertArrayEquals(new double[] { 0.7, 0.7 }, p.targetSpacing(), 1e-12);
+        // the patch search is the 2D one from the median in-plane shape: as if the slices were a 2D dataset
+        double[][] sp2 = { { 0.7, 0.7 }, { 0.7, 0.7 }, { 0.7, 0.7 } };
+        long[][] sh2 = { { 160, 128 }, { 160, 128 }, { 160, 128 } };
+        PreprocessingPlan slices = Planner.plan(fingerprint("MR", sp2, sh2),
+                PlannerSettings.defaults(Architecture.RESIDUAL_UNET).withMemory(8L << 30));
+        assertArrayEquals(slices.patchSize(), p.patchSize());
+        assertEquals(slices.network(), p.network());
+        assertEquals(null, slices.sliceAxis());
+        // the batch covers at most 5% of the volumes' voxels (median 160 x 24 x 128, 3 cases), as nnU-Net caps it
+        long patchVoxels = p.patchSize()[0] * p.patchSize()[1];
+        assertEquals(Math.max(2, Math.round(3 * 160 * 24 * 128 * 0.05 / patchVoxels)), p.batchSize());
+        assertTrue(ArchitectureMemory.trainingBytes(p.network(), p.patchSize(), p.batchSize()) <= 8L << 30);
+        // an in-plane override keeps the slice axis and rescales the in-plane median shape
+        PreprocessingPlan coarse = Planner.plan(fp, s.withTargetSpacing(new double[] { 1.4, 1.4 }));
+        assertEquals(1, coarse.sliceAxis());
+        assertArrayEquals(new double[] { 1.4, 1.4 }, coarse.targetSpacing(), 1e-12);
+        MedSegException e = assertThrows(MedSegException.class,
+                () -> Planner.plan(fp, s.withTargetSpacing(new double[] { 1, 1, 1 })));
+        assertTrue(e.getMessage().contains("expected 2 values for a 2D plan of 3D images"), e.getMessage());
+        // a 3D network on 2D images is refused, naming the setting
+        e = assertThrows(MedSegException.class, () -> Planner.plan(fingerprint("MR", sp2, sh2), s.withDims(3)));
+        assertTrue(e.getMessage().startsWith("dims 3: the dataset's images are 2D"), e.getMessage());
+    }
+
+    @Test
+    void slicesAreTakenAcrossTheCoarsestAxisTiesGoingToTheLast() {
+        assertEquals(0, Planner.sliceAxis(new double[] { 3, 1, 1 }));
+        assertEquals(1, Planner.sliceAxis(new double[] { 1, 2.5, 1 }));
+        // isotropic volumes: across k, nnU-Net's first axis once it has read the file in (k, j, i) order
+        assertEquals(2, Planner.sliceAxis(new double[] { 1, 1, 1 }));
+        assertEquals(2, Planner.sliceAxis(new double[] { 2, 1, 2 }));
+    }
+
+    @Test
+    void sliceAxisIsStoredOnlyForPlansOfSlicesAndOlderPlansRead() throws Exception {
+        DatasetFingerprint fp = fingerprint("CT", new double[][] { { 1, 1, 3 }, { 1, 1, 3 } },
+                new long[][] { { 64, 64, 32 }, { 64, 64, 32 } });
+        PreprocessingPlan volumes = Planner.plan(fp, PlannerSettings.defaults(Architecture.RESIDUAL_UNET));
+        // a plan without slicing is written as before slicing existed, and such a file reads back without it
+        String older = PlanFiles.toJson(volumes);
+        assertTrue(!older.contains("sliceAxis"), older);
+        assertEquals(null, PlanFiles.fromJson(older, "older plan.json").sliceAxis());
+        PreprocessingPlan sliced = Planner.plan(fp, PlannerSettings.defaults(Architecture.RESIDUAL_UNET).withDims(2));
+        assertEquals(2, sliced.sliceAxis());
+        Path f = dir.resolve("sliced.json");
+        PlanFiles.write(f, sliced);
+        assertEquals(2, PlanFiles.read(f).sliceAxis());
+        String json = Files.readString(f);
+        for (String[] bad : new String[][] { { json.replace("\"sliceAxis\": 2", "\"sliceAxis\": 5"), "got 5" },
+                { older.replace("\"dims\": 3,", "\"dims\": 3, \"sliceAxis\": 0,"), "in a 3D plan" } }) {
+            MedSegException e = assertThrows(MedSegException.class, () -> PlanFiles.fromJson(bad[0], "plan.json"));
+            assertTrue(e.getMessage().startsWith("plan.json: field 'sliceAxis' must be 0, 1 or 2 in a 2D plan"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
+        }
+    }
 }

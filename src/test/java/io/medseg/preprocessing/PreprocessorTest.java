@@ -202,4 +202,56 @@ class PreprocessorTest {
                 () -> Preprocessor.preprocess("x", List.of(c.image()), other.label(), p));
         assertTrue(e.getMessage().contains("label shape") && !e.getMessage().contains("\n"), e.getMessage());
     }
+
+    /**
+     * A 2D plan of volumes resamples each slice as the 2D plan of that slice would, and keeps the slice axis; a 2D
+     * plan takes a one-slice volume as its 2D image.
+     */
+    @Test
+    void slicesAreResampledInPlaneOnly() {
+        long[] shape = { 9, 7, 4 };
+        float[] v = new float[9 * 7 * 4];
+        short[] l = new short[v.length];
+        for (int q = 0; q < v.length; q++) {
+            v[q] = (float) Math.sin(q * 0.37) * 100;
+            l[q] = (short) (q % 5 == 0 ? 1 : 0);
+        }
+        Geometry g = Geometry.of(new double[] { 1, 4, 1.5 }, new double[] { 3, 2, 1 }, null);
+        Volume image = Volume.of(ArrayImgs.floats(v, 9, 7, 4, 1), g);
+        Volume label = Volume.of(ArrayImgs.shorts(l, 9, 7, 4, 1), g);
+        ChannelNormalization none = ChannelNormalization.none();
+        PreprocessingPlan base = plan(2, new double[] { 0.5, 0.75 }, false, none, ResamplingSettings.NNUNET);
+        PreprocessingPlan sliced = new PreprocessingPlan(2, base.channelNames(), base.labels(), base.targetSpacing(),
+                false, base.normalization(), base.resampling(), base.patchSize(), 2, null, 0, 1);
+        PreprocessedCase pc = Preprocessor.preprocess("v", List.of(image), label, sliced);
+        assertArrayEquals(new long[] { 18, 7, 8 }, pc.shape());
+        for (int j = 0; j < 7; j++) {
+            float[] sv = Slices.extract(v, 1, shape, 1, j);
+            short[] sl = Slices.extract(l, shape, 1, j);
+            Geometry g2 = Geometry.of(new double[] { 1, 1.5 }, new double[] { 0, 0, 0 }, null);
+            PreprocessedCase ref = Preprocessor.preprocess("s", List.of(Volume.of(ArrayImgs.floats(sv, 9, 4, 1), g2)),
+                    Volume.of(ArrayImgs.shorts(sl, 9, 4, 1), g2), base);
+            assertArrayEquals(new long[] { 18, 8 }, ref.shape());
+            assertArrayEquals(ref.image(), Slices.extract(pc.image(), 1, pc.shape(), 1, j), 1e-4f);
+            assertArrayEquals(ref.label(), Slices.extract(pc.label(), pc.shape(), 1, j));
+        }
+        Volume back = Preprocessor.toOriginal(pc.label(), pc.mapping(), sliced.resampling());
+        assertArrayEquals(shape, back.shape());
+        assertEquals(g, back.geometry());
+
+        // a one-slice volume under a plan of 2D images is its 2D image
+        float[] first = Slices.extract(v, 1, shape, 1, 0);
+        Volume oneSlice = Volume.of(ArrayImgs.floats(first, 9, 1, 4, 1), g);
+        PreprocessedCase flat = Preprocessor.preprocess("o", List.of(oneSlice), null, base);
+        assertArrayEquals(new long[] { 18, 8 }, flat.shape());
+        assertArrayEquals(Slices.extract(pc.image(), 1, pc.shape(), 1, 0), flat.image(), 1e-4f);
+
+        MedSegException e = assertThrows(MedSegException.class,
+                () -> Preprocessor.preprocess("v", List.of(image), null, base));
+        assertEquals("case v: the image is 3D [9, 7, 4] but the plan takes 2D images", e.getMessage());
+        e = assertThrows(MedSegException.class, () -> Preprocessor.preprocess("s", List.of(Volume.of(
+                ArrayImgs.floats(first, 9, 4, 1), Geometry.identity(2))), null, sliced));
+        assertEquals("case s: the image is 2D [9, 4] but the plan takes 3D volumes (sliced across axis 1)",
+                e.getMessage());
+    }
 }

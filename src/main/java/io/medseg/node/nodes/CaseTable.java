@@ -10,6 +10,7 @@ import io.medseg.MedSegException;
 import io.medseg.dataset.DatasetCase;
 import io.medseg.dataset.DatasetSplit;
 import io.medseg.dataset.SegmentationDataset;
+import io.medseg.image.OneSliceVolumes;
 import io.medseg.image.Volume;
 import io.medseg.io.ImageFiles;
 import io.medseg.node.ColumnSpec;
@@ -76,6 +77,10 @@ public final class CaseTable {
             rows.add(new Object[] { c.id(), c.split().label(), c.channelImages(), c.label(), first.shape(),
                     first.geometry().spacing(), root });
             exec.setProgress((i + 1.0) / cases.size(), "read " + c.id());
+        }
+        // a table of one-slice volumes holds 2D images (shape and spacing stay the files')
+        if (OneSliceVolumes.commonAxis(rows.stream().map(r -> (long[]) r[4]).toList()) >= 0) {
+            dims = 2;
         }
         Table.Builder b = Table.builder(spec(dims < 0 ? null : dims, channels, labels));
         rows.forEach(b::add);

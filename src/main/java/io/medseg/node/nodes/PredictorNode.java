@@ -82,7 +82,9 @@ public final class PredictorNode extends AbstractNode {
                     + " input channel(s) but the cases have " + channels.size());
         }
         String dims = cases.properties().get(TableSpec.DIMS);
-        if (model != null && model.dims() != null && dims != null && !dims.equals(model.dims().toString())) {
+        // a 2D model may predict 3D cases slice by slice (one trained on slices of volumes; the predictor checks
+        // that when it reads the model), but a 3D model never fits 2D cases
+        if (model != null && model.dims() != null && dims != null && model.dims() > Integer.parseInt(dims)) {
             throw new InvalidSettingsException("node '" + s.nodeId() + "': the model is " + model.dims()
                     + "D but the cases are " + dims + "D");
         }

@@ -50,6 +50,9 @@ public final class PreprocessorNode extends AbstractNode {
 
     private static final SettingsSchema SETTINGS = new SettingsSchema(
             Architectures.setting("lightm-unet"),
+            Setting.choice("dims", "auto", "The network's dimensionality: auto (the cases': 2 for 2D images and"
+                    + " one-slice volumes, else 3), 2 or 3; 2 on 3D cases plans nnU-Net's 2d configuration, a 2D"
+                    + " network trained on slices of the volumes.", "auto", "2", "3"),
             Setting.choice("split", "train", "Which labelled cases to preprocess for training: train or all.",
                     "train", "all"),
             new Setting("memory", "8G", "Memory budget the patch and batch are planned for, or auto (the GPU's"
@@ -87,11 +90,19 @@ public final class PreprocessorNode extends AbstractNode {
             }
         }
         String dimsText = in == null ? null : in.properties().get(TableSpec.DIMS);
-        Integer dims = dimsText == null ? null : Integer.valueOf(dimsText);
+        Integer caseDims = dimsText == null ? null : Integer.valueOf(dimsText);
+        Integer dims = dims(s);
+        if (dims != null && caseDims != null && dims > caseDims) {
+            throw s.invalid("dims", "is 3 but the cases are 2D (2D images or one-slice volumes); a 3D network needs"
+                    + " volumes, set dims to 2 or auto");
+        }
+        dims = dims != null ? dims : caseDims;
         for (String key : List.of("patch_size", "target_spacing")) {
             int axes = key.equals("patch_size") ? lengthOf(s.getSizes(key)) : lengthOf(s.getSpacing(key));
             if (dims != null && axes > 0 && axes != dims) {
-                throw s.invalid(key, "has " + axes + " values but the cases are " + dims + "D");
+                throw s.invalid(key, "has " + axes + " values but " + (caseDims != null && dims < caseDims
+                        ? "the network is 2D (trained on slices of the 3D cases: the in-plane axes)"
+                        : "the cases are " + dims + "D"));
             }
         }
         String architecture = s.getString("architecture");
@@ -162,7 +173,7 @@ public final class PreprocessorNode extends AbstractNode {
         PlannerSettings ps = PlannerSettings.defaults(architecture)
                 .withMemory(memory == null ? DeviceMemory.detect().bytes() : memory)
                 .withPatchSize(s.getSizes("patch_size")).withBatchSize(s.getInt("batch_size"))
-                .withTargetSpacing(s.getSpacing("target_spacing"));
+                .withTargetSpacing(s.getSpacing("target_spacing")).withDims(dims(s));
         String crop = s.getString("crop_to_nonzero");
         ps = ps.withCropToNonzero(crop.equals("auto") ? null : Boolean.valueOf(crop));
         exec.setProgress(0, "fingerprinting " + cases.size() + " cases");
@@ -170,7 +181,16 @@ public final class PreprocessorNode extends AbstractNode {
                 .get(TableSpec.CHANNELS)), CaseTable.labels(spec), cases, "node '" + s.nodeId() + "'",
                 java.nio.file.Path::toString, FingerprintExtractor.SAMPLES_PER_CASE);
         exec.checkCancelled();
+        if (dims(s) != null) {
+            Planner.checkDims(fp, dims(s), "node '" + s.nodeId() + "': setting 'dims'");
+        }
         return Planner.plan(fp, ps);
+    }
+
+    /** The dims setting: null for auto (the cases' own). */
+    private static Integer dims(NodeSettings s) {
+        String d = s.getString("dims");
+        return d.equals("auto") ? null : Integer.valueOf(d);
     }
 
     private static PreprocessingPlan readPlan(NodeSettings s) {

@@ -6,6 +6,7 @@ import java.util.Locale;
 
 import javax.imageio.ImageIO;
 
+import io.medseg.image.OneSliceVolumes;
 import io.medseg.image.Volume;
 import io.medseg.io.AtomicFiles;
 import io.medseg.io.ImageFiles;
@@ -38,7 +39,7 @@ public final class ViewerNode extends AbstractNode {
             Setting.text("case", "", "The case to show (empty: the first max_cases cases)."),
             Setting.integer("max_cases", 4, 1, 1000, "How many cases to show when no case is named."),
             Setting.integer("axis", 2, 0, 2, "Slice axis of 3D images (0, 1 or 2 in file index order; 2 = axial for"
-                    + " RAS-like data); ignored for 2D images."),
+                    + " RAS-like data); ignored for 2D images and one-slice volumes."),
             new Setting("slice", "foreground", "Slice index, or foreground for the middle of the reference's (else"
                     + " the prediction's) foreground.", "foreground or an integer >= 0", t -> {
                         if (t.equalsIgnoreCase("foreground")) {
@@ -94,7 +95,7 @@ public final class ViewerNode extends AbstractNode {
             Table.Row r = rows.get(i);
             String id = r.string(CaseTable.CASE);
             exec.setProgress((double) i / rows.size(), "drawing " + id);
-            Volume image = ImageFiles.read(r.paths(CaseTable.IMAGES).get(0));
+            Volume image = OneSliceVolumes.asImage(ImageFiles.read(r.paths(CaseTable.IMAGES).get(0)));
             Volume reference = read(r, s.getString("reference_column"));
             Volume prediction = read(r, s.getString("prediction_column"));
             int axis = image.spatialDims() == 3 ? s.getInt("axis") : 2;
@@ -132,6 +133,7 @@ public final class ViewerNode extends AbstractNode {
             return null;
         }
         Path p = r.path(column);
-        return p == null ? null : ImageFiles.read(p);
+        // one-slice volumes are drawn as the 2D images they hold, whatever the axis setting
+        return p == null ? null : OneSliceVolumes.asImage(ImageFiles.read(p));
     }
 }

@@ -125,7 +125,7 @@ public final class PatchLoader implements Closeable {
             SplittableRandom r = batchRandom.split();
             forcedFlags[b] = b >= batchSize - forced;
             PatchSampler.Location at = sampler.draw(r, forcedFlags[b]);
-            Patch p = augmenter.augment(sampler.cases().get(at.caseIndex()), at.centre(), r);
+            Patch p = augmenter.augment(sampler.source(at), at.centre(), r);
             if (p.channels() != channels) {
                 throw new MedSegException("case " + sampler.cases().get(at.caseIndex()).id() + " has " + p.channels()
                         + " channels, expected " + channels);

@@ -74,6 +74,16 @@ class NodeConfigureTest {
         assertEquals(2, plan.dims());
         assertRefused("setting 'patch_size' has 3 values but the cases are 2D", node, Map.of("patch_size", "64,64,64"),
                 CASES_2D);
+        // nnU-Net's 2d configuration of 3D cases: a 2D plan, whose patch and spacing are in-plane
+        TableSpec cases3d = CaseTable.spec(3, Map.of("0", "CT"), Map.of("background", 0, "organ", 1));
+        assertEquals(3, ((PlanPortSpec) configure(node, Map.of(), cases3d).get(1)).dims());
+        assertEquals(2, ((PlanPortSpec) configure(node, Map.of("dims", "2", "patch_size", "64,64"), cases3d).get(1))
+                .dims());
+        assertRefused("setting 'patch_size' has 3 values but the network is 2D (trained on slices of the 3D cases",
+                node, Map.of("dims", "2", "patch_size", "64,64,64"), cases3d);
+        assertRefused("setting 'dims' is 3 but the cases are 2D (2D images or one-slice volumes)", node,
+                Map.of("dims", "3"), CASES_2D);
+        assertRefused("setting 'dims' must be one of auto, 2, 3, got '4'", node, Map.of("dims", "4"), CASES_2D);
         assertRefused("setting 'architecture' must be one of lightm-unet", node, Map.of("architecture", "unet9"),
                 CASES_2D);
         assertRefused("setting 'memory' must be a memory size", node, Map.of("memory", "lots"), CASES_2D);
@@ -117,6 +127,10 @@ class NodeConfigureTest {
                 CASES_2D);
         ModelPortSpec model3d = new ModelPortSpec("lightm-unet", 3, null, null, null, null, null);
         assertRefused("the model is 3D but the cases are 2D", node, Map.of(), model3d, CASES_2D);
+        // a 2D model may have been trained on slices of volumes: whether it was is checked when it is read
+        TableSpec cases3d = CaseTable.spec(3, Map.of("0", "CT"), Map.of("background", 0));
+        assertTrue(((TableSpec) configure(node, Map.of(), model, cases3d).get(0)).names()
+                .contains(PredictorNode.PREDICTION));
         assertRefused("setting 'overlap' must be a number in [0, 0.95], got '1'", node, Map.of("overlap", "1"), model,
                 CASES_2D);
     }

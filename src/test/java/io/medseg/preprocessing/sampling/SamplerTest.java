@@ -133,4 +133,54 @@ class SamplerTest {
             assertEquals(120, inside);
         }
     }
+
+    /** 2D patches from slices of a volume (a 2D plan of 3D data): channel 0 holds j, channel 1 holds i + 100 k. */
+    @Test
+    void slicesOfVolumesTakeTheForegroundVoxelsSlice() {
+        int n = 10 * 9 * 8;
+        float[] image = new float[2 * n];
+        short[] label = new short[n];
+        for (int k = 0, v = 0; k < 8; k++) {
+            for (int j = 0; j < 9; j++) {
+                for (int i = 0; i < 10; i++, v++) {
+                    image[v] = j;
+                    image[n + v] = i + 100 * k;
+                }
+            }
+        }
+        label[3 + 10 * (7 + 9 * 5)] = 1; // the only foreground voxel: (3, 7, 5)
+        PreprocessedCase c = new PreprocessedCase("v", new long[] { 10, 9, 8 }, image, label, null);
+        int[] patch = { 4, 6 };
+        PatchSampler sampler = new PatchSampler(List.of(c), patch, 1, PatchSampler.DEFAULT_FOREGROUND_FRACTION, 0);
+        SplittableRandom r = new SplittableRandom(5);
+        boolean[] seen = new boolean[9];
+        int centre = 2 + 4 * 3;
+        for (int t = 0; t < 200; t++) {
+            boolean force = t % 2 == 0;
+            PatchSampler.Location at = sampler.draw(r, force);
+            Patch p = sampler.extract(at);
+            assertEquals(24, p.voxels());
+            for (int v = 0; v < 24; v++) {
+                if (p.label()[v] >= 0) { // inside the case: every voxel comes from the drawn slice
+                    assertEquals(at.slice(), p.image()[v]);
+                }
+            }
+            // the slice's axes are (i, k): the centre voxel is case voxel (centre[0], slice, centre[1])
+            assertEquals(at.centre()[0] + 100 * at.centre()[1], p.image()[24 + centre]);
+            if (force) { // nnUNetDataLoader2D: the foreground voxel's slice, centred on the voxel
+                assertEquals(7, at.slice());
+                assertEquals(3, at.centre()[0]);
+                assertEquals(5, at.centre()[1]);
+                assertEquals(1, p.label()[centre]);
+            } else {
+                seen[at.slice()] = true;
+            }
+        }
+        for (int j = 0; j < 9; j++) {
+            assertTrue(seen[j], "random samples never took slice " + j);
+        }
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new PatchSampler(List.of(SamplingFixtures.labelColoured(new int[] { 10, 8 })), patch, 1, 0.3, 0));
+        assertTrue(e.getMessage().contains("expected 3 for patch [4, 6] from slices across axis 1"), e.getMessage());
+    }
 }
