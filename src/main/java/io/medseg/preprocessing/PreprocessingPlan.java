@@ -25,4 +25,13 @@ import io.medseg.nn.networks.NetworkConfig;
 public record PreprocessingPlan(int dims, Map<String, String> channelNames, Map<String, Integer> labels,
         double[] targetSpacing, boolean cropToNonzero, List<ChannelNormalization> normalization,
         ResamplingSettings resampling, long[] patchSize, int batchSize, NetworkConfig network, long memoryBudgetBytes) {
+
+    /** Per channel, whether it is normalised within the non-zero mask (nnU-Net's use_mask_for_norm list). */
+    public boolean[] maskedChannels() {
+        boolean[] masked = new boolean[normalization.size()];
+        for (int c = 0; c < masked.length; c++) {
+            masked[c] = normalization.get(c).useMaskForNorm();
+        }
+        return masked;
+    }
 }

@@ -177,7 +177,7 @@ class PreprocessorTest {
     void twoDimensionalCasesAndCtNormalisation() {
         SyntheticCase c = PhantomGenerator.generate(new int[] { 48, 40 }, 11, 0);
         double[] spacing = c.image().geometry().spacing();
-        ChannelNormalization ct = new ChannelNormalization(NormalizationScheme.CT, 40, 50, -100, 200);
+        ChannelNormalization ct = ChannelNormalization.ct(40, 50, -100, 200);
         PreprocessingPlan p = plan(2, scaled(spacing, 1.5), false, ct, ResamplingSettings.NNUNET);
         PreprocessedCase pc = Preprocessor.preprocess("flat", List.of(c.image()), c.label(), p);
         assertEquals(CropBox.whole(c.image().shape()), pc.mapping().cropBox());
