@@ -9,10 +9,11 @@ import io.medseg.image.Volume;
 import net.imglib2.img.array.ArrayImgs;
 
 /**
- * Generates images like skull-stripped or masked MRI: an elliptic head (brain tissue inside a darker rim of
- * cerebrospinal fluid) on a background of exact zeros, with one brighter structure inside the head labelled 1. The
- * head covers about half of the image, so its bounding box leaves zero corners that only a segmenter trained on them
- * as background gets right. Intensities are in arbitrary MR units with a per-case scale and a smooth bias, as MR
+ * Generates images like skull-stripped or masked MRI: an elliptic head (bright tissue inside a dark rim of
+ * cerebrospinal fluid) on a background of exact zeros, with one large structure of intermediate intensity inside the
+ * head labelled 1. The head covers about half of the image, so its bounding box leaves zero corners; and the
+ * structure's intensity lies near the head's mean, which a z-score within the head maps to 0, the corners' value, so
+ * only a segmenter trained on the corners as background gets them right. Intensities are in arbitrary MR units with a per-case scale and a smooth bias, as MR
  * intensities have no absolute meaning. A case is a pure function of (seed, case index, shape).
  */
 public final class MaskedMriGenerator {
@@ -24,13 +25,14 @@ public final class MaskedMriGenerator {
     static final double MAX_HEAD = 0.44;
     /** Normalised head radius beyond which the rim (fluid around the brain) begins. */
     static final double RIM = 0.86;
-    /** Structure semi-axes as fractions of the image size. */
-    static final double MIN_STRUCTURE = 0.07;
-    static final double MAX_STRUCTURE = 0.14;
-    /** Tissue values relative to the case's scale. */
+    /** Structure semi-axes as fractions of the head's. */
+    static final double MIN_STRUCTURE = 0.35;
+    static final double MAX_STRUCTURE = 0.6;
+    /** Tissue values relative to the case's scale: rim, structure, the tissue around the structure (1). */
     static final double RIM_VALUE = 0.45;
-    static final double MIN_STRUCTURE_VALUE = 1.3;
-    static final double MAX_STRUCTURE_VALUE = 1.6;
+    static final double MIN_STRUCTURE_VALUE = 0.7;
+    static final double MAX_STRUCTURE_VALUE = 0.85;
+    static final double TISSUE_VALUE = 1.1;
     /** Noise standard deviation relative to the scale. */
     static final double NOISE = 0.05;
     /** Partial-volume blur, in voxels. */
@@ -61,16 +63,16 @@ public final class MaskedMriGenerator {
         for (int a = 0; a < dims; a++) {
             head.centre[a] = shape[a] * (0.5 + r.uniform(-0.04, 0.04));
             head.radius[a] = shape[a] * r.uniform(MIN_HEAD, MAX_HEAD);
-            structure.radius[a] = shape[a] * r.uniform(MIN_STRUCTURE, MAX_STRUCTURE);
+            structure.radius[a] = head.radius[a] * r.uniform(MIN_STRUCTURE, MAX_STRUCTURE);
         }
-        // the structure's centre lies well inside the brain, so the structure never reaches the rim
+        // the structure's centre lies near the head's; where an elongated head brings the rim closer, the rim wins
         double[] direction = new double[dims];
         double length = 0;
         for (int a = 0; a < dims; a++) {
             direction[a] = r.gaussian();
             length += direction[a] * direction[a];
         }
-        double reach = r.uniform(0, 0.35) / Math.sqrt(length);
+        double reach = r.uniform(0, 0.2) / Math.sqrt(length);
         for (int a = 0; a < dims; a++) {
             structure.centre[a] = head.centre[a] + direction[a] * reach * head.radius[a];
         }
@@ -92,8 +94,8 @@ public final class MaskedMriGenerator {
                 continue;
             }
             inside[v] = true;
-            boolean inStructure = structure.radius(p) <= 1;
-            double tissue = rho > RIM ? RIM_VALUE : inStructure ? structureValue : 1;
+            boolean inStructure = rho <= RIM && structure.radius(p) <= 1;
+            double tissue = rho > RIM ? RIM_VALUE : inStructure ? structureValue : TISSUE_VALUE;
             double b = 1;
             for (int a = 0; a < dims; a++) {
                 b += bias[a] * (p[a] - head.centre[a]);
