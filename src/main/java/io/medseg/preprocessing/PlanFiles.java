@@ -169,7 +169,6 @@ public final class PlanFiles {
      */
     private static final class LegacyMaskForNorm implements TypeAdapterFactory {
         @Override
-        @SuppressWarnings("unchecked")
         public <T> TypeAdapter<T> create(Gson gson, TypeToken<T> type) {
             if (type.getRawType() != PreprocessingPlan.class) {
                 return null;

@@ -36,6 +36,7 @@ import io.medseg.synth.SyntheticDatasetWriter;
 import io.medseg.synth.SyntheticKind;
 import net.imglib2.Cursor;
 import net.imglib2.type.numeric.RealType;
+import net.imglib2.util.Intervals;
 import net.imglib2.view.Views;
 
 /**
@@ -104,15 +105,12 @@ class ZeroSurroundTrainingTest {
                 + " zero voxels inside the crop boxes predicted foreground");
     }
 
+    /** A single-channel volume's values, first axis fastest. */
     private static float[] values(Volume v) {
-        List<Float> out = new ArrayList<>();
+        float[] a = new float[(int) Intervals.numElements(v.channel(0))];
         Cursor<? extends RealType<?>> c = Views.flatIterable(v.channel(0)).cursor();
-        while (c.hasNext()) {
-            out.add(c.next().getRealFloat());
-        }
-        float[] a = new float[out.size()];
         for (int i = 0; i < a.length; i++) {
-            a[i] = out.get(i);
+            a[i] = c.next().getRealFloat();
         }
         return a;
     }
