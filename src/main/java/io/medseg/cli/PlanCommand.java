@@ -121,7 +121,8 @@ final class PlanCommand extends MedSegCommand {
             String detail = switch (n.scheme()) {
                 case CT -> String.format(Locale.ROOT, "clip [%.1f, %.1f], mean %.2f, std %.2f", n.lower(), n.upper(),
                         n.mean(), n.std());
-                case ZSCORE -> "per-image z-score";
+                case ZSCORE -> n.useMaskForNorm() ? "per-image z-score within the non-zero mask"
+                        : "per-image z-score";
                 case NONE -> "as is";
             };
             w.printf(Locale.ROOT, "channel %d   %s: %s %s%n", c, p.channelNames().get(String.valueOf(c)), n.scheme(), detail);

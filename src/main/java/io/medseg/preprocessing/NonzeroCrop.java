@@ -17,8 +17,9 @@ import net.imglib2.view.Views;
  * tissue of a CT), and its bounding box.
  *
  * <p>When a case is cropped, label voxels inside the box that are background and outside the mask are set to
- * {@link #OUTSIDE} (−1), nnU-Net's marker for "not part of the scanned object": the patch sampler and the loss can
- * then ignore them, and per-image z-score normalisation uses only voxels inside the mask.
+ * {@link #OUTSIDE} (−1), nnU-Net's marker for "not part of the scanned object": foreground sampling skips them,
+ * augmentation keeps masked channels at 0 there, and training then takes them as background (see
+ * {@link io.medseg.preprocessing.sampling.Augmenter}), so the network learns to call the zero surround background.
  *
  * <p>Flat arrays use the {@link PreprocessedCase} layout (channels × voxels, first spatial axis fastest); a 2D
  * shape is handled as 3D with one slice.

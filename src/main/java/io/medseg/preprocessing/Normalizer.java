@@ -8,11 +8,11 @@ package io.medseg.preprocessing;
  * dataset's foreground mean and divide by its standard deviation (at least 1e-8). The statistics come from the plan,
  * so every case of a dataset gets the same mapping and HU stay comparable between cases.</li>
  * <li>{@link NormalizationScheme#ZSCORE}: per image, mean 0 and standard deviation 1 (population statistics, numpy's
- * default). With a mask (we pass the non-zero mask whenever the case was cropped to it) the statistics come from
- * the mask only and voxels outside are set to 0; otherwise from the whole image. nnU-Net uses the mask only when
- * cropping shrank the dataset's images by at least a quarter (typical of skull-stripped MR, where the zero
- * background would otherwise dominate the statistics). Using it whenever we crop is simpler and no worse: outside the
- * mask every channel is 0 by construction, so only the statistics differ, and they then describe the object.</li>
+ * default). With {@link ChannelNormalization#useMaskForNorm()} the statistics come from the non-zero mask of the
+ * cropped case only and voxels outside it are set to 0; otherwise from the whole cropped image, whose zero surround
+ * then becomes a distinct low value. The planner asks for the mask as nnU-Net does, only when cropping shrank the
+ * median case by more than a quarter: on a mostly-object crop the surround's own value tells the network where the
+ * object ends, while with a large zero surround the statistics would describe the surround.</li>
  * <li>{@link NormalizationScheme#NONE}: unchanged.</li>
  * </ul>
  */
@@ -26,7 +26,8 @@ public final class Normalizer {
     /**
      * Normalises {@code data[offset, offset + length)}.
      *
-     * @param mask voxels the z-score statistics come from (indexed from 0 for this channel), or null for all
+     * @param mask the case's non-zero mask (indexed from 0 for this channel), or null when the case was not cropped
+     *        to it; a z-score with {@code useMaskForNorm} takes its statistics from it
      */
     public static void normalize(float[] data, int offset, int length, ChannelNormalization norm, boolean[] mask) {
         switch (norm.scheme()) {
@@ -39,7 +40,13 @@ public final class Normalizer {
                     data[v] = (float) ((x - norm.mean()) * scale);
                 }
             }
-            case ZSCORE -> zscore(data, offset, length, mask);
+            case ZSCORE -> {
+                if (norm.useMaskForNorm() && mask == null) {
+                    throw new IllegalArgumentException("a z-score within the non-zero mask needs the case cropped to it"
+                            + " (cropToNonzero)");
+                }
+                zscore(data, offset, length, norm.useMaskForNorm() ? mask : null);
+            }
         }
     }
 

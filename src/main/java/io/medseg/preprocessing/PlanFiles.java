@@ -24,6 +24,11 @@ import com.google.gson.JsonPrimitive;
 import com.google.gson.JsonSerializationContext;
 import com.google.gson.JsonSerializer;
 import com.google.gson.Strictness;
+import com.google.gson.TypeAdapter;
+import com.google.gson.TypeAdapterFactory;
+import com.google.gson.reflect.TypeToken;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonWriter;
 
 import io.medseg.MedSegException;
 import io.medseg.io.AtomicFiles;
@@ -34,6 +39,8 @@ import io.medseg.io.AtomicFiles;
  * typo must fail loudly instead of silently training with a default.
  */
 public final class PlanFiles {
+    /** The normalisation entry's name for {@link ChannelNormalization#useMaskForNorm()}. */
+    private static final String USE_MASK = "useMaskForNorm";
     private static final Gson GSON = withPlanAdapters(new GsonBuilder().setPrettyPrinting()
             .setStrictness(Strictness.STRICT)).create();
 
@@ -45,7 +52,8 @@ public final class PlanFiles {
 
     /** Registers what gson needs to read and write a plan inside another JSON document (e.g. a model header). */
     public static GsonBuilder withPlanAdapters(GsonBuilder builder) {
-        return builder.registerTypeAdapter(ChannelNormalization.class, new NormalizationAdapter());
+        return builder.registerTypeAdapter(ChannelNormalization.class, new NormalizationAdapter())
+                .registerTypeAdapterFactory(new LegacyMaskForNorm());
     }
 
     public static String toJson(PreprocessingPlan plan) {
@@ -152,8 +160,59 @@ public final class PlanFiles {
             throw new MedSegException(source + ": field 'sliceAxis' must be 0, 1 or 2 in a 2D plan (the axis 3D volumes"
                     + " are sliced across), got " + p.sliceAxis() + " in a " + dims + "D plan");
         }
+        if (!p.cropToNonzero() && p.normalization().stream().anyMatch(ChannelNormalization::useMaskForNorm)) {
+            throw new MedSegException(source + ": field 'normalization' uses the non-zero mask (useMaskForNorm), which"
+                    + " needs 'cropToNonzero' true");
+        }
         if (p.memoryBudgetBytes() <= 0) {
             throw new MedSegException(source + ": field 'memoryBudgetBytes' must be positive");
+        }
+    }
+
+    /**
+     * Plans written before {@value #USE_MASK} existed normalised every z-score channel within the non-zero mask
+     * whenever they cropped to it. Reading them so keeps predicting with an older model exactly as it was trained: the
+     * missing entry is filled in from the plan's scheme and cropToNonzero before the plan is parsed.
+     */
+    private static final class LegacyMaskForNorm implements TypeAdapterFactory {
+        @Override
+        public <T> TypeAdapter<T> create(Gson gson, TypeToken<T> type) {
+            if (type.getRawType() != PreprocessingPlan.class) {
+                return null;
+            }
+            TypeAdapter<T> delegate = gson.getDelegateAdapter(this, type);
+            TypeAdapter<JsonElement> trees = gson.getAdapter(JsonElement.class);
+            return new TypeAdapter<>() {
+                @Override
+                public void write(JsonWriter out, T plan) throws IOException {
+                    delegate.write(out, plan);
+                }
+
+                @Override
+                public T read(JsonReader in) throws IOException {
+                    JsonElement tree = trees.read(in);
+                    if (tree.isJsonObject()) {
+                        fillIn(tree.getAsJsonObject());
+                    }
+                    return delegate.fromJsonTree(tree);
+                }
+            };
+        }
+
+        private static void fillIn(JsonObject plan) {
+            JsonElement crop = plan.get("cropToNonzero");
+            JsonElement norms = plan.get("normalization");
+            if (crop == null || !crop.isJsonPrimitive() || norms == null || !norms.isJsonArray()) {
+                return; // the strict checks report what is missing
+            }
+            for (JsonElement e : norms.getAsJsonArray()) {
+                if (e.isJsonObject() && !e.getAsJsonObject().has(USE_MASK)) {
+                    JsonObject n = e.getAsJsonObject();
+                    JsonElement scheme = n.get("scheme");
+                    n.addProperty(USE_MASK, crop.getAsBoolean() && scheme != null && scheme.isJsonPrimitive()
+                            && NormalizationScheme.ZSCORE.name().equals(scheme.getAsString()));
+                }
+            }
         }
     }
 
@@ -168,6 +227,7 @@ public final class PlanFiles {
             o.addProperty("std", n.std());
             o.add("lower", Double.isInfinite(n.lower()) ? JsonNull.INSTANCE : new JsonPrimitive(n.lower()));
             o.add("upper", Double.isInfinite(n.upper()) ? JsonNull.INSTANCE : new JsonPrimitive(n.upper()));
+            o.addProperty(USE_MASK, n.useMaskForNorm());
             return o;
         }
 
@@ -175,12 +235,12 @@ public final class PlanFiles {
         public ChannelNormalization deserialize(JsonElement e, Type t, JsonDeserializationContext c) {
             JsonObject o = e.getAsJsonObject();
             for (String k : o.keySet()) {
-                if (!Set.of("scheme", "mean", "std", "lower", "upper").contains(k)) {
+                if (!Set.of("scheme", "mean", "std", "lower", "upper", USE_MASK).contains(k)) {
                     throw new JsonParseException("normalization: unknown field '" + k + "'");
                 }
             }
-            if (!o.has("scheme") || !o.has("mean") || !o.has("std")) {
-                throw new JsonParseException("normalization needs scheme, mean and std");
+            if (!o.has("scheme") || !o.has("mean") || !o.has("std") || !o.has(USE_MASK)) {
+                throw new JsonParseException("normalization needs scheme, mean, std and " + USE_MASK);
             }
             NormalizationScheme scheme;
             try {
@@ -190,7 +250,8 @@ public final class PlanFiles {
                         + "'; expected one of " + Arrays.toString(NormalizationScheme.values()));
             }
             return new ChannelNormalization(scheme, o.get("mean").getAsDouble(), o.get("std").getAsDouble(),
-                    bound(o, "lower", Double.NEGATIVE_INFINITY), bound(o, "upper", Double.POSITIVE_INFINITY));
+                    bound(o, "lower", Double.NEGATIVE_INFINITY), bound(o, "upper", Double.POSITIVE_INFINITY),
+                    o.get(USE_MASK).getAsBoolean());
         }
 
         private static double bound(JsonObject o, String k, double none) {

@@ -23,6 +23,12 @@ public final class Planner {
     static final int MIN_BATCH = 2;
     /** nnU-Net: one batch should cover at most 5% of the dataset's voxels, or the model overfits small datasets. */
     static final double MAX_DATASET_COVERED = 0.05;
+    /**
+     * nnU-Net normalises z-score channels within the non-zero mask when cropping to it shrank the median case to less
+     * than this fraction of its voxels: then the zeros are a large background around the object (skull-stripped or
+     * masked MRI) that would otherwise dominate the statistics.
+     */
+    static final double MASK_FOR_NORM_BELOW = 0.75;
     /** The divisor LightM-UNet needs: its fixed encoder downsamples 3 times by 2. */
     static final long LIGHTM_DIVISOR = io.medseg.nn.networks.lightm.LightMUNet.DEFAULT_SIZE_DIVISOR;
 
@@ -87,14 +93,15 @@ public final class Planner {
         int batch = settings.batchSize() != null ? settings.batchSize()
                 : batchSize(network, patch, datasetMedian, fp.cases().size(), budget, settings.maxBatchSize());
 
+        boolean maskForNorm = useMaskForNorm(fp, crop);
         List<ChannelNormalization> norm = new ArrayList<>();
         for (int c = 0; c < channels; c++) {
             String name = fp.channelNames().get(String.valueOf(c));
             IntensityStatistics s = fp.foregroundIntensities().get(c);
             norm.add(NormalizationScheme.forChannelName(name) == NormalizationScheme.CT
-                    ? new ChannelNormalization(NormalizationScheme.CT, s.mean(), s.std(), s.percentile00_5(),
+                    ? ChannelNormalization.ct(s.mean(), s.std(), s.percentile00_5(),
                             s.percentile99_5())
-                    : ChannelNormalization.zscore());
+                    : ChannelNormalization.zscore(maskForNorm));
         }
         return new PreprocessingPlan(dims, fp.channelNames(), fp.labels(), spacing, crop, List.copyOf(norm),
                 ResamplingSettings.NNUNET, patch, batch, network, budget, sliceAxis);
@@ -179,6 +186,21 @@ public final class Planner {
             target[worst] = p10;
         }
         return target;
+    }
+
+    /**
+     * nnU-Net's {@code determine_normalization_scheme_and_whether_mask_is_used_for_norm}: z-score channels use the
+     * non-zero mask when the cases are cropped and the median over cases of (voxels after cropping / voxels before) is
+     * below {@value #MASK_FOR_NORM_BELOW}.
+     */
+    static boolean useMaskForNorm(DatasetFingerprint fp, boolean crop) {
+        return crop && medianRelativeSizeAfterCropping(fp) < MASK_FOR_NORM_BELOW;
+    }
+
+    /** The median over cases of the cropped box's voxels divided by the image's (nnU-Net's fingerprint entry). */
+    static double medianRelativeSizeAfterCropping(DatasetFingerprint fp) {
+        return Percentiles.of(fp.cases().stream().mapToDouble(c -> (double) Resampler.voxels(c.croppedShape())
+                / Resampler.voxels(c.shape())).toArray(), 50);
     }
 
     /** Per axis, the median over cases of the (cropped) shape once resampled to the target spacing. */

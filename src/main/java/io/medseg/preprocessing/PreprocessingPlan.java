@@ -49,4 +49,13 @@ public record PreprocessingPlan(int dims, Map<String, String> channelNames, Map<
     public int imageDims() {
         return slicesVolumes() ? 3 : dims;
     }
+
+    /** Per channel, whether it is normalised within the non-zero mask (nnU-Net's use_mask_for_norm list). */
+    public boolean[] maskedChannels() {
+        boolean[] masked = new boolean[normalization.size()];
+        for (int c = 0; c < masked.length; c++) {
+            masked[c] = normalization.get(c).useMaskForNorm();
+        }
+        return masked;
+    }
 }

@@ -14,8 +14,10 @@ import io.medseg.io.ImageFormat;
  * @param shape spatial shape per case, (i, j) or (i, j, k); each axis {@link PhantomGenerator#MIN_SIZE} to
  *            {@link PhantomGenerator#MAX_SIZE}
  * @param fileEnding ".nii.gz" or ".nii": NIfTI keeps HU values and geometry for 2D and 3D alike
+ * @param kind what the images show (null: {@link SyntheticKind#CT})
  */
-public record SyntheticDatasetSpec(int dims, int cases, long seed, int[] shape, String fileEnding) {
+public record SyntheticDatasetSpec(int dims, int cases, long seed, int[] shape, String fileEnding,
+        SyntheticKind kind) {
     public static final String DEFAULT_FILE_ENDING = ".nii.gz";
 
     public SyntheticDatasetSpec {
@@ -37,6 +39,7 @@ public record SyntheticDatasetSpec(int dims, int cases, long seed, int[] shape, 
             }
         }
         fileEnding = fileEnding == null ? DEFAULT_FILE_ENDING : fileEnding;
+        kind = kind == null ? SyntheticKind.CT : kind;
         ImageFormat format = ImageFormat.detect(java.nio.file.Path.of("x" + fileEnding));
         if (format == null || !format.isNifti() || !fileEnding.equals(format.ending())) {
             throw new MedSegException("synthetic datasets are written as .nii.gz or .nii (HU values and geometry need "
@@ -44,9 +47,9 @@ public record SyntheticDatasetSpec(int dims, int cases, long seed, int[] shape, 
         }
     }
 
-    /** A spec with the default file ending; {@code shape} null means the default for {@code dims}. */
+    /** CT phantoms with the default file ending; {@code shape} null means the default for {@code dims}. */
     public static SyntheticDatasetSpec of(int dims, int cases, long seed, int[] shape) {
-        return new SyntheticDatasetSpec(dims, cases, seed, shape, DEFAULT_FILE_ENDING);
+        return new SyntheticDatasetSpec(dims, cases, seed, shape, DEFAULT_FILE_ENDING, SyntheticKind.CT);
     }
 
     @Override
@@ -66,17 +69,18 @@ public record SyntheticDatasetSpec(int dims, int cases, long seed, int[] shape, 
     @Override
     public boolean equals(Object o) {
         return o instanceof SyntheticDatasetSpec s && s.dims == dims && s.cases == cases && s.seed == seed
-                && Arrays.equals(s.shape, shape) && s.fileEnding.equals(fileEnding);
+                && Arrays.equals(s.shape, shape) && s.fileEnding.equals(fileEnding) && s.kind == kind;
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(new long[] { dims, cases, seed }) * 31 + Arrays.hashCode(shape) + fileEnding.hashCode();
+        return (Arrays.hashCode(new long[] { dims, cases, seed }) * 31 + Arrays.hashCode(shape) + fileEnding.hashCode())
+                * 31 + kind.hashCode();
     }
 
     @Override
     public String toString() {
         return "SyntheticDatasetSpec[dims=" + dims + ", cases=" + cases + ", seed=" + seed + ", shape="
-                + Arrays.toString(shape) + ", fileEnding=" + fileEnding + "]";
+                + Arrays.toString(shape) + ", fileEnding=" + fileEnding + ", kind=" + kind + "]";
     }
 }

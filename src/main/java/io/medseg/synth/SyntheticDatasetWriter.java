@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -21,7 +20,8 @@ import io.medseg.io.ImageFiles;
 
 /**
  * Writes a synthetic phantom dataset in the nnU-Net v2 raw layout, directly into the given folder:
- * {@code dataset.json} (channel "0": "CT", labels background/organ/lesion), {@code imagesTr/synth_000_0000.nii.gz},
+ * {@code dataset.json} (the kind's channel and labels, for CT "0": "CT" and background/organ/lesion),
+ * {@code imagesTr/synth_000_0000.nii.gz},
  * {@code labelsTr/synth_000.nii.gz}, and the last 20% of the cases in {@code imagesTs/} and {@code labelsTs/}.
  *
  * <p>Cases are generated and written in parallel; each is a pure function of (seed, index, shape), so the files are
@@ -60,7 +60,7 @@ public final class SyntheticDatasetWriter {
         int lesions = IntStream.range(0, spec.cases()).parallel()
                 .map(i -> writeCase(out, spec, i, i < training ? DatasetSplit.TRAIN : DatasetSplit.TEST, overwrite))
                 .sum();
-        DatasetJson.write(DatasetDescriptor.complete(Map.of("0", "CT"), PhantomLabels.asMap(), training,
+        DatasetJson.write(DatasetDescriptor.complete(spec.kind().channelNames(), spec.kind().labels(), training,
                 spec.fileEnding()), out, overwrite);
         if (overwrite) {
             removeStaleCases(out, spec);
@@ -81,7 +81,7 @@ public final class SyntheticDatasetWriter {
 
     private static int writeCase(Path out, SyntheticDatasetSpec spec, int index, DatasetSplit split,
             boolean overwrite) {
-        SyntheticCase c = PhantomGenerator.generate(spec.shape(), spec.seed(), index);
+        SyntheticCase c = spec.kind().generate(spec.shape(), spec.seed(), index);
         String id = caseId(index);
         ImageFiles.write(c.image(), out.resolve(split.imagesFolder()).resolve(id + "_0000" + spec.fileEnding()),
                 overwrite);

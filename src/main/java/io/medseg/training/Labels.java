@@ -8,15 +8,19 @@ final class Labels {
     private Labels() {
     }
 
-    /** Ignored voxels (label −1) become background, as nnU-Net does before one-hot encoding; they are masked anyway. */
-    static NDArray withoutIgnored(NDArray labels) {
-        NDArray l = labels.toType(DataType.INT64, false);
-        return l.mul(l.gte(0).toType(DataType.INT64, false));
-    }
-
-    /** One-hot (B, K, *S) of labels (B, *S) in {@code type}; labels must be in [0, K). */
+    /**
+     * One-hot (B, K, *S) of labels (B, *S) in {@code type}. Labels outside [0, K) are refused: a one-hot row of zeros
+     * would silently drop such voxels from both loss terms (an unconverted −1 "outside" marker, say).
+     */
     static NDArray oneHot(NDArray labels, int classes, DataType type) {
-        NDArray oh = labels.toType(DataType.INT64, false).oneHot(classes, type); // (B, *S, K)
+        NDArray l = labels.toType(DataType.INT64, false);
+        long min = l.min().getLong();
+        long max = l.max().getLong();
+        if (min < 0 || max >= classes) {
+            throw new IllegalArgumentException("labels must be classes 0.." + (classes - 1) + ", found " + min + ".."
+                    + max);
+        }
+        NDArray oh = l.oneHot(classes, type); // (B, *S, K)
         int dims = oh.getShape().dimension();
         int[] order = new int[dims];
         order[0] = 0;

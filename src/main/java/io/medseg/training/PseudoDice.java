@@ -6,8 +6,10 @@ import ai.djl.ndarray.types.DataType;
 /**
  * nnU-Net's per-epoch "pseudo Dice": true positives, false positives and false negatives of the argmax prediction per
  * foreground class, summed over all validation patches of an epoch, then Dice = 2TP / (2TP + FP + FN) per class.
- * Voxels labelled −1 (unknown) are left out. Patches are not whole cases, so this only tracks progress; the real
- * score comes from the full-case validation at the end.
+ * Every voxel counts: the validation patches' targets, like the training ones, have the zero surround and the padding
+ * as background (nnU-Net's validation transforms end with the same RemoveLabelTansform), so foreground predicted there
+ * lowers the pseudo-Dice as it lowers the test Dice. Patches are not whole cases, so this only tracks progress; the
+ * real score comes from the full-case validation at the end.
  */
 public final class PseudoDice {
     private final long[] tp;
@@ -25,9 +27,8 @@ public final class PseudoDice {
     public void add(NDArray logits, NDArray labels) {
         NDArray predicted = logits.argMax(1).toType(DataType.INT32, false);
         NDArray y = labels.toType(DataType.INT32, false);
-        NDArray known = y.gte(0);
         for (int k = 1; k < tp.length; k++) {
-            NDArray p = predicted.eq(k).logicalAnd(known);
+            NDArray p = predicted.eq(k);
             NDArray r = y.eq(k);
             tp[k] += p.logicalAnd(r).countNonzero().getLong();
             fp[k] += p.logicalAnd(r.logicalNot()).countNonzero().getLong();

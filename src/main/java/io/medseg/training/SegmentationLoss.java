@@ -24,7 +24,7 @@ public final class SegmentationLoss {
         this.weightDice = weightDice;
     }
 
-    /** Scalar loss of logits (B, K, *S) against integer labels (B, *S) with −1 ignored. */
+    /** Scalar loss of logits (B, K, *S) against class labels (B, *S) in [0, K). */
     public NDArray apply(NDArray logits, NDArray labels) {
         NDArray ce = crossEntropy.apply(logits, labels).mul(Constants.scalar(logits, weightCe));
         NDArray dc = dice.apply(logits, labels).mul(Constants.scalar(logits, weightDice));

@@ -6,8 +6,9 @@ import ai.djl.ndarray.index.NDIndex;
 /**
  * nnU-Net's MemoryEfficientSoftDiceLoss with apply_nonlin = softmax over channels, do_bg = False, smooth = 1e-5:
  * per sample and foreground class (or, with batch Dice, per class summed over the batch),
- * dc = (2·I + smooth) / max(G + P + smooth, 1e-8) with I = Σ p·y·m, P = Σ p·m, G = Σ y·m (m the mask of non-ignored
- * voxels), and the loss is −mean(dc). Background is left out because it dominates the volume and would keep the loss
+ * dc = (2·I + smooth) / max(G + P + smooth, 1e-8) with I = Σ p·y, P = Σ p, G = Σ y over every voxel (no loss mask: a
+ * dataset without an ignore label, and the voxels outside the non-zero region are background targets), and the loss
+ * is −mean(dc). Background is left out because it dominates the volume and would keep the loss
  * near its optimum however the small structures are segmented.
  */
 public final class SoftDiceLoss {
@@ -38,13 +39,11 @@ public final class SoftDiceLoss {
             axes[i] = i + 2;
         }
         NDIndex foreground = new NDIndex().addAllDim().addSliceDim(1, classes);
-        NDArray mask = labels.neq(CrossEntropyLoss.IGNORE).toType(logits.getDataType(), false).expandDims(1);
-        NDArray y = Labels.oneHot(Labels.withoutIgnored(labels), classes, logits.getDataType()).get(foreground);
+        NDArray y = Labels.oneHot(labels, classes, logits.getDataType()).get(foreground);
         NDArray p = logits.softmax(1).get(foreground);
-        NDArray pm = p.mul(mask);
-        NDArray intersect = pm.mul(y).sum(axes); // (B, K-1)
-        NDArray sumPred = pm.sum(axes);
-        NDArray sumGt = y.mul(mask).sum(axes);
+        NDArray intersect = p.mul(y).sum(axes); // (B, K-1)
+        NDArray sumPred = p.sum(axes);
+        NDArray sumGt = y.sum(axes);
         if (batchDice) {
             intersect = intersect.sum(new int[] { 0 });
             sumPred = sumPred.sum(new int[] { 0 });

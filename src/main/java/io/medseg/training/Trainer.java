@@ -273,7 +273,7 @@ public final class Trainer {
             LearningRateSchedule schedule = recipe.schedule();
             PatchSampler sampler = new PatchSampler(training, patch, sliceAxis(),
                     PatchSampler.DEFAULT_FOREGROUND_FRACTION, settings.seed());
-            Augmenter augmenter = new Augmenter(settings.augmentation(), patch);
+            Augmenter augmenter = new Augmenter(settings.augmentation(), patch, plan.maskedChannels());
             long firstBatch = (long) position.nextEpoch() * iterations;
             EtaEstimator eta = new EtaEstimator();
             try (PatchLoader loader = new PatchLoader(sampler, augmenter, settings.batchSize(), settings.seed(),

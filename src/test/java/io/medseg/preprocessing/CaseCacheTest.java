@@ -111,7 +111,7 @@ class CaseCacheTest {
         SyntheticDatasetWriter.write(ds, 2, 4, 21, new int[] { 32, 28 }, false);
         SegmentationDataset dataset = SegmentationDataset.open(ds);
         PreprocessingPlan p = PreprocessorTest.plan(2, new double[] { 1.0, 1.0 }, true,
-                new ChannelNormalization(NormalizationScheme.CT, 0, 100, -200, 300), ResamplingSettings.NNUNET);
+                ChannelNormalization.ct(0, 100, -200, 300), ResamplingSettings.NNUNET);
         Path out = tmp.resolve("preprocessed");
         List<Path> written = CaseCache.writeAll(dataset, p, out);
         List<String> expectedIds = dataset.cases(io.medseg.dataset.DatasetSplit.TRAIN).stream()

@@ -2,6 +2,7 @@ package io.medseg.preprocessing;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -23,7 +24,7 @@ class NormalizerTest {
     void ctClipsToThePlanBoundsThenUsesThePlanStatistics() {
         float[] data = hu(5000, 1);
         float[] raw = data.clone();
-        ChannelNormalization ct = new ChannelNormalization(NormalizationScheme.CT, 55.5, 120.25, -100, 300);
+        ChannelNormalization ct = ChannelNormalization.ct(55.5, 120.25, -100, 300);
         // the channel sits in the middle of a larger array: the offset must be honoured
         float[] padded = new float[7000];
         System.arraycopy(data, 0, padded, 1000, 5000);
@@ -60,13 +61,57 @@ class NormalizerTest {
                 data[i] = 5000; // would dominate the statistics if it were used
             }
         }
-        Normalizer.normalize(data, 0, data.length, ChannelNormalization.zscore(), mask);
+        Normalizer.normalize(data, 0, data.length, ChannelNormalization.zscore(true), mask);
         double[] ms = meanStd(data, mask);
         assertEquals(0, ms[0], 1e-5);
         assertEquals(1, ms[1], 1e-5);
         for (int i = 0; i < data.length; i += 3) {
             assertEquals(0f, data[i]);
         }
+    }
+
+    /**
+     * An exactly-zero surround around a bright object: without useMaskForNorm the whole crop is z-scored by loops
+     * over all of it (the surround becomes a distinct low value), with it the object alone is, and the surround is 0.
+     */
+    @Test
+    void zeroSurroundIsPartOfTheStatisticsUnlessTheMaskIsUsed() {
+        int n = 400;
+        float[] original = new float[n];
+        boolean[] mask = new boolean[n];
+        for (int v = 0; v < n; v++) {
+            mask[v] = v % 5 != 0;
+            original[v] = mask[v] ? 300 + v % 7 * 10 : 0;
+        }
+        double sum = 0;
+        double sq = 0;
+        for (float x : original) {
+            sum += x;
+        }
+        double mean = sum / n;
+        for (float x : original) {
+            sq += (x - mean) * (x - mean);
+        }
+        double std = Math.sqrt(sq / n);
+        float[] whole = original.clone();
+        Normalizer.normalize(whole, 0, n, ChannelNormalization.zscore(false), mask);
+        float[] masked = original.clone();
+        Normalizer.normalize(masked, 0, n, ChannelNormalization.zscore(true), mask);
+        double[] ms = meanStd(masked, mask);
+        for (int v = 0; v < n; v++) {
+            assertEquals((original[v] - mean) / std, whole[v], 1e-5, "whole crop at " + v);
+            if (!mask[v]) {
+                assertEquals(0f, masked[v], "outside the mask at " + v);
+            }
+        }
+        assertEquals(-mean / std, whole[0], 1e-5);
+        assertTrue(whole[0] < -1.5, "the surround stands out below the object: " + whole[0]);
+        assertEquals(0, ms[0], 1e-5);
+        assertEquals(1, ms[1], 1e-5);
+        assertThrows(IllegalArgumentException.class,
+                () -> Normalizer.normalize(original.clone(), 0, n, ChannelNormalization.zscore(true), null));
+        assertThrows(IllegalArgumentException.class, () -> new ChannelNormalization(NormalizationScheme.CT, 0, 1, -1,
+                1, true));
     }
 
     @Test

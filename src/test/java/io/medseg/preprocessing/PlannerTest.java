@@ -203,4 +203,59 @@ class PlannerTest {
             assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
         }
     }
+
+    /** Two channels (MR, CT) over cases whose crop keeps the given fraction of their 100×100 slice. */
+    private static DatasetFingerprint cropped(double... keptFractions) {
+        List<CaseFingerprint> cases = new ArrayList<>();
+        for (int i = 0; i < keptFractions.length; i++) {
+            long rows = Math.round(100 * keptFractions[i]);
+            cases.add(new CaseFingerprint("c" + i, new long[] { 100, 100 }, new double[] { 1, 1 },
+                    new long[] { 100, rows }));
+        }
+        IntensityStatistics s = new IntensityStatistics(40, 20, 38, -100, 300, -500, 900);
+        return new DatasetFingerprint(2, Map.of("0", "T1", "1", "CT"), Map.of("background", 0, "organ", 1), cases,
+                List.of(s, s), Map.of(0, 1000L, 1, 100L));
+    }
+
+    @Test
+    void maskForNormWhenCroppingShrankTheMedianCaseByMoreThanAQuarter() {
+        PlannerSettings d = PlannerSettings.defaults(Architecture.RESIDUAL_UNET);
+        // kept 0.5, 0.6, 0.9: median 0.6 < 0.75, so the z-score channel uses the mask and the CT channel never does
+        PreprocessingPlan shrunk = Planner.plan(cropped(0.5, 0.9, 0.6), d);
+        assertEquals(0.6, Planner.medianRelativeSizeAfterCropping(cropped(0.5, 0.9, 0.6)), 1e-12);
+        assertEquals(ChannelNormalization.zscore(true), shrunk.normalization().get(0));
+        assertEquals(NormalizationScheme.CT, shrunk.normalization().get(1).scheme());
+        assertEquals(false, shrunk.normalization().get(1).useMaskForNorm());
+        assertArrayEquals(new boolean[] { true, false }, shrunk.maskedChannels());
+        // median 0.8, and exactly 0.75 (nnU-Net's rule is a strict "<"): the whole crop counts
+        assertEquals(ChannelNormalization.zscore(false), Planner.plan(cropped(0.5, 0.8, 0.9), d).normalization().get(0));
+        assertEquals(ChannelNormalization.zscore(false), Planner.plan(cropped(0.75, 0.75), d).normalization().get(0));
+        // without cropping there is no mask to normalise in
+        assertEquals(ChannelNormalization.zscore(false), Planner.plan(cropped(0.5, 0.5),
+                PlanOverrides.apply(d, "crop_to_nonzero=false")).normalization().get(0));
+    }
+
+    @Test
+    void maskForNormIsStoredAndOlderPlansReadAsTheyWereUsed() {
+        PreprocessingPlan p = Planner.plan(cropped(0.5, 0.6), PlannerSettings.defaults(Architecture.RESIDUAL_UNET));
+        String json = PlanFiles.toJson(p);
+        assertTrue(json.contains("\"useMaskForNorm\": true") && json.contains("\"useMaskForNorm\": false"), json);
+        assertEquals(p.normalization(), PlanFiles.fromJson(json, "plan.json").normalization());
+        // plans from before the field: z-score channels used the mask whenever the case was cropped
+        String legacy = json.replaceAll(",\\s*\"useMaskForNorm\": (true|false)", "");
+        assertTrue(!legacy.contains("useMaskForNorm"), legacy);
+        PreprocessingPlan old = PlanFiles.fromJson(legacy, "old plan.json");
+        assertEquals(List.of(true, false), old.normalization().stream().map(ChannelNormalization::useMaskForNorm).toList());
+        PreprocessingPlan oldUncropped = PlanFiles.fromJson(legacy.replace("\"cropToNonzero\": true",
+                "\"cropToNonzero\": false"), "old plan.json");
+        assertEquals(List.of(false, false), oldUncropped.normalization().stream()
+                .map(ChannelNormalization::useMaskForNorm).toList());
+        // a hand-edited plan asking for the mask without the crop that makes it, or for it on CT, is refused
+        for (String[] bad : new String[][] { { json.replace("\"cropToNonzero\": true", "\"cropToNonzero\": false"),
+                "cropToNonzero" }, { json.replace("\"useMaskForNorm\": false", "\"useMaskForNorm\": true"), "CT" } }) {
+            MedSegException e = assertThrows(MedSegException.class, () -> PlanFiles.fromJson(bad[0], "plan.json"));
+            assertTrue(e.getMessage().startsWith("plan.json") && e.getMessage().contains(bad[1])
+                    && !e.getMessage().contains("\n"), e.getMessage());
+        }
+    }
 }

@@ -17,6 +17,7 @@ import io.medseg.MedSegException;
 import io.medseg.image.Geometry;
 import io.medseg.image.Volume;
 import io.medseg.preprocessing.ResamplingSettings.LabelResampling;
+import io.medseg.synth.MaskedMriGenerator;
 import io.medseg.synth.PhantomGenerator;
 import io.medseg.synth.SyntheticCase;
 import net.imglib2.Cursor;
@@ -177,7 +178,7 @@ class PreprocessorTest {
     void twoDimensionalCasesAndCtNormalisation() {
         SyntheticCase c = PhantomGenerator.generate(new int[] { 48, 40 }, 11, 0);
         double[] spacing = c.image().geometry().spacing();
-        ChannelNormalization ct = new ChannelNormalization(NormalizationScheme.CT, 40, 50, -100, 200);
+        ChannelNormalization ct = ChannelNormalization.ct(40, 50, -100, 200);
         PreprocessingPlan p = plan(2, scaled(spacing, 1.5), false, ct, ResamplingSettings.NNUNET);
         PreprocessedCase pc = Preprocessor.preprocess("flat", List.of(c.image()), c.label(), p);
         assertEquals(CropBox.whole(c.image().shape()), pc.mapping().cropBox());
@@ -190,6 +191,50 @@ class PreprocessorTest {
         }
         Volume back = Preprocessor.toOriginal(pc.label(), pc.mapping(), p.resampling());
         assertTrue(agreement(c.label(), back) > 0.95);
+    }
+
+    /**
+     * A head on an exactly-zero surround, preprocessed as training does (with its label) and as prediction does
+     * (image only): the same crop box and the same normalised image, for the whole-crop z-score and the one within
+     * the mask. Within the mask the surround is 0 and the head has mean 0 and standard deviation 1 (by loops); over the
+     * whole crop the surround is a single value below every head voxel's, and the label marks it outside.
+     */
+    @Test
+    void predictionPreprocessesAZeroSurroundExactlyAsTraining() {
+        SyntheticCase c = MaskedMriGenerator.generate(new int[] { 48, 40 }, 2, 1);
+        for (boolean useMask : new boolean[] { false, true }) {
+            PreprocessingPlan p = plan(2, new double[] { 1, 1 }, true, ChannelNormalization.zscore(useMask),
+                    ResamplingSettings.NNUNET);
+            PreprocessedCase training = Preprocessor.preprocess("c", List.of(c.image()), c.label(), p);
+            PreprocessedCase prediction = Preprocessor.preprocess("c", List.of(c.image()), null, p);
+            assertEquals(training.mapping().cropBox(), prediction.mapping().cropBox());
+            assertArrayEquals(training.image(), prediction.image(), 0f, "mask " + useMask);
+            double sum = 0;
+            double sq = 0;
+            int inside = 0;
+            float surround = Float.NaN;
+            float lowestInside = Float.POSITIVE_INFINITY;
+            for (int v = 0; v < training.image().length; v++) {
+                float x = training.image()[v];
+                if (training.label()[v] == NonzeroCrop.OUTSIDE) {
+                    assertTrue(Float.isNaN(surround) || surround == x, "one surround value");
+                    surround = x;
+                } else {
+                    sum += x;
+                    sq += x * x;
+                    inside++;
+                    lowestInside = Math.min(lowestInside, x);
+                }
+            }
+            assertTrue(inside > 100 && !Float.isNaN(surround), inside + " inside");
+            if (useMask) {
+                assertEquals(0f, surround);
+                assertEquals(0, sum / inside, 1e-4);
+                assertEquals(1, Math.sqrt(sq / inside - Math.pow(sum / inside, 2)), 1e-4);
+            } else {
+                assertTrue(surround < lowestInside, surround + " vs " + lowestInside);
+            }
+        }
     }
 
     @Test

@@ -120,6 +120,6 @@ class SyntheticDatasetWriterTest {
         assertThrows(MedSegException.class, () -> SyntheticDatasetSpec.of(4, 2, 0, null));
         assertThrows(MedSegException.class, () -> SyntheticDatasetSpec.of(2, 0, 0, null));
         assertThrows(MedSegException.class, () -> SyntheticDatasetSpec.of(2, 2, 0, new int[] { 4, 64 }));
-        assertThrows(MedSegException.class, () -> new SyntheticDatasetSpec(2, 2, 0, null, ".png"));
+        assertThrows(MedSegException.class, () -> new SyntheticDatasetSpec(2, 2, 0, null, ".png", null));
     }
 }

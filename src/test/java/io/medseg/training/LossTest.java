@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
+import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.medseg.engine.EngineTest;
+import io.medseg.preprocessing.NonzeroCrop;
+import io.medseg.preprocessing.PreprocessedCase;
+import io.medseg.preprocessing.sampling.AugmentationSettings;
+import io.medseg.preprocessing.sampling.Augmenter;
+import io.medseg.preprocessing.sampling.Batch;
+import io.medseg.preprocessing.sampling.Patch;
 
 /**
  * The loss against plain-Java loops written from nnU-Net's definitions (fp64, tiny tensors), and its gradient against
@@ -38,9 +45,9 @@ class LossTest extends EngineTest {
         return x;
     }
 
-    /** Labels with every class present and two ignored voxels. */
+    /** Labels with every class present in both samples. */
     private static int[] labels() {
-        return new int[] { 0, 1, 2, 2, -1, 1, /* sample 2 */ 1, 0, 0, -1, 2, 0 };
+        return new int[] { 0, 1, 2, 2, 0, 1, /* sample 2 */ 1, 0, 0, 1, 2, 0 };
     }
 
     private NDArray logitsArray(double[] x) {
@@ -72,16 +79,13 @@ class LossTest extends EngineTest {
         return p;
     }
 
-    /** PyTorch's weighted-mean CE with ignore_index −1, by loops. */
+    /** PyTorch's weighted-mean CE, by loops. */
     private static double referenceCe(double[] logits, int[] labels, double[] classWeights) {
         double num = 0;
         double den = 0;
         for (int b = 0; b < B; b++) {
             for (int n = 0; n < N; n++) {
                 int y = labels[b * N + n];
-                if (y < 0) {
-                    continue;
-                }
                 double w = classWeights == null ? 1 : classWeights[y];
                 num += -w * Math.log(softmax(logits, b, n)[y]);
                 den += w;
@@ -90,7 +94,7 @@ class LossTest extends EngineTest {
         return num / den;
     }
 
-    /** MemoryEfficientSoftDiceLoss(do_bg=False, smooth=1e-5) with the ignore mask, by loops. */
+    /** MemoryEfficientSoftDiceLoss(do_bg=False, smooth=1e-5) without a loss mask, by loops. */
     private static double referenceDice(double[] logits, int[] labels, boolean batchDice) {
         double[][] tp = new double[B][K];
         double[][] pred = new double[B][K];
@@ -98,9 +102,6 @@ class LossTest extends EngineTest {
         for (int b = 0; b < B; b++) {
             for (int n = 0; n < N; n++) {
                 int y = labels[b * N + n];
-                if (y < 0) {
-                    continue;
-                }
                 double[] p = softmax(logits, b, n);
                 for (int k = 1; k < K; k++) {
                     pred[b][k] += p[k];
@@ -138,7 +139,7 @@ class LossTest extends EngineTest {
     }
 
     @Test
-    void crossEntropyMatchesLoopWithIgnoreAndClassWeights() {
+    void crossEntropyMatchesLoopWithAndWithoutClassWeights() {
         double[] logits = randomLogits();
         int[] y = labels();
         assertEquals(referenceCe(logits, y, null), value(new CrossEntropyLoss().apply(logitsArray(logits),
@@ -161,20 +162,6 @@ class LossTest extends EngineTest {
     }
 
     @Test
-    void ignoredVoxelsDoNotChangeTheLoss() {
-        double[] logits = randomLogits();
-        int[] y = labels();
-        double before = value(new SegmentationLoss(false).apply(logitsArray(logits), labelArray(y)));
-        // change the logits only where the label is ignored (indices 4 and 9 of the flattened (B, N) map)
-        for (int k = 0; k < K; k++) {
-            logits[(0 * K + k) * N + 4] += 5 * (k + 1);
-            logits[(1 * K + k) * N + 3] -= 3 * (k + 1);
-        }
-        double after = value(new SegmentationLoss(false).apply(logitsArray(logits), labelArray(y)));
-        assertEquals(before, after, 1e-12);
-    }
-
-    @Test
     void combinedLossIsCePlusDice() {
         double[] logits = randomLogits();
         int[] y = labels();
@@ -182,11 +169,57 @@ class LossTest extends EngineTest {
         assertEquals(expected, value(new SegmentationLoss(true).apply(logitsArray(logits), labelArray(y))), 1e-12);
     }
 
+    /**
+     * nnU-Net trains the voxels outside the non-zero region (label −1 after cropping) and the padding beyond the case
+     * as background: a 2×2 case with two such voxels, extracted unaugmented into 2×3 patches that also reach past its
+     * border, gives the targets written out by hand below, and the loss on them is the loops' CE + Dice with those
+     * voxels as class 0. Moving the logits there moves the loss, which ignoring them would not.
+     */
     @Test
-    void crossEntropyIsZeroWhenEverythingIsIgnored() {
-        int[] y = new int[B * N];
-        java.util.Arrays.fill(y, -1);
-        assertEquals(0, value(new CrossEntropyLoss().apply(logitsArray(randomLogits()), labelArray(y))), 0);
+    void outsideTheNonzeroRegionAndPaddingAreTrainedAsBackground() {
+        // case voxel (i, j) at j·2 + i: (0,0) outside, (1,0) organ, (0,1) lesion, (1,1) outside
+        PreprocessedCase c = new PreprocessedCase("masked", new long[] { 2, 2 }, new float[] { 0, 5, 6, 0 },
+                new short[] { NonzeroCrop.OUTSIDE, 1, 2, NonzeroCrop.OUTSIDE }, null);
+        int[] patch = { H, W };
+        Augmenter plain = new Augmenter(AugmentationSettings.none(), patch);
+        // centre (1,1): patch voxel (x0, x1) reads case (x0, x1), x1 = 2 is padding; centre (1,0): case (x0, x1 − 1)
+        Patch first = plain.augment(c, new int[] { 1, 1 }, new SplittableRandom(1));
+        Patch second = plain.augment(c, new int[] { 1, 0 }, new SplittableRandom(2));
+        short[] labels = new short[2 * N];
+        System.arraycopy(first.label(), 0, labels, 0, N);
+        System.arraycopy(second.label(), 0, labels, N, N);
+        Batch batch = new Batch(0, B, 1, patch, new float[2 * N], labels, new boolean[B]);
+        NDArray targets = BatchTensors.labels(batch, 0, B, manager);
+        // in this test's (b, h, w) order, n = x0·3 + x1
+        int[] expected = { 0, 2, 0, 1, 0, 0, /* sample 2 */ 0, 0, 2, 0, 1, 0 };
+        assertArrayEquals(expected, targets.toType(DataType.INT32, false).toIntArray());
+        double[] logits = randomLogits();
+        SegmentationLoss loss = new SegmentationLoss(true);
+        double value = value(loss.apply(logitsArray(logits), targets));
+        assertEquals(referenceCe(logits, expected, null) + referenceDice(logits, expected, true), value, 1e-12);
+        // n = 0 of sample 1 was outside the non-zero region, n = 5 of sample 2 padding
+        for (int k = 0; k < K; k++) {
+            logits[(0 * K + k) * N] += 2 * (k + 1);
+            logits[(1 * K + k) * N + 5] -= 2 * (k + 1);
+        }
+        assertTrue(Math.abs(value(loss.apply(logitsArray(logits), targets)) - value) > 1e-3,
+                "the outside voxels did not count");
+    }
+
+    /**
+     * No label is ignored any more: an unconverted −1 (or a class beyond the network's) would drop out of the one-hot
+     * targets silently, so it is refused with the range found.
+     */
+    @Test
+    void labelsOutsideTheClassesAreRefused() {
+        int[] y = labels();
+        y[4] = -1;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SegmentationLoss(true).apply(logitsArray(randomLogits()), labelArray(y)));
+        assertTrue(e.getMessage().contains("-1..2"), e.getMessage());
+        y[4] = K;
+        assertThrows(IllegalArgumentException.class,
+                () -> new CrossEntropyLoss().apply(logitsArray(randomLogits()), labelArray(y)));
     }
 
     @Test

@@ -5,17 +5,32 @@ import java.util.SplittableRandom;
 import io.medseg.preprocessing.PreprocessedCase;
 
 /**
- * Turns a (case, centre) pair into an augmented patch: one {@link SpatialTransform} (rotation, scaling, elastic,
- * mirroring, drawn with their probabilities) reads image and label from the case together, then the intensity
+ * Turns a (case, centre) pair into an augmented training sample: one {@link SpatialTransform} (rotation, scaling,
+ * elastic, mirroring, drawn with their probabilities) reads image and label from the case together, then the intensity
  * transforms act on the image in nnU-Net's order: noise, blur, brightness, contrast, low resolution, inverted gamma,
- * gamma. Stateless: all randomness comes from the generator passed in, so the result depends only on it and the
- * inputs, and one augmenter serves many threads.
+ * gamma. Last come nnU-Net's two closing transforms: channels normalised within the non-zero mask are set back to 0
+ * wherever the label is {@link io.medseg.preprocessing.NonzeroCrop#OUTSIDE} (MaskImageTransform: the intensity
+ * transforms changed those zeros, and at prediction they are exactly 0), and then every such voxel, outside the
+ * non-zero mask or outside the case, becomes background (RemoveLabelTansform(−1, 0)). The network is thus trained to
+ * call the zero surround and the image border background, which is what prediction must output there; ignoring them
+ * instead leaves the surround to chance. Stateless: all randomness comes from the generator passed in, so the result
+ * depends only on it and the inputs, and one augmenter serves many threads.
  */
 public final class Augmenter {
     private final AugmentationSettings settings;
     private final int[] patchShape;
+    private final boolean[] maskedChannels;
 
+    /** An augmenter for cases none of whose channels are normalised within the non-zero mask. */
     public Augmenter(AugmentationSettings settings, int[] patchShape) {
+        this(settings, patchShape, new boolean[0]);
+    }
+
+    /**
+     * @param maskedChannels per channel, whether it is normalised within the non-zero mask (channels beyond the array
+     *        are not), see {@link io.medseg.preprocessing.PreprocessingPlan#maskedChannels()}
+     */
+    public Augmenter(AugmentationSettings settings, int[] patchShape, boolean[] maskedChannels) {
         Grid.three(patchShape);
         for (int p : patchShape) {
             if (p <= 0) {
@@ -24,6 +39,7 @@ public final class Augmenter {
         }
         this.settings = settings;
         this.patchShape = patchShape.clone();
+        this.maskedChannels = maskedChannels.clone();
     }
 
     public int[] patchShape() {
@@ -41,7 +57,29 @@ public final class Augmenter {
         SplittableRandom intensityRandom = r.split();
         Patch p = SpatialTransform.draw(settings, patchShape, spatialRandom).apply(c, centre);
         intensity(p, intensityRandom);
+        outsideAsBackground(p);
         return p;
+    }
+
+    /** Zeros the masked channels where the label is unknown, then makes those voxels background. */
+    private void outsideAsBackground(Patch p) {
+        short[] label = p.label();
+        float[] img = p.image();
+        int n = p.voxels();
+        for (int c = 0; c < Math.min(p.channels(), maskedChannels.length); c++) {
+            if (maskedChannels[c]) {
+                for (int v = 0; v < n; v++) {
+                    if (label[v] < 0) {
+                        img[c * n + v] = 0f;
+                    }
+                }
+            }
+        }
+        for (int v = 0; v < n; v++) {
+            if (label[v] < 0) {
+                label[v] = 0;
+            }
+        }
     }
 
     private void intensity(Patch p, SplittableRandom r) {

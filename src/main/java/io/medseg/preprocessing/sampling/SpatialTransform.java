@@ -11,8 +11,8 @@ import io.medseg.preprocessing.PreprocessedCase;
  * voxel onto the centre), M negates the mirrored axes, A = rotation × scale and d is the elastic displacement.
  *
  * <p>The mapping reads the whole case, not an enlarged crop as nnU-Net does: rotated or scaled-out patches then see
- * real neighbouring tissue wherever it exists, and padding (image 0 = the mean after normalisation, label −1 =
- * ignored by the loss, as in nnU-Net v2) appears only where the mapped coordinates leave the case.
+ * real neighbouring tissue wherever it exists, and padding (image 0, label −1 as in nnU-Net v2's data loader; the
+ * {@link Augmenter} then trains it as background) appears only where the mapped coordinates leave the case.
  */
 public final class SpatialTransform {
     private final int[] patch; // three axes

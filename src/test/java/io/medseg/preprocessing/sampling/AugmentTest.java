@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
+import io.medseg.preprocessing.NonzeroCrop;
 import io.medseg.preprocessing.PreprocessedCase;
 import io.medseg.preprocessing.sampling.AugmentationSettings.Range;
 
@@ -39,15 +40,15 @@ class AugmentTest {
      */
     private static void assertAligned(int[] caseShape, int[] patch, AugmentationSettings settings) {
         PreprocessedCase c = SamplingFixtures.labelColoured(caseShape);
-        Augmenter augmenter = new Augmenter(settings, patch);
         int[] centre = new int[caseShape.length];
         for (int d = 0; d < centre.length; d++) {
             centre[d] = caseShape[d] / 2;
         }
         long compared = 0, agree = 0, agreeShuffled = 0;
         for (int t = 0; t < 8; t++) {
-            Patch p = augmenter.augment(c, centre, new SplittableRandom(t));
-            Patch other = augmenter.augment(c, centre, new SplittableRandom(t + 100));
+            // the spatial transform alone, which keeps the padding visible as label −1
+            Patch p = SpatialTransform.draw(settings, patch, new SplittableRandom(t)).apply(c, centre);
+            Patch other = SpatialTransform.draw(settings, patch, new SplittableRandom(t + 100)).apply(c, centre);
             int[] s = Grid.three(patch);
             for (int v = 0; v < p.voxels(); v++) {
                 if (p.label()[v] < 0 || nearBoundary(p.label(), s, v) || other.label()[v] < 0) {
@@ -80,9 +81,8 @@ class AugmentTest {
             }
             long compared = 0, agree = 0;
             for (AugmentationSettings settings : List.of(SPATIAL, ELASTIC)) {
-                Augmenter augmenter = new Augmenter(settings, patch);
                 for (int t = 0; t < 6; t++) {
-                    Patch p = augmenter.augment(c, centre, new SplittableRandom(t));
+                    Patch p = SpatialTransform.draw(settings, patch, new SplittableRandom(t)).apply(c, centre);
                     int n = p.voxels();
                     for (int v = 0; v < n; v++) {
                         if (nearPadding(p.label(), ps, v)) {
@@ -172,6 +172,62 @@ class AugmentTest {
         Patch b = new Augmenter(all, patch).augment(c, new int[] { 24, 24 }, new SplittableRandom(9));
         assertArrayEquals(a.label(), b.label(), "same geometry for the same seed, labels untouched");
         assertNotEquals(java.util.Arrays.hashCode(a.image()), java.util.Arrays.hashCode(b.image()));
+    }
+
+    /**
+     * nnU-Net's closing transforms on a two-channel head on an exactly-zero surround, extracted past the case border:
+     * where the unaugmented patch is unknown (−1: outside the non-zero mask or beyond the case), the channel
+     * normalised within the mask is exactly 0 again after noise, brightness and contrast, the other channel keeps its
+     * augmented values, and the label is background; everywhere else the label is unchanged.
+     */
+    @Test
+    void outsideTheMaskMaskedChannelsReturnToZeroAndTheLabelToBackground() {
+        int size = 24;
+        int n = size * size;
+        float[] image = new float[2 * n];
+        short[] label = new short[n];
+        for (int j = 0, v = 0; j < size; j++) {
+            for (int i = 0; i < size; i++, v++) {
+                double r = Math.hypot(i - 12, j - 11);
+                label[v] = r > 9 ? NonzeroCrop.OUTSIDE : r < 3 ? (short) 1 : 0;
+                image[v] = r > 9 ? 0 : 1 + (float) Math.cos(i);
+                image[n + v] = image[v];
+            }
+        }
+        PreprocessedCase c = new PreprocessedCase("head", new long[] { size, size }, image, label, null);
+        int[] patch = { 32, 32 };
+        int[] centre = { 12, 12 };
+        AugmentationSettings intensity = AugmentationSettings.none().toBuilder().noise(1, new Range(0.1, 0.1))
+                .brightness(1, new Range(0.8, 0.8)).contrast(1, new Range(1.2, 1.2)).build();
+        Patch raw = SpatialTransform.identity(patch).apply(c, centre);
+        Patch p = new Augmenter(intensity, patch, new boolean[] { true, false }).augment(c, centre,
+                new SplittableRandom(4));
+        int voxels = p.voxels();
+        int outsideMask = 0;
+        int padding = 0;
+        int otherChannelChanged = 0;
+        for (int v = 0; v < voxels; v++) {
+            if (raw.label()[v] < 0) {
+                boolean beyondCase = isPadding(v, patch, centre, size);
+                padding += beyondCase ? 1 : 0;
+                outsideMask += beyondCase ? 0 : 1;
+                assertEquals(0, p.label()[v], "label at " + v);
+                assertEquals(0f, p.image()[v], "masked channel at " + v);
+                otherChannelChanged += p.image()[voxels + v] != 0f ? 1 : 0;
+            } else {
+                assertEquals(raw.label()[v], p.label()[v], "label at " + v);
+            }
+        }
+        assertTrue(outsideMask > 50 && padding > 50, outsideMask + " outside the mask, " + padding + " padding");
+        assertEquals(outsideMask + padding, otherChannelChanged, "the unmasked channel keeps its augmentation");
+        assertNotEquals(0f, p.image()[voxels / 2 + 16], "inside the head the masked channel is augmented, not zeroed");
+    }
+
+    /** Whether patch voxel v (identity transform at centre) lies beyond a square case of this size. */
+    private static boolean isPadding(int v, int[] patch, int[] centre, int size) {
+        int i = centre[0] + v % patch[0] - patch[0] / 2;
+        int j = centre[1] + v / patch[0] - patch[1] / 2;
+        return i < 0 || j < 0 || i >= size || j >= size;
     }
 
     @Test
