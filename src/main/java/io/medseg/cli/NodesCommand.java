@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.util.List;
 
 import io.medseg.MedSegException;
-import io.medseg.node.Node;
+import io.medseg.node.MedSegNode;
 import io.medseg.node.NodeRegistry;
 import io.medseg.node.PortDefinition;
 import io.medseg.node.Setting;
@@ -29,13 +29,13 @@ final class NodesCommand extends MedSegCommand {
         NodeRegistry registry = StandardNodes.registry();
         PrintWriter out = out();
         if (type == null) {
-            for (Node n : registry.all()) {
+            for (MedSegNode n : registry.all()) {
                 out.printf("%-27s %s%n", n.type(), n.name());
             }
             out.println("(medseg nodes TYPE describes one)");
             return 0;
         }
-        Node n = registry.get(type);
+        MedSegNode n = registry.get(type);
         if (n == null) {
             throw new MedSegException("unknown node type '" + type + "'; types are " + registry.types());
         }

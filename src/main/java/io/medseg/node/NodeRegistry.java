@@ -6,10 +6,10 @@ import java.util.Map;
 
 /** Node types by their type id (what KNIME's plugin.xml node list is to the workbench). */
 public final class NodeRegistry {
-    private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final Map<String, MedSegNode> nodes = new LinkedHashMap<>();
 
-    public NodeRegistry(Node... nodes) {
-        for (Node n : nodes) {
+    public NodeRegistry(MedSegNode... nodes) {
+        for (MedSegNode n : nodes) {
             if (this.nodes.put(n.type(), n) != null) {
                 throw new IllegalArgumentException("duplicate node type " + n.type());
             }
@@ -17,11 +17,11 @@ public final class NodeRegistry {
     }
 
     /** The node type, or null. */
-    public Node get(String type) {
+    public MedSegNode get(String type) {
         return nodes.get(type);
     }
 
-    public Collection<Node> all() {
+    public Collection<MedSegNode> all() {
         return nodes.values();
     }
 

@@ -10,7 +10,7 @@ import io.medseg.preprocessing.MemorySize;
 import io.medseg.preprocessing.PreprocessingPlan;
 
 /** A preprocessing plan on a port, with the plan.json it was written to; shown as a field/value table too. */
-public record PlanPort(PreprocessingPlan plan, Path file) implements PortObject {
+public record PlanPort(PreprocessingPlan plan, Path file) implements PortData {
     public static final TableSpec TABLE_SPEC = new TableSpec(List.of(new ColumnSpec("field", ColumnType.STRING),
             new ColumnSpec("value", ColumnType.STRING)));
 

@@ -38,7 +38,7 @@ public record Setting(String key, String defaultValue, String description, Strin
         try {
             return parser.apply(text.trim());
         } catch (IllegalArgumentException | io.medseg.MedSegException e) {
-            throw new InvalidSettingsException("node '" + nodeId + "': setting '" + key + "' must be " + allowed
+            throw new SettingsException("node '" + nodeId + "': setting '" + key + "' must be " + allowed
                     + ", got '" + text + "'");
         }
     }

@@ -39,7 +39,7 @@ public final class SettingsSchema {
      * missing required ones and invalid values each add one line to {@code problems}. Returns null when any problem
      * was found.
      */
-    public NodeSettings resolve(String nodeId, Map<String, String> raw, List<String> problems) {
+    public SettingValues resolve(String nodeId, Map<String, String> raw, List<String> problems) {
         int before = problems.size();
         for (String key : raw.keySet()) {
             if (!settings.containsKey(key)) {
@@ -58,19 +58,19 @@ public final class SettingsSchema {
             try {
                 values.put(s.key(), s.parse(nodeId, text));
                 texts.put(s.key(), text);
-            } catch (InvalidSettingsException e) {
+            } catch (SettingsException e) {
                 problems.add(e.getMessage());
             }
         }
-        return problems.size() > before ? null : new NodeSettings(nodeId, Collections.unmodifiableMap(values), texts);
+        return problems.size() > before ? null : new SettingValues(nodeId, Collections.unmodifiableMap(values), texts);
     }
 
     /** {@link #resolve} that throws the first problem: for callers holding one node (tests, KNIME adapters). */
-    public NodeSettings resolve(String nodeId, Map<String, String> raw) {
+    public SettingValues resolve(String nodeId, Map<String, String> raw) {
         List<String> problems = new ArrayList<>();
-        NodeSettings s = resolve(nodeId, raw, problems);
+        SettingValues s = resolve(nodeId, raw, problems);
         if (s == null) {
-            throw new InvalidSettingsException(String.join("; ", problems));
+            throw new SettingsException(String.join("; ", problems));
         }
         return s;
     }

@@ -9,7 +9,7 @@ import java.util.List;
  * A small in-memory table of typed cells (KNIME's BufferedDataTable, for the case-level tables MedSeg passes: one
  * row per case or metric, never pixels). Cells are checked against the spec when rows are added.
  */
-public final class Table implements PortObject {
+public final class Table implements PortData {
     private final TableSpec spec;
     private final List<Object[]> rows;
 

@@ -71,11 +71,11 @@ public record TableSpec(List<ColumnSpec> columns, Map<String, String> properties
     public void require(String nodeId, String port, String name, ColumnType type) {
         int i = indexOf(name);
         if (i < 0) {
-            throw new InvalidSettingsException("node '" + nodeId + "': input '" + port + "' has no column '" + name
+            throw new SettingsException("node '" + nodeId + "': input '" + port + "' has no column '" + name
                     + "'; its columns are " + String.join(", ", names()));
         }
         if (columns.get(i).type() != type) {
-            throw new InvalidSettingsException("node '" + nodeId + "': column '" + name + "' of input '" + port
+            throw new SettingsException("node '" + nodeId + "': column '" + name + "' of input '" + port
                     + "' is " + columns.get(i).type().label() + ", expected " + type.label());
         }
     }

@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.medseg.io.AtomicFiles;
-import io.medseg.node.ExecutionContext;
+import io.medseg.node.RunContext;
 import io.medseg.node.ModelPort;
 import io.medseg.node.PlanPort;
-import io.medseg.node.PortObject;
+import io.medseg.node.PortData;
 import io.medseg.node.Table;
 import io.medseg.node.TableFiles;
 import io.medseg.node.nodes.CaseTable;
@@ -100,7 +100,7 @@ public final class RunReport {
      */
     private static void headline(Html h, RunResult run) {
         for (NodeRun n : run.nodes()) {
-            PortObject summary = n.outputs().get("summary");
+            PortData summary = n.outputs().get("summary");
             if (summary instanceof Table t && t.spec().indexOf("metric") >= 0) {
                 h.element("h2", "Dice (" + n.id() + ")");
                 Map<Integer, String> names = CaseTable.labelNames(t.spec());
@@ -143,7 +143,7 @@ public final class RunReport {
                 continue;
             }
             h.element("h2", n.name() + " (" + n.id() + ")");
-            for (ExecutionContext.ReportImage image : n.images()) {
+            for (RunContext.ReportImage image : n.images()) {
                 h.raw("<figure><img alt=\"").text(image.caption()).raw("\" src=\"").raw(dataUri(image.file()))
                         .raw("\"><figcaption>").text(image.caption()).raw("</figcaption></figure>\n");
             }
@@ -161,7 +161,7 @@ public final class RunReport {
         for (String w : n.warnings()) {
             h.element("p class=\"warning\"", "warning: " + w);
         }
-        for (Map.Entry<String, PortObject> out : n.outputs().entrySet()) {
+        for (Map.Entry<String, PortData> out : n.outputs().entrySet()) {
             String title = "output " + out.getKey() + ": " + out.getValue().summary();
             if (out.getValue() instanceof Table t) {
                 table(h, title, t, runDir);
@@ -264,7 +264,7 @@ public final class RunReport {
     private static Map<String, String> environment(RunResult run) {
         Map<String, String> env = new TreeMap<>();
         for (NodeRun n : run.nodes()) {
-            for (PortObject o : n.outputs().values()) {
+            for (PortData o : n.outputs().values()) {
                 if (o instanceof ModelPort m && m.spec().versions() != null) {
                     m.spec().versions().forEach((k, v) -> env.put("model " + k, v));
                 }

@@ -2,8 +2,8 @@ package io.medseg.workflow;
 
 import java.util.List;
 
-import io.medseg.node.Node;
-import io.medseg.node.NodeSettings;
+import io.medseg.node.MedSegNode;
+import io.medseg.node.SettingValues;
 import io.medseg.node.PortSpec;
 
 /**
@@ -15,7 +15,7 @@ public record ConfiguredWorkflow(WorkflowDefinition definition, List<Step> steps
      * @param inputs one source per input port, null for an unconnected optional input
      * @param outputSpecs configure's output specs (null entries: known only after execution)
      */
-    public record Step(String id, Node node, NodeSettings settings, List<PortRef> inputs, List<PortSpec> outputSpecs) {
+    public record Step(String id, MedSegNode node, SettingValues settings, List<PortRef> inputs, List<PortSpec> outputSpecs) {
     }
 
     public ConfiguredWorkflow {

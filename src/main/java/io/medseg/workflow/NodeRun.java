@@ -3,8 +3,8 @@ package io.medseg.workflow;
 import java.util.List;
 import java.util.Map;
 
-import io.medseg.node.ExecutionContext;
-import io.medseg.node.PortObject;
+import io.medseg.node.RunContext;
+import io.medseg.node.PortData;
 
 /**
  * What happened to one node in a run: for the run's status file and report.
@@ -14,8 +14,8 @@ import io.medseg.node.PortObject;
  * @param messages the log lines it reported
  */
 public record NodeRun(String id, String type, String name, Status status, double seconds,
-        Map<String, String> settings, Map<String, PortObject> outputs, List<String> warnings, List<String> messages,
-        List<ExecutionContext.ReportImage> images, String error) {
+        Map<String, String> settings, Map<String, PortData> outputs, List<String> warnings, List<String> messages,
+        List<RunContext.ReportImage> images, String error) {
 
     public enum Status {
         SUCCEEDED, FAILED, CANCELLED, NOT_RUN;

@@ -7,7 +7,7 @@ import io.medseg.node.ModelPort;
 import io.medseg.node.ModelPortSpec;
 import io.medseg.node.PlanPort;
 import io.medseg.node.PortKind;
-import io.medseg.node.PortObject;
+import io.medseg.node.PortData;
 import io.medseg.node.Table;
 import io.medseg.node.TableFiles;
 import io.medseg.preprocessing.PlanFiles;
@@ -21,7 +21,7 @@ final class PortFiles {
     }
 
     /** The file that holds {@code object}: a table's JSON, the plan's plan.json, the model file. */
-    static Path fileOf(Path nodeDir, String port, PortObject object) {
+    static Path fileOf(Path nodeDir, String port, PortData object) {
         if (object instanceof Table) {
             return nodeDir.resolve(port + ".json");
         }
@@ -31,7 +31,7 @@ final class PortFiles {
         return ((ModelPort) object).file();
     }
 
-    static PortObject read(PortKind kind, Path file) {
+    static PortData read(PortKind kind, Path file) {
         return switch (kind) {
             case TABLE -> TableFiles.readJson(file);
             case PLAN -> new PlanPort(PlanFiles.read(file), file);

@@ -21,9 +21,9 @@ import com.google.gson.JsonParser;
 
 import io.medseg.MedSegException;
 import io.medseg.io.AtomicFiles;
-import io.medseg.node.ExecutionContext;
+import io.medseg.node.RunContext;
 import io.medseg.node.PortDefinition;
-import io.medseg.node.PortObject;
+import io.medseg.node.PortData;
 
 /**
  * A run's folder: {@code workflow.json} (the workflow as run, every setting resolved), {@code run.json} (status of the
@@ -131,7 +131,7 @@ public final class RunFolder {
                         relative(PortFiles.fileOf(nodeDir(n.id()), port, object))));
                 j.add("outputs", outputs);
                 JsonArray images = new JsonArray();
-                for (ExecutionContext.ReportImage image : n.images()) {
+                for (RunContext.ReportImage image : n.images()) {
                     JsonObject i = new JsonObject();
                     i.addProperty("file", relative(image.file()));
                     i.addProperty("caption", image.caption());
@@ -182,15 +182,15 @@ public final class RunFolder {
             if (n == null || !inputsFinished) {
                 continue;
             }
-            Map<String, PortObject> outputs = new LinkedHashMap<>();
+            Map<String, PortData> outputs = new LinkedHashMap<>();
             JsonObject files = n.getAsJsonObject("outputs");
             for (PortDefinition port : step.node().outputs()) {
                 outputs.put(port.name(), PortFiles.read(port.kind(), dir.resolve(files.get(port.name()).getAsString())));
             }
-            List<ExecutionContext.ReportImage> images = new ArrayList<>();
+            List<RunContext.ReportImage> images = new ArrayList<>();
             for (JsonElement i : n.getAsJsonArray("images")) {
                 JsonObject o = i.getAsJsonObject();
-                images.add(new ExecutionContext.ReportImage(dir.resolve(o.get("file").getAsString()),
+                images.add(new RunContext.ReportImage(dir.resolve(o.get("file").getAsString()),
                         o.get("caption").getAsString()));
             }
             List<String> warnings = new ArrayList<>();

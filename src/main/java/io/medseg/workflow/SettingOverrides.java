@@ -3,7 +3,7 @@ package io.medseg.workflow;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.medseg.node.Node;
+import io.medseg.node.MedSegNode;
 import io.medseg.node.NodeRegistry;
 
 /**
@@ -31,7 +31,7 @@ public final class SettingOverrides {
                         + w.nodeIds());
                 continue;
             }
-            Node node = registry.get(entry.type());
+            MedSegNode node = registry.get(entry.type());
             if (node == null) {
                 // the validator reports the unknown type itself
                 continue;

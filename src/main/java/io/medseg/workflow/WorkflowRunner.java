@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 
 import io.medseg.MedSegException;
-import io.medseg.node.ExecutionContext;
+import io.medseg.node.RunContext;
 import io.medseg.node.ModelPort;
 import io.medseg.node.PlanPort;
 import io.medseg.node.PortDefinition;
-import io.medseg.node.PortObject;
+import io.medseg.node.PortData;
 import io.medseg.node.PortSpec;
 import io.medseg.node.Table;
 import io.medseg.node.TableFiles;
@@ -48,7 +48,7 @@ public final class WorkflowRunner {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         List<NodeRun> runs = new ArrayList<>();
-        Map<String, Map<String, PortObject>> outputs = new LinkedHashMap<>();
+        Map<String, Map<String, PortData>> outputs = new LinkedHashMap<>();
         RunResult.Status status = RunResult.Status.SUCCEEDED;
         List<ConfiguredWorkflow.Step> steps = workflow.steps();
         for (int i = 0; i < steps.size(); i++) {
@@ -88,29 +88,29 @@ public final class WorkflowRunner {
     static final String INTERNAL = "internal error: ";
 
     private static NodeRun execute(ConfiguredWorkflow.Step step, RunFolder folder,
-            Map<String, Map<String, PortObject>> outputs, RunListener listener) {
-        List<PortObject> inputs = new ArrayList<>();
+            Map<String, Map<String, PortData>> outputs, RunListener listener) {
+        List<PortData> inputs = new ArrayList<>();
         for (PortRef src : step.inputs()) {
             inputs.add(src == null ? null : outputs.get(src.node()).get(src.port()));
         }
         List<String> messages = new ArrayList<>();
         Recording monitor = new Recording(listener, messages);
         Path dir = folder.nodeDir(step.id());
-        ExecutionContext exec = new ExecutionContext(step.id(), monitor, dir, folder.checkpointDir(step.id()));
+        RunContext exec = new RunContext(step.id(), monitor, dir, folder.checkpointDir(step.id()));
         long t0 = System.nanoTime();
         NodeRun.Status status;
         String error = null;
-        Map<String, PortObject> named = new LinkedHashMap<>();
+        Map<String, PortData> named = new LinkedHashMap<>();
         try {
             java.nio.file.Files.createDirectories(dir);
             // configured again with the actual inputs' specs, as KNIME does before executing: validation could only
             // use the specs upstream nodes promised, some of which are known only after execution
             List<PortSpec> actual = new ArrayList<>();
-            for (PortObject in : inputs) {
+            for (PortData in : inputs) {
                 actual.add(in == null ? null : in.spec());
             }
             step.node().configure(actual, step.settings());
-            List<PortObject> result = step.node().execute(inputs, step.settings(), exec);
+            List<PortData> result = step.node().execute(inputs, step.settings(), exec);
             List<PortDefinition> defs = step.node().outputs();
             if (result.size() != defs.size()) {
                 throw new IllegalStateException(step.node().type() + " returned " + result.size() + " outputs for "
@@ -142,7 +142,7 @@ public final class WorkflowRunner {
     }
 
     /** Tables as CSV and JSON, the plan as its table; model files are written by the nodes themselves. */
-    private static void write(String port, PortObject object, Path dir) {
+    private static void write(String port, PortData object, Path dir) {
         if (object instanceof Table t) {
             TableFiles.writeCsv(t, dir.resolve(port + ".csv"));
             TableFiles.writeJson(t, dir.resolve(port + ".json"));
@@ -169,7 +169,7 @@ public final class WorkflowRunner {
     }
 
     /** Passes events on and keeps a node's messages for the report. */
-    private record Recording(RunListener listener, List<String> messages) implements io.medseg.node.ExecutionMonitor {
+    private record Recording(RunListener listener, List<String> messages) implements io.medseg.node.RunMonitor {
         @Override
         public void progress(String nodeId, double fraction, String message) {
             listener.progress(nodeId, fraction, message);

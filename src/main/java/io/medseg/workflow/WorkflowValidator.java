@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.medseg.MedSegException;
-import io.medseg.node.Node;
+import io.medseg.node.MedSegNode;
 import io.medseg.node.NodeRegistry;
-import io.medseg.node.NodeSettings;
+import io.medseg.node.SettingValues;
 import io.medseg.node.PortDefinition;
 import io.medseg.node.PortSpec;
 
@@ -33,14 +33,14 @@ public final class WorkflowValidator {
         if (w.nodes().isEmpty()) {
             problems.add("the workflow has no nodes");
         }
-        Map<String, Node> types = new LinkedHashMap<>();
+        Map<String, MedSegNode> types = new LinkedHashMap<>();
         for (WorkflowDefinition.NodeEntry n : w.nodes()) {
             if (!n.id().matches("[A-Za-z0-9][A-Za-z0-9_-]*")) {
                 problems.add("node id '" + n.id() + "': use letters, digits, '-' and '_' (it names the node's folder)");
             } else if (types.containsKey(n.id()) || n.id().equals(RunFolder.CHECKPOINTS)) {
                 problems.add("node id '" + n.id() + "' is used twice or reserved; ids must be unique");
             }
-            Node node = registry.get(n.type());
+            MedSegNode node = registry.get(n.type());
             if (node == null) {
                 problems.add("node '" + n.id() + "': unknown type '" + n.type() + "'; types are " + registry.types());
             } else {
@@ -49,11 +49,11 @@ public final class WorkflowValidator {
         }
         Map<String, PortRef[]> inputs = connect(w, types, problems);
         List<String> order = order(w, inputs, problems);
-        Map<String, NodeSettings> settings = new HashMap<>();
+        Map<String, SettingValues> settings = new HashMap<>();
         for (WorkflowDefinition.NodeEntry n : w.nodes()) {
-            Node node = types.get(n.id());
+            MedSegNode node = types.get(n.id());
             if (node != null) {
-                NodeSettings s = node.settings().resolve(n.id(), n.settings(), problems);
+                SettingValues s = node.settings().resolve(n.id(), n.settings(), problems);
                 if (s != null) {
                     settings.put(n.id(), s);
                 }
@@ -62,7 +62,7 @@ public final class WorkflowValidator {
         List<ConfiguredWorkflow.Step> steps = new ArrayList<>();
         Map<String, List<PortSpec>> specs = new HashMap<>();
         for (String id : order) {
-            Node node = types.get(id);
+            MedSegNode node = types.get(id);
             PortRef[] sources = inputs.get(id);
             if (node == null || sources == null || !settings.containsKey(id)) {
                 continue;
@@ -110,14 +110,14 @@ public final class WorkflowValidator {
     }
 
     /** For each node, the source of each of its input ports (null = unconnected). */
-    private static Map<String, PortRef[]> connect(WorkflowDefinition w, Map<String, Node> types,
+    private static Map<String, PortRef[]> connect(WorkflowDefinition w, Map<String, MedSegNode> types,
             List<String> problems) {
         Map<String, PortRef[]> inputs = new LinkedHashMap<>();
         types.forEach((id, node) -> inputs.put(id, new PortRef[node.inputs().size()]));
         for (WorkflowDefinition.Connection c : w.connections()) {
             String where = "connection " + c.from() + " -> " + c.to();
-            Node from = types.get(c.from().node());
-            Node to = types.get(c.to().node());
+            MedSegNode from = types.get(c.from().node());
+            MedSegNode to = types.get(c.to().node());
             if (w.node(c.from().node()) == null || w.node(c.to().node()) == null) {
                 problems.add(where + ": no node '" + (w.node(c.from().node()) == null ? c.from().node()
                         : c.to().node()) + "'; nodes are " + w.nodeIds());
@@ -185,11 +185,11 @@ public final class WorkflowValidator {
         return order;
     }
 
-    static int outputIndex(Node node, String port) {
+    static int outputIndex(MedSegNode node, String port) {
         return index(node.outputs(), port);
     }
 
-    static int inputIndex(Node node, String port) {
+    static int inputIndex(MedSegNode node, String port) {
         return index(node.inputs(), port);
     }
 

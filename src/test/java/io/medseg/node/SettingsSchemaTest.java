@@ -22,7 +22,7 @@ class SettingsSchemaTest {
 
     @Test
     void resolvesTypedValuesAndDefaults() {
-        NodeSettings s = schema.resolve("learner", Map.of("folder", "data", "patch_size", "64,32",
+        SettingValues s = schema.resolve("learner", Map.of("folder", "data", "patch_size", "64,32",
                 "precision", "FP32"));
         assertEquals(10, s.getInt("epochs"));
         assertEquals("fp32", s.getString("precision"));
@@ -36,7 +36,7 @@ class SettingsSchemaTest {
     @Test
     void reportsEveryProblemWithNodeKeyAndAllowedValues() {
         List<String> problems = new ArrayList<>();
-        NodeSettings s = schema.resolve("learner", Map.of("epochs", "abc", "precision", "fp8", "overlap", "1.5",
+        SettingValues s = schema.resolve("learner", Map.of("epochs", "abc", "precision", "fp8", "overlap", "1.5",
                 "patch_size", "64,-1", "epoch", "3"), problems);
         assertNull(s);
         assertEquals(List.of(
@@ -52,12 +52,12 @@ class SettingsSchemaTest {
 
     @Test
     void singleNodeResolveThrows() {
-        InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+        SettingsException e = assertThrows(SettingsException.class,
                 () -> schema.resolve("n", Map.of("folder", "")));
         assertEquals("node 'n': setting 'folder' must be a file or folder path, got ''", e.getMessage());
         SettingsSchema seeds = new SettingsSchema(Setting.integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE, "Seed."));
         assertEquals("node 'n': setting 'seed' must be an integer, got '1.5'", assertThrows(
-                InvalidSettingsException.class, () -> seeds.resolve("n", Map.of("seed", "1.5"))).getMessage());
+                SettingsException.class, () -> seeds.resolve("n", Map.of("seed", "1.5"))).getMessage());
         assertEquals(-7L, seeds.resolve("n", Map.of("seed", "-7")).getLong("seed"));
     }
 }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.medseg.node.ColumnSpec;
 import io.medseg.node.ColumnType;
-import io.medseg.node.ExecutionContext.ReportImage;
-import io.medseg.node.PortObject;
+import io.medseg.node.RunContext.ReportImage;
+import io.medseg.node.PortData;
 import io.medseg.node.Table;
 import io.medseg.node.TableSpec;
 import io.medseg.workflow.NodeRun;
@@ -94,7 +94,7 @@ class RunReportTest {
         return last;
     }
 
-    private static NodeRun run(String id, Map<String, PortObject> outputs, List<ReportImage> images) {
+    private static NodeRun run(String id, Map<String, PortData> outputs, List<ReportImage> images) {
         return new NodeRun(id, id + "-type", "Node " + id, NodeRun.Status.SUCCEEDED, 1, Map.of("setting", "1"),
                 outputs, List.of(), new ArrayList<>(), images, null);
     }

@@ -12,13 +12,13 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
-import io.medseg.node.AbstractNode;
-import io.medseg.node.ExecutionContext;
+import io.medseg.node.AbstractMedSegNode;
+import io.medseg.node.RunContext;
 import io.medseg.node.NodeRegistry;
-import io.medseg.node.NodeSettings;
+import io.medseg.node.SettingValues;
 import io.medseg.node.PortDefinition;
 import io.medseg.node.PortKind;
-import io.medseg.node.PortObject;
+import io.medseg.node.PortData;
 import io.medseg.node.PortSpec;
 import io.medseg.node.SettingsSchema;
 import io.medseg.node.nodes.DatasetReaderNode;
@@ -76,19 +76,19 @@ class WorkflowValidatorTest {
     }
 
     /** A source whose table spec is known only after execution (configure promises null). */
-    private static final class LateTable extends AbstractNode {
+    private static final class LateTable extends AbstractMedSegNode {
         LateTable() {
             super("late-table", "Late Table", "A table whose columns are known only after execution.", List.of(),
                     List.of(PortDefinition.required("table", PortKind.TABLE, "the table")), new SettingsSchema());
         }
 
         @Override
-        public List<PortSpec> configure(List<PortSpec> inputs, NodeSettings settings) {
+        public List<PortSpec> configure(List<PortSpec> inputs, SettingValues settings) {
             return Arrays.asList((PortSpec) null);
         }
 
         @Override
-        public List<PortObject> execute(List<PortObject> inputs, NodeSettings settings, ExecutionContext exec) {
+        public List<PortData> execute(List<PortData> inputs, SettingValues settings, RunContext exec) {
             throw new UnsupportedOperationException("not executed in this test");
         }
     }

@@ -15,7 +15,7 @@ import io.medseg.image.Volume;
 import io.medseg.io.ImageFiles;
 import io.medseg.node.ColumnSpec;
 import io.medseg.node.ColumnType;
-import io.medseg.node.ExecutionContext;
+import io.medseg.node.RunContext;
 import io.medseg.node.NamedValues;
 import io.medseg.node.Table;
 import io.medseg.node.TableSpec;
@@ -62,7 +62,7 @@ public final class CaseTable {
      * @param root the dataset folder they belong to, or null for cases listed in a table
      */
     public static Table of(Path root, Map<String, String> channels, Map<String, Integer> labels,
-            List<DatasetCase> cases, ExecutionContext exec) {
+            List<DatasetCase> cases, RunContext exec) {
         int dims = -1;
         List<Object[]> rows = new ArrayList<>();
         for (int i = 0; i < cases.size(); i++) {
@@ -88,7 +88,7 @@ public final class CaseTable {
     }
 
     /** The table of a dataset folder's cases. */
-    public static Table of(SegmentationDataset ds, List<DatasetCase> cases, ExecutionContext exec) {
+    public static Table of(SegmentationDataset ds, List<DatasetCase> cases, RunContext exec) {
         return of(ds.root(), ds.descriptor().channelNames(), ds.descriptor().labels(), cases, exec);
     }
 

@@ -13,14 +13,14 @@ import io.medseg.dataset.DatasetSplit;
 import io.medseg.dataset.DatasetValidator;
 import io.medseg.dataset.SegmentationDataset;
 import io.medseg.io.ImageFiles;
-import io.medseg.node.AbstractNode;
+import io.medseg.node.AbstractMedSegNode;
 import io.medseg.node.ColumnType;
-import io.medseg.node.ExecutionContext;
+import io.medseg.node.RunContext;
 import io.medseg.node.NamedValues;
-import io.medseg.node.NodeSettings;
+import io.medseg.node.SettingValues;
 import io.medseg.node.PortDefinition;
 import io.medseg.node.PortKind;
-import io.medseg.node.PortObject;
+import io.medseg.node.PortData;
 import io.medseg.node.PortSpec;
 import io.medseg.node.Setting;
 import io.medseg.node.SettingsSchema;
@@ -32,7 +32,7 @@ import io.medseg.node.TableSpec;
  * Files" output, a CSV), → the case table. A folder is validated first (every problem reported at once) so downstream
  * nodes never meet a half-broken dataset; listed files must exist and be readable images.
  */
-public final class DatasetReaderNode extends AbstractNode {
+public final class DatasetReaderNode extends AbstractMedSegNode {
     public static final String TYPE = "dataset-reader";
 
     private static final SettingsSchema SETTINGS = new SettingsSchema(
@@ -62,7 +62,7 @@ public final class DatasetReaderNode extends AbstractNode {
     }
 
     @Override
-    public List<PortSpec> configure(List<PortSpec> inputs, NodeSettings s) {
+    public List<PortSpec> configure(List<PortSpec> inputs, SettingValues s) {
         TableSpec paths = (TableSpec) inputs.get(0);
         boolean folder = !s.getString("folder").isEmpty();
         boolean list = !s.getString("paths_file").isEmpty();
@@ -93,7 +93,7 @@ public final class DatasetReaderNode extends AbstractNode {
     }
 
     @Override
-    public List<PortObject> execute(List<PortObject> inputs, NodeSettings s, ExecutionContext exec) {
+    public List<PortData> execute(List<PortData> inputs, SettingValues s, RunContext exec) {
         if (inputs.get(0) instanceof Table paths) {
             return List.of(fromPaths(paths, s, exec));
         }
@@ -112,7 +112,7 @@ public final class DatasetReaderNode extends AbstractNode {
         return List.of(CaseTable.of(ds, cases, exec));
     }
 
-    private static Table fromPaths(Table paths, NodeSettings s, ExecutionContext exec) {
+    private static Table fromPaths(Table paths, SettingValues s, RunContext exec) {
         String split = s.getString("split");
         boolean single = paths.spec().indexOf(IMAGE) >= 0;
         boolean hasSplit = paths.spec().indexOf(CaseTable.SPLIT) >= 0;
@@ -142,7 +142,7 @@ public final class DatasetReaderNode extends AbstractNode {
         return CaseTable.of(null, channels(s), labels(s), cases, exec);
     }
 
-    private static Map<String, String> channels(NodeSettings s) {
+    private static Map<String, String> channels(SettingValues s) {
         Map<String, String> m = decode(s, "channels", "index=name pairs such as 0=CT or 0=T1;1=T2");
         for (String k : m.keySet()) {
             if (!k.matches("\\d+")) {
@@ -153,7 +153,7 @@ public final class DatasetReaderNode extends AbstractNode {
         return m;
     }
 
-    private static Map<String, Integer> labels(NodeSettings s) {
+    private static Map<String, Integer> labels(SettingValues s) {
         String expected = "name=value pairs with background=0, e.g. background=0;liver=1";
         Map<String, Integer> m = new LinkedHashMap<>();
         try {
@@ -167,7 +167,7 @@ public final class DatasetReaderNode extends AbstractNode {
         return m;
     }
 
-    private static Map<String, String> decode(NodeSettings s, String key, String expected) {
+    private static Map<String, String> decode(SettingValues s, String key, String expected) {
         String text = s.getString(key);
         boolean pairs = java.util.Arrays.stream(text.split(";")).allMatch(p -> p.matches("[^=;]+=[^=;]+"));
         if (text.isEmpty() || !pairs) {
@@ -177,7 +177,7 @@ public final class DatasetReaderNode extends AbstractNode {
     }
 
     /** Opens the folder (a cheap listing); a missing folder or dataset.json is a setting error. */
-    private static SegmentationDataset open(NodeSettings s) {
+    private static SegmentationDataset open(SettingValues s) {
         Path folder = Path.of(s.getString("folder"));
         if (!Files.isDirectory(folder)) {
             throw s.invalid("folder", "must be an existing dataset folder, got '" + folder + "' (not found)");

@@ -16,18 +16,18 @@ import io.medseg.inference.SlidingWindowSettings;
 import io.medseg.inference.TileProgress;
 import io.medseg.io.AtomicFiles;
 import io.medseg.model.ModelFile;
-import io.medseg.node.AbstractNode;
+import io.medseg.node.AbstractMedSegNode;
 import io.medseg.node.ColumnSpec;
 import io.medseg.node.ColumnType;
-import io.medseg.node.ExecutionContext;
+import io.medseg.node.RunContext;
 import io.medseg.node.ModelPort;
 import io.medseg.node.ModelPortSpec;
-import io.medseg.node.NodeSettings;
+import io.medseg.node.SettingValues;
 import io.medseg.node.PlanPort;
 import io.medseg.node.PlanPortSpec;
 import io.medseg.node.PortDefinition;
 import io.medseg.node.PortKind;
-import io.medseg.node.PortObject;
+import io.medseg.node.PortData;
 import io.medseg.node.PortSpec;
 import io.medseg.node.Setting;
 import io.medseg.node.SettingsSchema;
@@ -50,7 +50,7 @@ import io.medseg.training.TrainingSettings;
  * table, with every setting of the train command. Checkpoints go to the node's checkpoint folder, which survives a
  * cancel; the model, history and learning-curve chart go to its output folder.
  */
-public final class LearnerNode extends AbstractNode {
+public final class LearnerNode extends AbstractMedSegNode {
     public static final String TYPE = "segmentation-learner";
     static final String MODEL_FILE = "model.medseg";
 
@@ -89,7 +89,7 @@ public final class LearnerNode extends AbstractNode {
     }
 
     @Override
-    public List<PortSpec> configure(List<PortSpec> inputs, NodeSettings s) {
+    public List<PortSpec> configure(List<PortSpec> inputs, SettingValues s) {
         for (int port : new int[] { 0, 2 }) {
             TableSpec t = (TableSpec) inputs.get(port);
             if (t != null) {
@@ -117,7 +117,7 @@ public final class LearnerNode extends AbstractNode {
     }
 
     @Override
-    public List<PortObject> execute(List<PortObject> inputs, NodeSettings s, ExecutionContext exec) {
+    public List<PortData> execute(List<PortData> inputs, SettingValues s, RunContext exec) {
         PreprocessingPlan plan = ((PlanPort) inputs.get(1)).plan();
         TrainingSettings settings = new TrainingOptions(s.getInt("epochs"), s.getInt("iterations"),
                 s.getDouble("learning_rate"), s.getInt("batch_size"), s.getInt("val_iterations"), s.getInt("patience"),
@@ -178,7 +178,7 @@ public final class LearnerNode extends AbstractNode {
      * train command decides on the raw images; keeping the largest component is judged the same way on either grid.
      */
     private static void decidePostprocessing(Path model, List<PreprocessedCase> validation, PreprocessingPlan plan,
-            String device, ExecutionContext exec) {
+            String device, RunContext exec) {
         exec.setProgress(1, "deciding the postprocessing on " + validation.size() + " validation case(s)");
         List<Integer> labels = plan.labels().values().stream().filter(v -> v != 0).sorted().toList();
         PostprocessingSearch search = new PostprocessingSearch(labels, (short) 0);
@@ -198,7 +198,7 @@ public final class LearnerNode extends AbstractNode {
                 d.postprocessing().describe(), d.foregroundBefore(), d.foregroundAfter()));
     }
 
-    private static List<PreprocessedCase> read(Table table, ExecutionContext exec) {
+    private static List<PreprocessedCase> read(Table table, RunContext exec) {
         List<PreprocessedCase> cases = new ArrayList<>();
         for (Table.Row r : table.rows()) {
             exec.checkCancelled();
@@ -238,7 +238,7 @@ public final class LearnerNode extends AbstractNode {
     }
 
     /** Training events as node progress: the whole run is 0..1 by optimiser step. */
-    private record Progress(ExecutionContext exec) implements TrainingListener {
+    private record Progress(RunContext exec) implements TrainingListener {
         @Override
         public void message(String text) {
             exec.message(text);

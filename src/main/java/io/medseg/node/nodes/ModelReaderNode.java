@@ -7,14 +7,14 @@ import java.util.List;
 import io.medseg.MedSegException;
 import io.medseg.inference.CasePredictor;
 import io.medseg.model.ModelFile;
-import io.medseg.node.AbstractNode;
-import io.medseg.node.ExecutionContext;
+import io.medseg.node.AbstractMedSegNode;
+import io.medseg.node.RunContext;
 import io.medseg.node.ModelPort;
 import io.medseg.node.ModelPortSpec;
-import io.medseg.node.NodeSettings;
+import io.medseg.node.SettingValues;
 import io.medseg.node.PortDefinition;
 import io.medseg.node.PortKind;
-import io.medseg.node.PortObject;
+import io.medseg.node.PortData;
 import io.medseg.node.PortSpec;
 import io.medseg.node.Setting;
 import io.medseg.node.SettingsSchema;
@@ -23,7 +23,7 @@ import io.medseg.node.SettingsSchema;
  * Segmentation Model Reader: a model file (or a training folder holding model.medseg) → the model port. Configure
  * reads the file's header only, so downstream nodes configure against the real architecture, channels and labels.
  */
-public final class ModelReaderNode extends AbstractNode {
+public final class ModelReaderNode extends AbstractMedSegNode {
     public static final String TYPE = "model-reader";
 
     private static final SettingsSchema SETTINGS = new SettingsSchema(
@@ -39,17 +39,17 @@ public final class ModelReaderNode extends AbstractNode {
     }
 
     @Override
-    public List<PortSpec> configure(List<PortSpec> inputs, NodeSettings s) {
+    public List<PortSpec> configure(List<PortSpec> inputs, SettingValues s) {
         return List.of(spec(file(s), s));
     }
 
     @Override
-    public List<PortObject> execute(List<PortObject> inputs, NodeSettings s, ExecutionContext exec) {
+    public List<PortData> execute(List<PortData> inputs, SettingValues s, RunContext exec) {
         Path file = file(s);
         return List.of(new ModelPort(file, spec(file, s)));
     }
 
-    private static Path file(NodeSettings s) {
+    private static Path file(SettingValues s) {
         Path p = s.getPath("path");
         if (!Files.exists(p)) {
             throw s.invalid("path", "must be an existing model file or folder, got '" + p + "' (not found)");
@@ -57,7 +57,7 @@ public final class ModelReaderNode extends AbstractNode {
         return CasePredictor.modelFile(p).toAbsolutePath().normalize();
     }
 
-    private static ModelPortSpec spec(Path file, NodeSettings s) {
+    private static ModelPortSpec spec(Path file, SettingValues s) {
         try {
             return ModelPortSpec.of(ModelFile.readHeader(file));
         } catch (MedSegException e) {

@@ -6,19 +6,19 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 import io.medseg.io.AtomicFiles;
-import io.medseg.node.AbstractNode;
-import io.medseg.node.ExecutionContext;
+import io.medseg.node.AbstractMedSegNode;
+import io.medseg.node.RunContext;
 import io.medseg.node.ModelPort;
-import io.medseg.node.NodeSettings;
+import io.medseg.node.SettingValues;
 import io.medseg.node.PortDefinition;
 import io.medseg.node.PortKind;
-import io.medseg.node.PortObject;
+import io.medseg.node.PortData;
 import io.medseg.node.PortSpec;
 import io.medseg.node.Setting;
 import io.medseg.node.SettingsSchema;
 
 /** Segmentation Model Writer: copies the model file to a location (atomically; replaces only with overwrite). */
-public final class ModelWriterNode extends AbstractNode {
+public final class ModelWriterNode extends AbstractMedSegNode {
     public static final String TYPE = "model-writer";
 
     private static final SettingsSchema SETTINGS = new SettingsSchema(
@@ -35,7 +35,7 @@ public final class ModelWriterNode extends AbstractNode {
     }
 
     @Override
-    public List<PortSpec> configure(List<PortSpec> inputs, NodeSettings s) {
+    public List<PortSpec> configure(List<PortSpec> inputs, SettingValues s) {
         Path target = s.getPath("path");
         if (Files.isDirectory(target)) {
             throw s.invalid("path", "must be a file path, got the folder '" + target + "'");
@@ -47,7 +47,7 @@ public final class ModelWriterNode extends AbstractNode {
     }
 
     @Override
-    public List<PortObject> execute(List<PortObject> inputs, NodeSettings s, ExecutionContext exec) {
+    public List<PortData> execute(List<PortData> inputs, SettingValues s, RunContext exec) {
         ModelPort model = (ModelPort) inputs.get(0);
         Path target = s.getPath("path");
         exec.setProgress(0, "writing " + target);

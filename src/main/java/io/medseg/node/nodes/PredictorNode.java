@@ -13,18 +13,18 @@ import io.medseg.inference.InputCase;
 import io.medseg.inference.SlidingWindowSettings;
 import io.medseg.io.ImageFiles;
 import io.medseg.io.ImageFormat;
-import io.medseg.node.AbstractNode;
+import io.medseg.node.AbstractMedSegNode;
 import io.medseg.node.ColumnSpec;
 import io.medseg.node.ColumnType;
-import io.medseg.node.ExecutionContext;
-import io.medseg.node.InvalidSettingsException;
+import io.medseg.node.RunContext;
+import io.medseg.node.SettingsException;
 import io.medseg.node.ModelPort;
 import io.medseg.node.ModelPortSpec;
 import io.medseg.node.NamedValues;
-import io.medseg.node.NodeSettings;
+import io.medseg.node.SettingValues;
 import io.medseg.node.PortDefinition;
 import io.medseg.node.PortKind;
-import io.medseg.node.PortObject;
+import io.medseg.node.PortData;
 import io.medseg.node.PortSpec;
 import io.medseg.node.Setting;
 import io.medseg.node.SettingsSchema;
@@ -36,7 +36,7 @@ import io.medseg.node.TableSpec;
  * the class probabilities), predicted as {@code medseg predict} does: the model's plan, a Gaussian-weighted sliding
  * window, back to the original grid.
  */
-public final class PredictorNode extends AbstractNode {
+public final class PredictorNode extends AbstractMedSegNode {
     public static final String TYPE = "segmentation-predictor";
     public static final String PREDICTION = "prediction";
     public static final String PROBABILITIES = "probabilities";
@@ -64,7 +64,7 @@ public final class PredictorNode extends AbstractNode {
     }
 
     @Override
-    public List<PortSpec> configure(List<PortSpec> inputs, NodeSettings s) {
+    public List<PortSpec> configure(List<PortSpec> inputs, SettingValues s) {
         ModelPortSpec model = (ModelPortSpec) inputs.get(0);
         TableSpec cases = (TableSpec) inputs.get(1);
         if (cases == null) {
@@ -72,20 +72,20 @@ public final class PredictorNode extends AbstractNode {
         }
         CaseTable.requireCases(cases, s.nodeId(), "cases");
         if (cases.indexOf(PREDICTION) >= 0) {
-            throw new InvalidSettingsException("node '" + s.nodeId() + "': input 'cases' already has a column '"
+            throw new SettingsException("node '" + s.nodeId() + "': input 'cases' already has a column '"
                     + PREDICTION + "'");
         }
         var channels = NamedValues.decode(cases.properties().get(TableSpec.CHANNELS));
         if (model != null && model.channelCount() != null && channels != null
                 && model.channelCount() != channels.size()) {
-            throw new InvalidSettingsException("node '" + s.nodeId() + "': the model takes " + model.channelCount()
+            throw new SettingsException("node '" + s.nodeId() + "': the model takes " + model.channelCount()
                     + " input channel(s) but the cases have " + channels.size());
         }
         String dims = cases.properties().get(TableSpec.DIMS);
         // a 2D model may predict 3D cases slice by slice (one trained on slices of volumes; the predictor checks
         // that when it reads the model), but a 3D model never fits 2D cases
         if (model != null && model.dims() != null && dims != null && model.dims() > Integer.parseInt(dims)) {
-            throw new InvalidSettingsException("node '" + s.nodeId() + "': the model is " + model.dims()
+            throw new SettingsException("node '" + s.nodeId() + "': the model is " + model.dims()
                     + "D but the cases are " + dims + "D");
         }
         TableSpec out = cases.append(new ColumnSpec(PREDICTION, ColumnType.PATH));
@@ -96,7 +96,7 @@ public final class PredictorNode extends AbstractNode {
     }
 
     @Override
-    public List<PortObject> execute(List<PortObject> inputs, NodeSettings s, ExecutionContext exec) {
+    public List<PortData> execute(List<PortData> inputs, SettingValues s, RunContext exec) {
         ModelPort model = (ModelPort) inputs.get(0);
         Table cases = (Table) inputs.get(1);
         TableSpec spec = (TableSpec) configure(List.of(model.spec(), cases.spec()), s).get(0);

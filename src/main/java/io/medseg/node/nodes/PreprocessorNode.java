@@ -10,17 +10,17 @@ import io.medseg.dataset.DatasetCase;
 import io.medseg.dataset.DatasetSplit;
 import io.medseg.engine.DeviceMemory;
 import io.medseg.nn.networks.Architecture;
-import io.medseg.node.AbstractNode;
+import io.medseg.node.AbstractMedSegNode;
 import io.medseg.node.ColumnSpec;
 import io.medseg.node.ColumnType;
-import io.medseg.node.ExecutionContext;
+import io.medseg.node.RunContext;
 import io.medseg.node.NamedValues;
-import io.medseg.node.NodeSettings;
+import io.medseg.node.SettingValues;
 import io.medseg.node.PlanPort;
 import io.medseg.node.PlanPortSpec;
 import io.medseg.node.PortDefinition;
 import io.medseg.node.PortKind;
-import io.medseg.node.PortObject;
+import io.medseg.node.PortData;
 import io.medseg.node.PortSpec;
 import io.medseg.node.Setting;
 import io.medseg.node.SettingsSchema;
@@ -42,7 +42,7 @@ import io.medseg.preprocessing.Preprocessor;
  * plan file) and the labelled cases preprocessed as planned, cached in the node's folder. Outputs the table of
  * preprocessed cases and the plan as a port of its own.
  */
-public final class PreprocessorNode extends AbstractNode {
+public final class PreprocessorNode extends AbstractMedSegNode {
     public static final String TYPE = "segmentation-preprocessor";
     public static final String PREPROCESSED = "preprocessed";
     public static final String PREPROCESSED_SHAPE = "preprocessed_shape";
@@ -77,14 +77,14 @@ public final class PreprocessorNode extends AbstractNode {
     }
 
     @Override
-    public List<PortSpec> configure(List<PortSpec> inputs, NodeSettings s) {
+    public List<PortSpec> configure(List<PortSpec> inputs, SettingValues s) {
         TableSpec in = (TableSpec) inputs.get(0);
         if (in != null) {
             CaseTable.requireCases(in, s.nodeId(), "cases");
             in.require(s.nodeId(), "cases", CaseTable.LABEL, ColumnType.PATH);
             for (String property : List.of(TableSpec.CHANNELS, TableSpec.LABELS)) {
                 if (!in.properties().containsKey(property)) {
-                    throw new io.medseg.node.InvalidSettingsException("node '" + s.nodeId() + "': input 'cases' does"
+                    throw new io.medseg.node.SettingsException("node '" + s.nodeId() + "': input 'cases' does"
                             + " not say the cases' " + property + " (a table property the dataset nodes set)");
                 }
             }
@@ -118,7 +118,7 @@ public final class PreprocessorNode extends AbstractNode {
     }
 
     @Override
-    public List<PortObject> execute(List<PortObject> inputs, NodeSettings s, ExecutionContext exec) {
+    public List<PortData> execute(List<PortData> inputs, SettingValues s, RunContext exec) {
         Table cases = (Table) inputs.get(0);
         List<Table.Row> rows = cases.rows().stream().filter(r -> r.path(CaseTable.LABEL) != null)
                 .filter(r -> s.getString("split").equals("all")
@@ -163,8 +163,8 @@ public final class PreprocessorNode extends AbstractNode {
     }
 
     /** The plan file's, or one planned from the fingerprint of exactly the cases that will be preprocessed. */
-    private static PreprocessingPlan plan(TableSpec spec, List<DatasetCase> cases, NodeSettings s,
-            ExecutionContext exec) {
+    private static PreprocessingPlan plan(TableSpec spec, List<DatasetCase> cases, SettingValues s,
+            RunContext exec) {
         if (!s.getString("plan_file").isEmpty()) {
             return readPlan(s);
         }
@@ -188,12 +188,12 @@ public final class PreprocessorNode extends AbstractNode {
     }
 
     /** The dims setting: null for auto (the cases' own). */
-    private static Integer dims(NodeSettings s) {
+    private static Integer dims(SettingValues s) {
         String d = s.getString("dims");
         return d.equals("auto") ? null : Integer.valueOf(d);
     }
 
-    private static PreprocessingPlan readPlan(NodeSettings s) {
+    private static PreprocessingPlan readPlan(SettingValues s) {
         Path file = Path.of(s.getString("plan_file"));
         if (!java.nio.file.Files.isRegularFile(file)) {
             throw s.invalid("plan_file", "must be an existing plan.json or empty, got '" + file + "' (not found)");

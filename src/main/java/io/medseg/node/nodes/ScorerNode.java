@@ -15,14 +15,14 @@ import io.medseg.evaluation.MetricSummary;
 import io.medseg.evaluation.PairScoring;
 import io.medseg.evaluation.ScoreReport;
 import io.medseg.evaluation.SegmentationScorer;
-import io.medseg.node.AbstractNode;
+import io.medseg.node.AbstractMedSegNode;
 import io.medseg.node.ColumnSpec;
 import io.medseg.node.ColumnType;
-import io.medseg.node.ExecutionContext;
-import io.medseg.node.NodeSettings;
+import io.medseg.node.RunContext;
+import io.medseg.node.SettingValues;
 import io.medseg.node.PortDefinition;
 import io.medseg.node.PortKind;
-import io.medseg.node.PortObject;
+import io.medseg.node.PortData;
 import io.medseg.node.PortSpec;
 import io.medseg.node.Setting;
 import io.medseg.node.SettingsSchema;
@@ -34,7 +34,7 @@ import io.medseg.node.TableSpec;
  * volumes; one row per case and label) and their per-label summary (mean, std, median over the n cases with a finite
  * value, and how many were undefined or infinite), as {@code medseg score}.
  */
-public final class ScorerNode extends AbstractNode {
+public final class ScorerNode extends AbstractMedSegNode {
     public static final String TYPE = "segmentation-scorer";
 
     private static final SettingsSchema SETTINGS = new SettingsSchema(
@@ -56,7 +56,7 @@ public final class ScorerNode extends AbstractNode {
     }
 
     @Override
-    public List<PortSpec> configure(List<PortSpec> inputs, NodeSettings s) {
+    public List<PortSpec> configure(List<PortSpec> inputs, SettingValues s) {
         TableSpec in = (TableSpec) inputs.get(0);
         if (in != null) {
             in.require(s.nodeId(), "cases", CaseTable.CASE, ColumnType.STRING);
@@ -92,7 +92,7 @@ public final class ScorerNode extends AbstractNode {
     }
 
     @Override
-    public List<PortObject> execute(List<PortObject> inputs, NodeSettings s, ExecutionContext exec) {
+    public List<PortData> execute(List<PortData> inputs, SettingValues s, RunContext exec) {
         Table cases = (Table) inputs.get(0);
         String predColumn = s.getString("prediction_column");
         String refColumn = s.getString("reference_column");

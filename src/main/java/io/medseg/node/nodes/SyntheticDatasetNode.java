@@ -3,12 +3,12 @@ package io.medseg.node.nodes;
 import java.util.List;
 
 import io.medseg.dataset.SegmentationDataset;
-import io.medseg.node.AbstractNode;
-import io.medseg.node.ExecutionContext;
-import io.medseg.node.NodeSettings;
+import io.medseg.node.AbstractMedSegNode;
+import io.medseg.node.RunContext;
+import io.medseg.node.SettingValues;
 import io.medseg.node.PortDefinition;
 import io.medseg.node.PortKind;
-import io.medseg.node.PortObject;
+import io.medseg.node.PortData;
 import io.medseg.node.PortSpec;
 import io.medseg.node.Setting;
 import io.medseg.node.SettingsSchema;
@@ -20,7 +20,7 @@ import io.medseg.synth.SyntheticDatasetWriter;
  * Synthetic Dataset: writes synthetic CT-like phantoms (organ + lesions) in the nnU-Net layout into the run folder
  * and emits their case table, so a workflow runs on a fresh machine without data.
  */
-public final class SyntheticDatasetNode extends AbstractNode {
+public final class SyntheticDatasetNode extends AbstractMedSegNode {
     public static final String TYPE = "synthetic-dataset";
     static final String DATASET_FOLDER = "dataset";
 
@@ -41,13 +41,13 @@ public final class SyntheticDatasetNode extends AbstractNode {
     }
 
     @Override
-    public List<PortSpec> configure(List<PortSpec> inputs, NodeSettings s) {
+    public List<PortSpec> configure(List<PortSpec> inputs, SettingValues s) {
         spec(s);
         return List.of(CaseTable.spec(dims(s), java.util.Map.of("0", "CT"), PhantomLabels.asMap()));
     }
 
     @Override
-    public List<PortObject> execute(List<PortObject> inputs, NodeSettings s, ExecutionContext exec) {
+    public List<PortData> execute(List<PortData> inputs, SettingValues s, RunContext exec) {
         exec.setProgress(0, "generating phantoms");
         SyntheticDatasetSpec spec = spec(s);
         var summary = SyntheticDatasetWriter.write(exec.outputDir().resolve(DATASET_FOLDER), spec, false);
@@ -57,12 +57,12 @@ public final class SyntheticDatasetNode extends AbstractNode {
         return List.of(CaseTable.of(ds, ds.cases(), exec));
     }
 
-    private static int dims(NodeSettings s) {
+    private static int dims(SettingValues s) {
         return Integer.parseInt(s.getString("dims"));
     }
 
     /** The dataset spec; its own checks (size per axis, axis count) become setting errors. */
-    private static SyntheticDatasetSpec spec(NodeSettings s) {
+    private static SyntheticDatasetSpec spec(SettingValues s) {
         long[] size = s.getSizes("size");
         int[] shape = size == null ? null : java.util.Arrays.stream(size).mapToInt(Math::toIntExact).toArray();
         try {

@@ -10,15 +10,15 @@ import io.medseg.image.OneSliceVolumes;
 import io.medseg.image.Volume;
 import io.medseg.io.AtomicFiles;
 import io.medseg.io.ImageFiles;
-import io.medseg.node.AbstractNode;
+import io.medseg.node.AbstractMedSegNode;
 import io.medseg.node.ColumnSpec;
 import io.medseg.node.ColumnType;
-import io.medseg.node.ExecutionContext;
-import io.medseg.node.InvalidSettingsException;
-import io.medseg.node.NodeSettings;
+import io.medseg.node.RunContext;
+import io.medseg.node.SettingsException;
+import io.medseg.node.SettingValues;
 import io.medseg.node.PortDefinition;
 import io.medseg.node.PortKind;
-import io.medseg.node.PortObject;
+import io.medseg.node.PortData;
 import io.medseg.node.PortSpec;
 import io.medseg.node.Setting;
 import io.medseg.node.SettingsSchema;
@@ -29,7 +29,7 @@ import io.medseg.node.TableSpec;
  * Segmentation Viewer: for chosen cases, a slice (an index, or the middle of the foreground) of the image with the
  * reference and prediction contours, as PNGs in the node's folder and in the run report.
  */
-public final class ViewerNode extends AbstractNode {
+public final class ViewerNode extends AbstractMedSegNode {
     public static final String TYPE = "segmentation-viewer";
     static final TableSpec OVERLAYS = new TableSpec(List.of(new ColumnSpec("case", ColumnType.STRING),
             new ColumnSpec("axis", ColumnType.INTEGER), new ColumnSpec("slice", ColumnType.INTEGER),
@@ -66,7 +66,7 @@ public final class ViewerNode extends AbstractNode {
     }
 
     @Override
-    public List<PortSpec> configure(List<PortSpec> inputs, NodeSettings s) {
+    public List<PortSpec> configure(List<PortSpec> inputs, SettingValues s) {
         TableSpec in = (TableSpec) inputs.get(0);
         if (in != null) {
             CaseTable.requireCases(in, s.nodeId(), "cases");
@@ -80,13 +80,13 @@ public final class ViewerNode extends AbstractNode {
     }
 
     @Override
-    public List<PortObject> execute(List<PortObject> inputs, NodeSettings s, ExecutionContext exec) {
+    public List<PortData> execute(List<PortData> inputs, SettingValues s, RunContext exec) {
         Table cases = (Table) inputs.get(0);
         String only = s.getString("case");
         List<Table.Row> rows = only.isEmpty() ? cases.rows().stream().limit(s.getInt("max_cases")).toList()
                 : cases.rows().stream().filter(r -> only.equals(r.string(CaseTable.CASE))).toList();
         if (rows.isEmpty()) {
-            throw new InvalidSettingsException("node '" + s.nodeId() + "': setting 'case' names no case of the input,"
+            throw new SettingsException("node '" + s.nodeId() + "': setting 'case' names no case of the input,"
                     + " got '" + only + "'");
         }
         Table.Builder b = Table.builder(OVERLAYS);

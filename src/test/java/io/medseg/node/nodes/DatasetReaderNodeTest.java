@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.medseg.MedSegException;
-import io.medseg.node.ExecutionContext;
-import io.medseg.node.ExecutionMonitor;
-import io.medseg.node.InvalidSettingsException;
-import io.medseg.node.Node;
-import io.medseg.node.NodeSettings;
+import io.medseg.node.RunContext;
+import io.medseg.node.RunMonitor;
+import io.medseg.node.SettingsException;
+import io.medseg.node.MedSegNode;
+import io.medseg.node.SettingValues;
 import io.medseg.node.PlanPort;
-import io.medseg.node.PortObject;
+import io.medseg.node.PortData;
 import io.medseg.node.Table;
 import io.medseg.node.TableSpec;
 import io.medseg.synth.SyntheticDatasetWriter;
@@ -37,9 +37,9 @@ class DatasetReaderNodeTest {
     private static Path dataset;
 
     /** The reader's unconnected paths input. */
-    private static final PortObject NONE = null;
+    private static final PortData NONE = null;
 
-    private static final ExecutionMonitor QUIET = QuietMonitor.INSTANCE;
+    private static final RunMonitor QUIET = QuietMonitor.INSTANCE;
 
     @BeforeAll
     static void dataset() {
@@ -47,10 +47,10 @@ class DatasetReaderNodeTest {
         SyntheticDatasetWriter.write(dataset, 2, 5, 1, new int[] { 32, 32 }, false);
     }
 
-    private List<PortObject> execute(Node node, Map<String, String> settings, PortObject... inputs) {
-        NodeSettings s = node.settings().resolve("n", settings);
+    private List<PortData> execute(MedSegNode node, Map<String, String> settings, PortData... inputs) {
+        SettingValues s = node.settings().resolve("n", settings);
         node.configure(Arrays.stream(inputs).map(i -> i == null ? null : i.spec()).toList(), s);
-        return node.execute(Arrays.asList(inputs), s, new ExecutionContext("n", QUIET, dir.resolve("out"),
+        return node.execute(Arrays.asList(inputs), s, new RunContext("n", QUIET, dir.resolve("out"),
                 dir.resolve("checkpoints")));
     }
 
@@ -82,7 +82,7 @@ class DatasetReaderNodeTest {
         assertEquals(null, cases.rows().get(3).path(CaseTable.LABEL));
         assertEquals(null, cases.rows().get(0).path(CaseTable.DATASET));
 
-        List<PortObject> pre = execute(new PreprocessorNode(), Map.of("architecture", "residual-unet",
+        List<PortData> pre = execute(new PreprocessorNode(), Map.of("architecture", "residual-unet",
                 "patch_size", "32,32", "batch_size", "2"), cases);
         Table preprocessed = (Table) pre.get(0);
         assertEquals(3, preprocessed.size(), "the labelled training rows");
@@ -94,16 +94,16 @@ class DatasetReaderNodeTest {
 
     @Test
     void refusesAmbiguousOrIncompleteSources() throws Exception {
-        Node node = new DatasetReaderNode();
-        InvalidSettingsException none = assertThrows(InvalidSettingsException.class,
+        MedSegNode node = new DatasetReaderNode();
+        SettingsException none = assertThrows(SettingsException.class,
                 () -> node.configure(Arrays.asList((io.medseg.node.PortSpec) null), node.settings().resolve("n",
                         Map.of())));
         assertEquals("node 'n': setting 'folder' is required (an nnU-Net dataset folder) unless paths_file is set or"
                 + " the paths input is connected", none.getMessage());
         Path list = Files.writeString(dir.resolve("l.csv"), "case,images,label\n");
-        assertThrows(InvalidSettingsException.class, () -> node.configure(Arrays.asList((io.medseg.node.PortSpec) null),
+        assertThrows(SettingsException.class, () -> node.configure(Arrays.asList((io.medseg.node.PortSpec) null),
                 node.settings().resolve("n", Map.of("folder", dataset.toString(), "paths_file", list.toString()))));
-        InvalidSettingsException labels = assertThrows(InvalidSettingsException.class,
+        SettingsException labels = assertThrows(SettingsException.class,
                 () -> node.configure(Arrays.asList((io.medseg.node.PortSpec) null), node.settings().resolve("n",
                         Map.of("paths_file", list.toString(), "labels", "organ=1"))));
         assertTrue(labels.getMessage().contains("setting 'labels' must be name=value pairs with background=0"),

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.medseg.node.ColumnSpec;
 import io.medseg.node.ColumnType;
-import io.medseg.node.InvalidSettingsException;
+import io.medseg.node.SettingsException;
 import io.medseg.node.ModelPortSpec;
-import io.medseg.node.Node;
+import io.medseg.node.MedSegNode;
 import io.medseg.node.PlanPortSpec;
 import io.medseg.node.PortSpec;
 import io.medseg.node.TableSpec;
@@ -30,12 +30,12 @@ class NodeConfigureTest {
     private static final TableSpec CASES_2D = CaseTable.spec(2, Map.of("0", "CT"),
             Map.of("background", 0, "organ", 1));
 
-    private static List<PortSpec> configure(Node node, Map<String, String> settings, PortSpec... inputs) {
+    private static List<PortSpec> configure(MedSegNode node, Map<String, String> settings, PortSpec... inputs) {
         return node.configure(Arrays.asList(inputs), node.settings().resolve("n", settings));
     }
 
-    private static void assertRefused(String expected, Node node, Map<String, String> settings, PortSpec... inputs) {
-        InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+    private static void assertRefused(String expected, MedSegNode node, Map<String, String> settings, PortSpec... inputs) {
+        SettingsException e = assertThrows(SettingsException.class,
                 () -> configure(node, settings, inputs));
         assertTrue(e.getMessage().startsWith("node 'n': "), e.getMessage());
         assertTrue(e.getMessage().contains(expected), e.getMessage());
@@ -66,7 +66,7 @@ class NodeConfigureTest {
 
     @Test
     void preprocessor() {
-        Node node = new PreprocessorNode();
+        MedSegNode node = new PreprocessorNode();
         List<PortSpec> out = configure(node, Map.of("architecture", "xlstm-unet-bot"), CASES_2D);
         assertTrue(((TableSpec) out.get(0)).names().contains(PreprocessorNode.PREPROCESSED));
         PlanPortSpec plan = (PlanPortSpec) out.get(1);
@@ -96,7 +96,7 @@ class NodeConfigureTest {
 
     @Test
     void learner() {
-        Node node = new LearnerNode();
+        MedSegNode node = new LearnerNode();
         TableSpec pre = CASES_2D.append(new ColumnSpec(PreprocessorNode.PREPROCESSED, ColumnType.PATH));
         PlanPortSpec plan = new PlanPortSpec("lightm-unet", 2, Map.of("0", "CT"),
                 Map.of("background", "0", "organ", "1"));
@@ -116,7 +116,7 @@ class NodeConfigureTest {
 
     @Test
     void predictor() {
-        Node node = new PredictorNode();
+        MedSegNode node = new PredictorNode();
         ModelPortSpec model = new ModelPortSpec("lightm-unet", 2, Map.of("0", "CT"), Map.of("background", 0), null,
                 null, null);
         TableSpec out = (TableSpec) configure(node, Map.of("probabilities", "true"), model, CASES_2D).get(0);
@@ -137,7 +137,7 @@ class NodeConfigureTest {
 
     @Test
     void scorer() {
-        Node node = new ScorerNode();
+        MedSegNode node = new ScorerNode();
         TableSpec predicted = CASES_2D.append(new ColumnSpec(PredictorNode.PREDICTION, ColumnType.PATH));
         List<PortSpec> out = configure(node, Map.of(), predicted);
         assertTrue(((TableSpec) out.get(0)).names().containsAll(List.of("case", "label", "dice", "hd95")));
@@ -163,7 +163,7 @@ class NodeConfigureTest {
 
     @Test
     void viewer() {
-        Node node = new ViewerNode();
+        MedSegNode node = new ViewerNode();
         TableSpec predicted = CASES_2D.append(new ColumnSpec(PredictorNode.PREDICTION, ColumnType.PATH));
         assertEquals(ViewerNode.OVERLAYS, configure(node, Map.of(), predicted).get(0));
         assertRefused("input 'cases' has no column 'prediction'", node, Map.of(), CASES_2D);

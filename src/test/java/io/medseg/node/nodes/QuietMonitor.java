@@ -1,10 +1,10 @@
 package io.medseg.node.nodes;
 
-import io.medseg.node.ExecutionMonitor;
+import io.medseg.node.RunMonitor;
 
 /** A monitor for node tests that only execute: progress, messages and warnings are dropped, nothing cancels. */
-final class QuietMonitor implements ExecutionMonitor {
-    static final ExecutionMonitor INSTANCE = new QuietMonitor();
+final class QuietMonitor implements RunMonitor {
+    static final RunMonitor INSTANCE = new QuietMonitor();
 
     private QuietMonitor() {
     }

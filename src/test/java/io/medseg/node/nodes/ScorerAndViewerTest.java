@@ -21,11 +21,11 @@ import io.medseg.image.Volume;
 import io.medseg.io.ImageFiles;
 import io.medseg.node.ColumnSpec;
 import io.medseg.node.ColumnType;
-import io.medseg.node.ExecutionContext;
-import io.medseg.node.ExecutionMonitor;
-import io.medseg.node.Node;
-import io.medseg.node.NodeSettings;
-import io.medseg.node.PortObject;
+import io.medseg.node.RunContext;
+import io.medseg.node.RunMonitor;
+import io.medseg.node.MedSegNode;
+import io.medseg.node.SettingValues;
+import io.medseg.node.PortData;
 import io.medseg.node.Table;
 import io.medseg.synth.SyntheticDatasetWriter;
 
@@ -39,13 +39,13 @@ class ScorerAndViewerTest {
 
     private static Table predicted;
 
-    private static final ExecutionMonitor QUIET = QuietMonitor.INSTANCE;
+    private static final RunMonitor QUIET = QuietMonitor.INSTANCE;
 
     @BeforeAll
     static void cases() {
         SyntheticDatasetWriter.write(data.resolve("ds"), 3, 2, 5, new int[] { 32, 32, 24 }, false);
         SegmentationDataset ds = SegmentationDataset.open(data.resolve("ds"));
-        Table cases = CaseTable.of(ds, ds.cases(), new ExecutionContext("t", QUIET, data, data));
+        Table cases = CaseTable.of(ds, ds.cases(), new RunContext("t", QUIET, data, data));
         Table.Builder b = Table.builder(cases.spec().append(new ColumnSpec(PredictorNode.PREDICTION, ColumnType.PATH)));
         for (Table.Row r : cases.rows()) {
             List<Object> row = new ArrayList<>(Arrays.asList(r.cells()));
@@ -55,8 +55,8 @@ class ScorerAndViewerTest {
         predicted = b.build();
     }
 
-    private List<PortObject> execute(Node node, Map<String, String> settings, ExecutionContext exec) {
-        NodeSettings s = node.settings().resolve("n", settings);
+    private List<PortData> execute(MedSegNode node, Map<String, String> settings, RunContext exec) {
+        SettingValues s = node.settings().resolve("n", settings);
         node.configure(List.of(predicted.spec()), s);
         return node.execute(List.of(predicted), s, exec);
     }
@@ -64,8 +64,8 @@ class ScorerAndViewerTest {
     @Test
     void perfectPredictionsScoreOne() {
         // a small phantom may have no lesion: with empty=one a label absent from both masks scores 1 as well
-        List<PortObject> out = execute(new ScorerNode(), Map.of("empty", "one"),
-                new ExecutionContext("n", QUIET, dir, dir));
+        List<PortData> out = execute(new ScorerNode(), Map.of("empty", "one"),
+                new RunContext("n", QUIET, dir, dir));
         Table metrics = (Table) out.get(0);
         assertEquals(2 * 2, metrics.size(), "two cases, organ and lesion");
         for (Table.Row r : metrics.rows()) {
@@ -81,7 +81,7 @@ class ScorerAndViewerTest {
 
     @Test
     void drawsTheMiddleOfTheForeground() throws Exception {
-        ExecutionContext exec = new ExecutionContext("n", QUIET, dir, dir);
+        RunContext exec = new RunContext("n", QUIET, dir, dir);
         Table overlays = (Table) execute(new ViewerNode(), Map.of("axis", "2"), exec).get(0);
         assertEquals(2, overlays.size());
         Table.Row first = overlays.rows().get(0);
@@ -100,7 +100,7 @@ class ScorerAndViewerTest {
         assertTrue(red, "contours drawn");
 
         Table fixed = (Table) execute(new ViewerNode(), Map.of("case", "synth_001", "slice", "3", "axis", "0"),
-                new ExecutionContext("n", QUIET, dir.resolve("b"), dir)).get(0);
+                new RunContext("n", QUIET, dir.resolve("b"), dir)).get(0);
         assertEquals(List.of(3L), fixed.rows().stream().map(r -> (Long) r.get("slice")).toList());
         assertTrue(fixed.rows().get(0).path("overlay").getFileName().toString().equals("synth_001_axis0_slice3.png"));
     }

@@ -8,12 +8,12 @@ import java.util.Map;
  * A node's resolved settings: every key of its {@link SettingsSchema} with a parsed, valid value (KNIME's
  * NodeSettings after {@code loadValidatedSettingsFrom}). Optional settings left empty read as null.
  */
-public final class NodeSettings {
+public final class SettingValues {
     private final String nodeId;
     private final Map<String, Object> values;
     private final Map<String, String> texts;
 
-    NodeSettings(String nodeId, Map<String, Object> values, Map<String, String> texts) {
+    SettingValues(String nodeId, Map<String, Object> values, Map<String, String> texts) {
         this.nodeId = nodeId;
         this.values = values;
         this.texts = new LinkedHashMap<>(texts);
@@ -65,8 +65,8 @@ public final class NodeSettings {
     }
 
     /** A problem with an otherwise valid value that only configure can see (e.g. a path that does not exist). */
-    public InvalidSettingsException invalid(String key, String why) {
-        return new InvalidSettingsException("node '" + nodeId + "': setting '" + key + "' " + why);
+    public SettingsException invalid(String key, String why) {
+        return new SettingsException("node '" + nodeId + "': setting '" + key + "' " + why);
     }
 
     private Object get(String key) {

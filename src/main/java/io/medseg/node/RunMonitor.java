@@ -4,7 +4,7 @@ package io.medseg.node;
  * Receives what executing nodes report (KNIME's ExecutionMonitor side seen from outside): the workflow runner's
  * terminal progress, a KNIME adapter's ExecutionContext, a test's recorder. Called on the executing thread.
  */
-public interface ExecutionMonitor {
+public interface RunMonitor {
     /** Progress in [0, 1] of node {@code nodeId}, with a short status such as "epoch 3/10, iteration 4/20". */
     void progress(String nodeId, double fraction, String message);
 

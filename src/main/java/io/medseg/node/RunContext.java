@@ -7,12 +7,12 @@ import java.util.concurrent.CancellationException;
 
 /**
  * What one node's execution gets (KNIME's ExecutionContext): progress, cancellation and warnings routed to an
- * {@link ExecutionMonitor}, the folder its output files go to, a folder for resumable state, and the images it wants
+ * {@link RunMonitor}, the folder its output files go to, a folder for resumable state, and the images it wants
  * shown in the run report.
  */
-public final class ExecutionContext {
+public final class RunContext {
     private final String nodeId;
-    private final ExecutionMonitor monitor;
+    private final RunMonitor monitor;
     private final Path outputDir;
     private final Path checkpointDir;
     private final List<String> warnings = new ArrayList<>();
@@ -27,7 +27,7 @@ public final class ExecutionContext {
      *                      cancelled or failed node leaves nothing half-written
      * @param checkpointDir where a long-running node keeps state that survives a cancel (training checkpoints)
      */
-    public ExecutionContext(String nodeId, ExecutionMonitor monitor, Path outputDir, Path checkpointDir) {
+    public RunContext(String nodeId, RunMonitor monitor, Path outputDir, Path checkpointDir) {
         this.nodeId = nodeId;
         this.monitor = monitor;
         this.outputDir = outputDir;

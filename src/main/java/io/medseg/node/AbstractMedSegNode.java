@@ -7,7 +7,7 @@ import java.util.List;
  * {@link #configure} and {@link #execute}. KNIME's NodeModel likewise receives its input and output ports in its
  * constructor.
  */
-public abstract class AbstractNode implements Node {
+public abstract class AbstractMedSegNode implements MedSegNode {
     private final String type;
     private final String name;
     private final String description;
@@ -15,7 +15,7 @@ public abstract class AbstractNode implements Node {
     private final List<PortDefinition> outputs;
     private final SettingsSchema settings;
 
-    protected AbstractNode(String type, String name, String description, List<PortDefinition> inputs,
+    protected AbstractMedSegNode(String type, String name, String description, List<PortDefinition> inputs,
             List<PortDefinition> outputs, SettingsSchema settings) {
         this.type = type;
         this.name = name;

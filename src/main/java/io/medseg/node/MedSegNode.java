@@ -8,7 +8,7 @@ import java.util.List;
  * {@link #settings()} onto NodeSettings keys and validation, {@link #configure} onto configure(PortObjectSpec[]) and
  * {@link #execute} onto execute(PortObject[], ExecutionContext).
  */
-public interface Node {
+public interface MedSegNode {
     /** Stable type id used in workflow files, e.g. {@code segmentation-learner}. */
     String type();
 
@@ -27,18 +27,18 @@ public interface Node {
     /**
      * Output specs from input specs (null for an unconnected optional input or a spec known only after execution),
      * cheap and without side effects: no training, no prediction, no writing. Rejects bad settings or incompatible
-     * inputs with an {@link InvalidSettingsException} naming the node and what is wrong.
+     * inputs with an {@link SettingsException} naming the node and what is wrong.
      *
      * @return one spec per output port, null where not known before execution
      */
-    List<PortSpec> configure(List<PortSpec> inputs, NodeSettings settings);
+    List<PortSpec> configure(List<PortSpec> inputs, SettingValues settings);
 
     /**
-     * Computes the outputs, writing files only under {@link ExecutionContext#outputDir()} (and, for long runs, their
-     * resumable state under {@link ExecutionContext#checkpointDir()}); reports progress, honours cancellation
+     * Computes the outputs, writing files only under {@link RunContext#outputDir()} (and, for long runs, their
+     * resumable state under {@link RunContext#checkpointDir()}); reports progress, honours cancellation
      * (throws {@link java.util.concurrent.CancellationException}) and reports warnings through {@code exec}.
      *
      * @param inputs one object per input port, null for an unconnected optional input
      */
-    List<PortObject> execute(List<PortObject> inputs, NodeSettings settings, ExecutionContext exec);
+    List<PortData> execute(List<PortData> inputs, SettingValues settings, RunContext exec);
 }
