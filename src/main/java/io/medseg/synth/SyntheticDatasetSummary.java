@@ -22,7 +22,7 @@ public record SyntheticDatasetSummary(Path outDir, SyntheticDatasetSpec spec, Li
         testCases = List.copyOf(testCases);
     }
 
-    /** One line for the command line, e.g. "wrote 8 training + 2 test 3D cases (64x64x64) to /x in 1.2 s". */
+    /** One line for the command line, e.g. "wrote 8 training + 2 test 3D ct cases (64x64x64, 9 lesions) to /x in 1.2 s". */
     @Override
     public String toString() {
         int[] s = spec.shape();
@@ -30,8 +30,9 @@ public record SyntheticDatasetSummary(Path outDir, SyntheticDatasetSpec spec, Li
         for (int i = 0; i < s.length; i++) {
             shape.append(i == 0 ? "" : "x").append(s[i]);
         }
-        return String.format(java.util.Locale.ROOT, "wrote %d training + %d test %dD cases (%s, %d lesions) to %s in %.1f s",
-                trainingCases.size(), testCases.size(), spec.dims(), shape, lesionCount, outDir,
-                elapsed.toMillis() / 1000.0);
+        // only the CT phantoms have lesions; a masked-MRI case has one structure
+        String lesions = spec.kind() == SyntheticKind.CT ? ", " + lesionCount + " lesions" : "";
+        return String.format(java.util.Locale.ROOT, "wrote %d training + %d test %dD %s cases (%s%s) to %s in %.1f s",
+                trainingCases.size(), testCases.size(), spec.dims(), spec.kind().cliName(), shape, lesions, outDir, elapsed.toMillis() / 1000.0);
     }
 }

@@ -21,7 +21,7 @@ class DatasetCommandsTest {
         CliRunner synth = CliRunner.run("synth", "--dims", "2", "--cases", "4", "--size", "48,40", "--seed", "3", "--out",
                 ds.toString());
         assertEquals(0, synth.status(), synth.err());
-        assertTrue(synth.out().contains("3 training + 1 test 2D cases"), synth.out());
+        assertTrue(synth.out().contains("3 training + 1 test 2D ct cases"), synth.out());
         CliRunner describe = CliRunner.run("describe", ds.toString());
         assertEquals(0, describe.status(), describe.err());
         assertTrue(describe.out().contains("valid     yes"), describe.out());
