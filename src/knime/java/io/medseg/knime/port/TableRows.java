@@ -10,6 +10,7 @@ import java.util.Set;
 import org.knime.core.data.DataCell;
 import org.knime.core.data.DataRow;
 import org.knime.core.data.DataTableSpec;
+import org.knime.core.data.DataTableSpecCreator;
 import org.knime.core.data.DataType;
 import org.knime.core.data.DoubleValue;
 import org.knime.core.data.LongValue;
@@ -47,7 +48,8 @@ public final class TableRows {
 
     public static BufferedDataTable toKnime(Table table, Set<String> imageColumns, ExecutionContext exec)
             throws IOException, CanceledExecutionException {
-        BufferedDataContainer out = exec.createDataContainer(TableSpecs.toKnime(table.spec(), imageColumns));
+        DataTableSpec spec = TableSpecs.toKnime(table.spec(), imageColumns);
+        BufferedDataContainer out = exec.createDataContainer(spec);
         List<ColumnSpec> columns = table.spec().columns();
         long index = 0;
         for (Table.Row row : table.rows()) {
@@ -64,7 +66,12 @@ public final class TableRows {
             out.addRowToTable(new DefaultRow(RowKey.createRowKey(index++), cells));
         }
         out.close();
-        return out.getTable();
+        // the container rebuilds the spec with the columns' domains and leaves the table properties (dims, channels,
+        // labels) behind, which downstream nodes configure from
+        BufferedDataTable result = out.getTable();
+        return result.getDataTableSpec().getProperties().equals(spec.getProperties()) ? result
+                : exec.createSpecReplacerTable(result, new DataTableSpecCreator(result.getDataTableSpec())
+                        .putProperties(spec.getProperties()).createSpec());
     }
 
     /** The engine's view of {@code table}: the columns {@link TableSpecs#toEngine} keeps. */
