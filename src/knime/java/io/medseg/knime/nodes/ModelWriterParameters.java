@@ -1,0 +1,30 @@
+package io.medseg.knime.nodes;
+
+import org.knime.core.node.InvalidSettingsException;
+import org.knime.node.parameters.NodeParameters;
+import org.knime.node.parameters.Widget;
+import org.knime.node.parameters.persistence.Persist;
+
+import io.medseg.knime.node.EngineSettings;
+
+/**
+ * Dialog and settings of the Segmentation Model Writer node, generated from the engine's settings schema
+ * (io.medseg.knime.ParametersSource; do not edit): config keys, defaults and descriptions are the engine's.
+ */
+public final class ModelWriterParameters implements NodeParameters {
+    static final String TYPE = "model-writer";
+
+    @Widget(title = "Path", description = "Where to write the model file, e.g. models/liver.medseg. Allowed: a file or folder path.")
+    @Persist(configKey = "path")
+    public String m_path = "";
+
+    @Widget(title = "Overwrite", description = "Replace an existing file. Allowed: true or false.")
+    @Persist(configKey = "overwrite")
+    public boolean m_overwrite = false;
+
+    /** The engine's own validation, so messages name the setting and what it allows. */
+    @Override
+    public void validate() throws InvalidSettingsException {
+        EngineSettings.resolve(TYPE, this);
+    }
+}
