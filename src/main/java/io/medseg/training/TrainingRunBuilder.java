@@ -190,7 +190,8 @@ public final class TrainingRunBuilder {
             p.add(Range.problem(names.apply("dims"), "2 or 3", dims));
         }
         if (plan == null) {
-            if (architecture == null || dims == null) {
+            // without a dataset there is nothing to plan from, which is reported already
+            if (dataset != null && (architecture == null || dims == null)) {
                 p.add(names.apply("model") + " and " + names.apply("dims") + " are required (except when resuming)");
             }
             return;

@@ -99,7 +99,7 @@ class LearnerEntryPointTest {
                 .optPlan(plan, "plan").optOptions(new TrainingOptions(2, 2, null, null, 0.3, 1, 0, 3, 1, true, "cpu",
                         "auto"))
                 .build().run();
-        assertEquals(1, direct.validationCases());
+        assertEquals(2, direct.validationCases()); // round(0.3 x 6)
         assertEquals(weights(direct.model()), weights(nodeModel));
         assertEquals(ModelFile.readHeader(direct.model()).metadata().postprocessing(),
                 ModelFile.readHeader(nodeModel).metadata().postprocessing());
