@@ -2,7 +2,6 @@ package io.medseg.training;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.UnaryOperator;
 
 import io.medseg.Range;

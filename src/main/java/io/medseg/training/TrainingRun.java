@@ -14,7 +14,6 @@ import java.util.Map;
 import io.medseg.MedSegException;
 import io.medseg.dataset.DatasetCase;
 import io.medseg.dataset.DatasetSplit;
-import io.medseg.dataset.SegmentationDataset;
 import io.medseg.engine.DeviceMemory;
 import io.medseg.engine.Devices;
 import io.medseg.evaluation.ScoreReport;
