@@ -1,22 +1,12 @@
 package io.medseg.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 
-import io.medseg.MedSegException;
-import io.medseg.engine.Devices;
-import io.medseg.image.Volume;
-import io.medseg.inference.CasePrediction;
 import io.medseg.inference.CasePredictor;
-import io.medseg.inference.InputCase;
-import io.medseg.inference.InputCases;
+import io.medseg.inference.Prediction;
+import io.medseg.inference.PredictionListener;
 import io.medseg.inference.SlidingWindowSettings;
-import io.medseg.io.AtomicFiles;
-import io.medseg.io.ImageFiles;
-import io.medseg.nn.networks.NetworkConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -66,64 +56,33 @@ final class PredictCommand extends MedSegCommand {
             + "model's validation chose (keeping only the largest component of the foreground or of some labels).")
     boolean noPostprocessing;
 
+    /** Option names of the predictor setting keys the engine's problems use. */
+    private static final Map<String, String> OPTIONS = Map.of("overlap", "--overlap", "tile_batch", "--tile-batch",
+            "model", "MODEL", "input", "--in", "output", "--out");
+
+    /** A thin caller of {@link Prediction}, which the Segmentation Predictor node wraps too. */
     @Override
     public Integer call() {
-        SlidingWindowSettings settings = new SlidingWindowSettings(overlap, tta, tileBatch);
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new MedSegException("--out " + out + ": is a file, expected a folder");
-        }
-        if (!Files.exists(in)) {
-            throw new MedSegException("--in " + in + ": no such file or folder");
-        }
-        Path modelFile = CasePredictor.modelFile(model);
-        Devices.Selection selection = Devices.parse(device);
-        try (CasePredictor predictor = CasePredictor.open(modelFile, selection.primary(), settings,
-                !noPostprocessing)) {
-            NetworkConfig c = predictor.config();
-            List<InputCase> cases = InputCases.find(in, c.inChannels());
-            List<Path> outputs = new ArrayList<>();
-            for (InputCase ic : cases) {
-                outputs.add(ic.output(out));
-                if (probabilities) {
-                    outputs.add(ic.probabilitiesOutput(out));
-                }
-            }
-            // every existing output is reported before any (slow) prediction runs
-            for (Path p : outputs) {
-                AtomicFiles.checkWritable(p.toAbsolutePath().normalize(), overwrite);
-            }
-            out().printf(Locale.ROOT, "%s: %s %dD, %d channel(s) %s -> %d classes, patch %s; %s; overlap %s, "
-                    + "mirroring %s, %d tile(s) per pass, postprocessing %s; %d case(s)%n", modelFile,
-                    c.architecture().id(), c.dims(), c.inChannels(), predictor.channelNames(), c.classes(),
-                    join(predictor.metadata().patchSize()), selection.description(), overlap, tta ? "on" : "off",
-                    tileBatch, predictor.postprocessing().describe(), cases.size());
-            out().flush();
-            long start = System.nanoTime();
-            for (InputCase ic : cases) {
-                long t0 = System.nanoTime();
-                List<Volume> channels = new ArrayList<>();
-                for (Path f : ic.channels()) {
-                    channels.add(ImageFiles.read(f));
-                }
-                CasePrediction p = predictor.predict(ic.id(), channels, probabilities);
-                ImageFiles.write(p.labels(), ic.output(out), overwrite);
-                if (probabilities) {
-                    ImageFiles.write(p.probabilities(), ic.probabilitiesOutput(out), overwrite);
-                }
-                out().printf(Locale.ROOT, "%s: %s -> %s (%d tiles) in %.2f s%n", ic.id(),
-                        join(channels.get(0).shape()), ic.output(out), p.tiles(), (System.nanoTime() - t0) / 1e9);
-                out().flush();
-            }
-            out().printf(Locale.ROOT, "predicted %d case(s) in %.1f s%n", cases.size(), (System.nanoTime() - start) / 1e9);
-        }
+        Prediction.builder()
+                .setModel(model)
+                .setInput(in)
+                .setOutput(out)
+                .optOverlap(overlap)
+                .optMirroring(tta)
+                .optTileBatch(tileBatch)
+                .optProbabilities(probabilities)
+                .optPostprocessing(!noPostprocessing)
+                .optOverwrite(overwrite)
+                .optDevice(device)
+                .optNames(key -> OPTIONS.getOrDefault(key, key))
+                .build()
+                .run(new PredictionListener() {
+                    @Override
+                    public void message(String text) {
+                        out().println(text);
+                        out().flush();
+                    }
+                }, () -> false);
         return 0;
-    }
-
-    private static String join(long[] shape) {
-        StringBuilder b = new StringBuilder();
-        for (long s : shape) {
-            b.append(b.length() == 0 ? "" : "x").append(s);
-        }
-        return b.toString();
     }
 }

@@ -16,7 +16,7 @@ import io.medseg.training.TrainingProgress;
  * file, CI): no {@code \r} and no per-iteration output, so logs hold only the per-epoch summary lines. Epochs are shown
  * counted from 1 ("epoch 1/100"), while the history files count from 0 as nnU-Net does.
  */
-final class ProgressBar implements TrainingListener {
+class ProgressBar implements TrainingListener {
     /** At most five redraws a second: faster is unreadable and, over SSH, costs more than the training step. */
     static final long REDRAW_INTERVAL_NANOS = 200_000_000L;
     private static final int BAR_WIDTH = 30;

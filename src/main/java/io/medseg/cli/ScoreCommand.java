@@ -2,23 +2,15 @@ package io.medseg.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SortedSet;
-import java.util.TreeSet;
 
-import io.medseg.MedSegException;
 import io.medseg.evaluation.CasePairs;
-import io.medseg.evaluation.CaseScores;
-import io.medseg.evaluation.EmptyMaskConvention;
-import io.medseg.evaluation.LabelMap;
 import io.medseg.evaluation.MetricSummary;
-import io.medseg.evaluation.PairScoring;
 import io.medseg.evaluation.ScoreFiles;
 import io.medseg.evaluation.ScoreReport;
-import io.medseg.evaluation.SegmentationScorer;
+import io.medseg.evaluation.Scoring;
 import io.medseg.io.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,7 +35,7 @@ final class ScoreCommand extends MedSegCommand {
             description = "Labels to score (default: every non-zero label found in any prediction or reference).")
     List<Integer> labels;
 
-    @Option(names = { "--nsd-tolerance", "--tolerance" }, paramLabel = "MM", defaultValue = "1.0",
+    @Option(names = { "--nsd-tolerance", "--tolerance" }, paramLabel = "MM", defaultValue = "" + Scoring.DEFAULT_NSD_TOLERANCE,
             description = "NSD tolerance in mm (default ${DEFAULT-VALUE}).")
     double tolerance;
 
@@ -63,20 +55,15 @@ final class ScoreCommand extends MedSegCommand {
     @Option(names = "--overwrite", description = "Replace existing output files.")
     boolean overwrite;
 
+    /** Option names of the scorer setting keys the engine's problems use. */
+    private static final Map<String, String> OPTIONS = Map.of("nsd_tolerance", "--nsd-tolerance", "empty", "--empty",
+            "labels", "--labels");
+
+    /** A thin caller of {@link Scoring}, which the Segmentation Scorer node wraps too; adds pairing and output. */
     @Override
     public Integer call() {
-        EmptyMaskConvention convention;
-        try {
-            convention = EmptyMaskConvention.parse(empty);
-        } catch (IllegalArgumentException e) {
-            throw new MedSegException("--empty " + empty + ": " + e.getMessage());
-        }
-        if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
-            throw new MedSegException("--nsd-tolerance " + tolerance + ": must be a finite number of mm >= 0");
-        }
-        if (labels != null && labels.stream().anyMatch(l -> l <= 0)) {
-            throw new MedSegException("--labels " + labels + ": labels must be positive (0 is background)");
-        }
+        Scoring scoring = Scoring.builder().optNsdTolerance(tolerance).optEmpty(empty).optLabels(labels)
+                .optNames(key -> OPTIONS.getOrDefault(key, key)).build();
         Path jsonFile = out == null ? null : jsonNextTo(out);
         if (out != null) {
             // fail before the (slow) scoring rather than after it
@@ -87,25 +74,8 @@ final class ScoreCommand extends MedSegCommand {
         for (Path p : pairs.unmatchedPredictions()) {
             err().println("medseg: warning: " + p + ": no reference, not scored");
         }
-        SegmentationScorer scorer = new SegmentationScorer(tolerance, convention);
-        List<CaseScores> scored = new ArrayList<>();
-        SortedSet<Integer> seen = new TreeSet<>();
-        for (CasePairs.Pair pair : pairs.pairs()) {
-            LabelMap[] maps = PairScoring.read(pair.caseId(), pair.prediction(), pair.reference());
-            SortedSet<Integer> caseLabels = new TreeSet<>();
-            if (labels != null) {
-                caseLabels.addAll(labels);
-            } else {
-                caseLabels.addAll(maps[0].foregroundLabels());
-                caseLabels.addAll(maps[1].foregroundLabels());
-                seen.addAll(caseLabels);
-            }
-            scored.add(scorer.scoreCase(pair.caseId(), maps[0], maps[1], caseLabels));
-        }
-        if (labels == null) {
-            scored = PairScoring.fillAbsentLabels(scored, seen, scorer);
-        }
-        ScoreReport report = new ScoreReport(scored);
+        ScoreReport report = scoring.score(pairs.pairs(), (i, n, id) -> {
+        }, () -> false);
         if (out != null) {
             ScoreFiles.writeCsv(report, out, overwrite);
             ScoreFiles.writeJson(report, jsonFile, overwrite);

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
+import io.medseg.Range;
+
 /**
  * One typed node setting: a stable key (the name in workflow files, {@code --set} and KNIME's NodeSettings), a
  * default, a description and a parser that either returns the typed value or says what is allowed. Values arrive as
@@ -33,46 +35,67 @@ public record Setting(String key, String defaultValue, String description, Strin
         return defaultValue == null;
     }
 
+    /** How problems name this setting: {@code node 'ID': setting 'KEY'}. */
+    public String name(String nodeId) {
+        return name(nodeId, key);
+    }
+
+    /** How problems name setting {@code key} of node {@code nodeId}. */
+    public static String name(String nodeId, String key) {
+        return "node '" + nodeId + "': setting '" + key + "'";
+    }
+
     /** Parses {@code text}; the exception's message is the full one-line explanation. */
     Object parse(String nodeId, String text) {
         try {
             return parser.apply(text.trim());
         } catch (IllegalArgumentException | io.medseg.MedSegException e) {
-            throw new SettingsException("node '" + nodeId + "': setting '" + key + "' must be " + allowed
-                    + ", got '" + text + "'");
+            throw new SettingsException(Range.problem(name(nodeId), allowed, text));
         }
     }
 
     /** A whole number in [min, max]. */
     public static Setting integer(String key, long defaultValue, long min, long max, String description) {
-        return new Setting(key, Long.toString(defaultValue), description, range("an integer", min, max),
-                t -> checkRange(Long.parseLong(t), min, max));
+        return integer(key, defaultValue, Range.integers(min, max), description);
+    }
+
+    /** A whole number in {@code range} (a range shared with the command line and the engine). */
+    public static Setting integer(String key, long defaultValue, Range range, String description) {
+        return new Setting(key, Long.toString(defaultValue), description, range.allowed(),
+                t -> checkRange(Long.parseLong(t), range));
     }
 
     /** A whole number in [min, max], or empty for "let the engine decide" (parsed as null). */
     public static Setting optionalInteger(String key, long min, long max, String description) {
-        return new Setting(key, "", description, range("an integer", min, max) + " or empty",
-                t -> t.isEmpty() ? null : checkRange(Long.parseLong(t), min, max));
+        return optionalInteger(key, Range.integers(min, max), description);
+    }
+
+    /** A whole number in {@code range}, or empty for "let the engine decide" (parsed as null). */
+    public static Setting optionalInteger(String key, Range range, String description) {
+        return new Setting(key, "", description, range.allowed() + " or empty",
+                t -> t.isEmpty() ? null : checkRange(Long.parseLong(t), range));
     }
 
     /** A finite number in [min, max]. */
     public static Setting number(String key, double defaultValue, double min, double max, String description) {
-        return new Setting(key, Double.toString(defaultValue), description, range("a number", min, max),
-                t -> checkRange(Double.parseDouble(t), min, max));
+        return number(key, defaultValue, Range.numbers(min, max), description);
     }
 
-    /** A number greater than {@code min} (exclusive), or empty (parsed as null). */
+    /** A finite number in {@code range}. */
+    public static Setting number(String key, double defaultValue, Range range, String description) {
+        return new Setting(key, Double.toString(defaultValue), description, range.allowed(),
+                t -> checkRange(Double.parseDouble(t), range));
+    }
+
+    /** A finite number greater than 0, or empty (parsed as null). */
     public static Setting optionalPositive(String key, String description) {
-        return new Setting(key, "", description, "a number > 0 or empty", t -> {
-            if (t.isEmpty()) {
-                return null;
-            }
-            double v = Double.parseDouble(t);
-            if (!(v > 0) || Double.isInfinite(v)) {
-                throw new IllegalArgumentException();
-            }
-            return v;
-        });
+        return optionalNumber(key, Range.positive(), description);
+    }
+
+    /** A finite number in {@code range}, or empty (parsed as null). */
+    public static Setting optionalNumber(String key, Range range, String description) {
+        return new Setting(key, "", description, range.allowed() + " or empty",
+                t -> t.isEmpty() ? null : checkRange(Double.parseDouble(t), range));
     }
 
     public static Setting bool(String key, boolean defaultValue, String description) {
@@ -119,7 +142,7 @@ public record Setting(String key, String defaultValue, String description, Strin
             }
             List<Long> values = new ArrayList<>();
             for (String p : t.replaceAll("^\\[|\\]$", "").split(",")) {
-                values.add(checkRange(Long.parseLong(p.trim()), 1, Integer.MAX_VALUE));
+                values.add(checkRange(Long.parseLong(p.trim()), Range.integers(1, Integer.MAX_VALUE)));
             }
             return values.stream().mapToLong(Long::longValue).toArray();
         });
@@ -144,25 +167,8 @@ public record Setting(String key, String defaultValue, String description, Strin
                 });
     }
 
-    private static String range(String what, double min, double max) {
-        String lo = min == Math.rint(min) ? Long.toString((long) min) : Double.toString(min);
-        String hi = max == Math.rint(max) ? Long.toString((long) max) : Double.toString(max);
-        if (min <= Long.MIN_VALUE) {
-            return what;
-        }
-        boolean unbounded = max >= Integer.MAX_VALUE || Double.isInfinite(max);
-        return unbounded ? what + " >= " + lo : what + " in [" + lo + ", " + hi + "]";
-    }
-
-    private static long checkRange(long v, long min, long max) {
-        if (v < min || v > max) {
-            throw new IllegalArgumentException();
-        }
-        return v;
-    }
-
-    private static double checkRange(double v, double min, double max) {
-        if (!(v >= min && v <= max) || Double.isNaN(v)) {
+    private static <T extends Number> T checkRange(T v, Range range) {
+        if (!range.contains(v.doubleValue())) {
             throw new IllegalArgumentException();
         }
         return v;

@@ -66,7 +66,7 @@ public final class SettingValues {
 
     /** A problem with an otherwise valid value that only configure can see (e.g. a path that does not exist). */
     public SettingsException invalid(String key, String why) {
-        return new SettingsException("node '" + nodeId + "': setting '" + key + "' " + why);
+        return new SettingsException(Setting.name(nodeId, key) + " " + why);
     }
 
     private Object get(String key) {

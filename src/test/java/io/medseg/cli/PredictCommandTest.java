@@ -96,9 +96,9 @@ class PredictCommandTest extends EngineTest {
 
         assertError(dir.resolve("nothing.medseg") + ": no such model file or folder", "predict",
                 dir.resolve("nothing.medseg").toString(), "--in", in.toString(), "--out", out.toString());
-        assertError("--overlap 1.0: must be at least 0 and below 1", "predict", model.toString(), "--in",
+        assertError("--overlap must be a number in [0, 1), got '1.0'", "predict", model.toString(), "--in",
                 in.toString(), "--out", out.toString(), "--overlap", "1");
-        assertError("--tile-batch 0: must be at least 1", "predict", model.toString(), "--in", in.toString(), "--out",
+        assertError("--tile-batch must be an integer in [1, 256], got '0'", "predict", model.toString(), "--in", in.toString(), "--out",
                 out.toString(), "--tile-batch", "0");
 
         Path two = modelDir(2);

@@ -33,7 +33,9 @@ class RunCommandTest {
                 .postprocessing().describe();
         assertTrue(r.out().contains("learner: postprocessing: " + decided + " (validation mean foreground Dice"),
                 r.out());
-        assertTrue(r.out().contains("predictor: postprocessing: " + decided), r.out());
+        // the predictor's first line is medseg predict's: model, settings, the postprocessing it applies
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  predictor: ")
+                && l.contains(", postprocessing " + decided + "; 2 case(s)")), r.out());
         assertTrue(r.out().contains("run succeeded"), r.out());
         for (String f : List.of("workflow.json", "run.json", "report.html", "data/cases.csv", "data/cases.json",
                 "preprocess/plan.json", "preprocess/plan.csv", "preprocess/preprocessed.csv", "learner/model.medseg",

@@ -290,7 +290,7 @@ class ScoreCommandTest {
         assertTrue(r.err().contains("case_001") && r.err().contains("no prediction"), r.err());
         CliRunner bad = CliRunner.run("score", "--pred", pred.toString(), "--ref", ref.toString(), "--empty", "zero");
         assertEquals(1, bad.status());
-        assertTrue(bad.err().contains("--empty zero"), bad.err());
+        assertTrue(bad.err().contains("--empty must be one of nan, one, got 'zero'"), bad.err());
         CliRunner neg = CliRunner.run("score", "--pred", pred.toString(), "--ref", ref.toString(), "--tolerance", "-1");
         assertEquals(1, neg.status());
         assertTrue(neg.err().contains("--nsd-tolerance"), neg.err());

@@ -78,9 +78,9 @@ class TrainCommandTest {
                 dir.resolve("a").toString(), "--patch", "32,32"), "--dims 3: the dataset's images are 2D");
         assertError(CliRunner.run("train", dataset.toString(), "--out", dir.resolve("b").toString()),
                 "--model and --dims are required");
-        assertError(train(dir.resolve("c"), "--precision", "fp8"), "--precision: 'fp8'");
+        assertError(train(dir.resolve("c"), "--precision", "fp8"), "--precision must be one of auto, fp32, bf16, got 'fp8'");
         assertError(train(dir.resolve("d"), "--device", "gpu:3"), "gpu:3 is not available");
-        assertError(train(dir.resolve("e"), "--lr", "-1"), "--lr must be positive");
+        assertError(train(dir.resolve("e"), "--lr", "-1"), "--lr must be a number > 0, got '-1.0'");
         assertError(CliRunner.run("train", dataset.toString(), "--out", dir.resolve("f").toString(), "--resume"),
                 "nothing to resume");
         assertError(CliRunner.run("train", dataset.toString(), "--model", "unet9", "--dims", "2", "--out",

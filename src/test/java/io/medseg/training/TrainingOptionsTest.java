@@ -3,6 +3,9 @@ package io.medseg.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.Locale;
+
 import org.junit.jupiter.api.Test;
 
 import io.medseg.inference.TestModels;
@@ -10,7 +13,7 @@ import io.medseg.preprocessing.PreprocessingPlan;
 
 class TrainingOptionsTest {
     private static TrainingOptions defaults() {
-        return new TrainingOptions(null, null, null, null, 2, 0, 7, 1, true, "cpu", TrainingSettings.Precision.FP32);
+        return new TrainingOptions(null, null, null, null, 0.2, 2, 0, 7, 1, true, "cpu", "fp32");
     }
 
     @Test
@@ -24,12 +27,26 @@ class TrainingOptionsTest {
     @Test
     void overridesReplaceTheRecipeAndThePlanValues() {
         PreprocessingPlan plan = TestModels.plan(1, new long[] { 32, 32 }, new double[] { 1, 1 });
-        TrainingSettings s = new TrainingOptions(3, 5, 0.5, 4, 2, 0, 7, 1, true, "cpu",
-                TrainingSettings.Precision.FP32).settings(plan);
+        TrainingSettings s = new TrainingOptions(3, 5, 0.5, 4, 0.2, 2, 0, 7, 1, true, "cpu", "FP32").settings(plan);
         assertEquals(3, s.recipe().epochs());
         assertEquals(5, s.recipe().iterationsPerEpoch());
         assertEquals(0.5, s.recipe().learningRate(), 0);
         assertEquals(4, s.batchSize());
         assertEquals(plan.batchSize(), defaults().settings(plan).batchSize());
+    }
+
+    @Test
+    void everyProblemAtOnceNamedAsTheCallerSpellsIt() {
+        TrainingOptions bad = new TrainingOptions(0, null, -1.0, 5000, 1.0, 2, -1, 7, 1, true, "cpu", "bf16");
+        assertEquals(List.of("EPOCHS must be an integer in [1, 1000000], got '0'",
+                "LEARNING_RATE must be a number > 0, got '-1.0'",
+                "BATCH_SIZE must be an integer in [1, 4096], got '5000'",
+                "VAL_FRACTION must be a number in [0, 1), got '1.0'",
+                "PATIENCE must be an integer in [0, 1000000], got '-1'",
+                "PRECISION must be fp32 or auto on the CPU (bf16 training is GPU only), got 'bf16'"),
+                bad.problems(key -> key.toUpperCase(Locale.ROOT)));
+        assertEquals(List.of("precision must be one of auto, fp32, bf16, got 'fp8'"),
+                new TrainingOptions(null, null, null, null, 0.95, 2, 0, 7, 1, true, "cpu", "fp8").problems(k -> k));
+        assertTrue(defaults().problems(k -> k).isEmpty());
     }
 }

@@ -32,7 +32,7 @@ public final class LearnerParameters implements NodeParameters {
     @Persist(configKey = "batch_size")
     public String m_batchSize = "";
 
-    @Widget(title = "Val fraction", description = "Share of the cases held out for validation when no validation table is connected (0 = none). Allowed: a number in [0, 0.9].")
+    @Widget(title = "Val fraction", description = "Share of the cases held out for validation when no validation table is connected (0 = none; at least one case is always trained on). Allowed: a number in [0, 1).")
     @Persist(configKey = "val_fraction")
     public double m_valFraction = 0.2;
 

@@ -21,7 +21,7 @@ public final class PredictorParameters implements NodeParameters {
     @Persist(configKey = "split")
     public String m_split = "test";
 
-    @Widget(title = "Overlap", description = "Fraction of a patch shared by neighbouring tiles. Allowed: a number in [0, 0.95].")
+    @Widget(title = "Overlap", description = "Fraction of a patch shared by neighbouring tiles (nnU-Net: 0.5). Allowed: a number in [0, 1).")
     @Persist(configKey = "overlap")
     public double m_overlap = 0.5;
 

@@ -24,7 +24,7 @@ public final class ScorerParameters implements NodeParameters {
     @Persist(configKey = "reference_column")
     public String m_referenceColumn = "label";
 
-    @Widget(title = "Nsd tolerance", description = "Tolerance of the normalised surface Dice in mm. Allowed: a number in [0, 1000000].")
+    @Widget(title = "Nsd tolerance", description = "Tolerance of the normalised surface Dice in mm. Allowed: a number >= 0.")
     @Persist(configKey = "nsd_tolerance")
     public double m_nsdTolerance = 1.0;
 

@@ -5,13 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import io.medseg.engine.Devices;
-import io.medseg.image.Volume;
-import io.medseg.inference.CasePrediction;
-import io.medseg.inference.CasePredictor;
 import io.medseg.inference.InputCase;
+import io.medseg.inference.Prediction;
+import io.medseg.inference.PredictionListener;
 import io.medseg.inference.SlidingWindowSettings;
-import io.medseg.io.ImageFiles;
 import io.medseg.io.ImageFormat;
 import io.medseg.node.AbstractMedSegNode;
 import io.medseg.node.ColumnSpec;
@@ -43,15 +40,29 @@ public final class PredictorNode extends AbstractMedSegNode {
 
     private static final SettingsSchema SETTINGS = new SettingsSchema(
             Setting.choice("split", "test", "Which cases to segment: test, train or all.", "test", "train", "all"),
-            Setting.number("overlap", SlidingWindowSettings.DEFAULT_OVERLAP, 0, 0.95, "Fraction of a patch shared by"
-                    + " neighbouring tiles."),
+            Setting.number("overlap", SlidingWindowSettings.DEFAULT_OVERLAP, Prediction.OVERLAP, "Fraction of a"
+                    + " patch shared by neighbouring tiles (nnU-Net: 0.5)."),
             Setting.bool("mirroring", false, "Average over mirrored inputs (test-time augmentation; 4x/8x slower)."),
-            Setting.integer("tile_batch", SlidingWindowSettings.DEFAULT_TILE_BATCH, 1, 256, "Tiles per forward"
-                    + " pass."),
+            Setting.integer("tile_batch", SlidingWindowSettings.DEFAULT_TILE_BATCH, Prediction.TILE_BATCH, "Tiles"
+                    + " per forward pass."),
             Setting.bool("probabilities", false, "Also write the per-class probability maps."),
             Setting.bool("postprocessing", true, "Apply the postprocessing the model's validation chose (keep only the"
                     + " largest component of the foreground or of some labels); off: the argmax as it is."),
             DeviceSetting.setting());
+
+    /** The settings, typed, read once. */
+    record Settings(String split, double overlap, boolean mirroring, int tileBatch, boolean probabilities,
+            boolean postprocessing, String device) {
+        static Settings from(SettingValues s) {
+            return new Settings(s.getString("split"), s.getDouble("overlap"), s.getBoolean("mirroring"),
+                    s.getInt("tile_batch"), s.getBoolean("probabilities"), s.getBoolean("postprocessing"),
+                    s.getString("device"));
+        }
+
+        boolean includes(Table.Row r) {
+            return split.equals("all") || split.equals(r.string(CaseTable.SPLIT));
+        }
+    }
 
     public PredictorNode() {
         super(TYPE,
@@ -89,58 +100,57 @@ public final class PredictorNode extends AbstractMedSegNode {
                     + "D but the cases are " + dims + "D");
         }
         TableSpec out = cases.append(new ColumnSpec(PREDICTION, ColumnType.PATH));
-        if (s.getBoolean("probabilities")) {
+        if (Settings.from(s).probabilities()) {
             out = out.append(new ColumnSpec(PROBABILITIES, ColumnType.PATH));
         }
         return List.of(out);
     }
 
+    /** Predicts through {@link Prediction}, as {@code medseg predict} does, into {@code predictions/}. */
     @Override
     public List<PortData> execute(List<PortData> inputs, SettingValues s, RunContext exec) {
+        Settings settings = Settings.from(s);
         ModelPort model = (ModelPort) inputs.get(0);
         Table cases = (Table) inputs.get(1);
         TableSpec spec = (TableSpec) configure(List.of(model.spec(), cases.spec()), s).get(0);
-        String split = s.getString("split");
-        List<Table.Row> rows = cases.rows().stream()
-                .filter(r -> split.equals("all") || split.equals(r.string(CaseTable.SPLIT))).toList();
+        List<Table.Row> rows = cases.rows().stream().filter(settings::includes).toList();
         if (rows.isEmpty()) {
-            exec.warn("no " + split + " cases to predict");
+            exec.warn("no " + settings.split() + " cases to predict");
         }
-        boolean withProbabilities = s.getBoolean("probabilities");
-        SlidingWindowSettings window = new SlidingWindowSettings(s.getDouble("overlap"), s.getBoolean("mirroring"),
-                s.getInt("tile_batch"));
-        Path dir = exec.outputDir().resolve("predictions");
+        List<InputCase> inputCases = rows.stream().map(r -> new InputCase(r.string(CaseTable.CASE),
+                r.paths(CaseTable.IMAGES), ending(r.paths(CaseTable.IMAGES).get(0)))).toList();
+        List<Prediction.Predicted> predicted = Prediction.builder()
+                .setModel(model.file())
+                .setCases(inputCases)
+                .setOutput(exec.outputDir().resolve("predictions"))
+                .optOverlap(settings.overlap())
+                .optMirroring(settings.mirroring())
+                .optTileBatch(settings.tileBatch())
+                .optProbabilities(settings.probabilities())
+                .optPostprocessing(settings.postprocessing())
+                .optDevice(settings.device())
+                .optNames(key -> Setting.name(s.nodeId(), key))
+                .build()
+                .run(new PredictionListener() {
+                    @Override
+                    public void message(String text) {
+                        exec.message(text);
+                    }
+
+                    @Override
+                    public void tiles(int index, int count, String id, int done, int total) {
+                        exec.setProgress((index + (double) done / total) / count, String.format(Locale.ROOT,
+                                "case %d/%d %s, tile %d/%d", index + 1, count, id, done, total));
+                    }
+                }, exec::isCancelled);
         Table.Builder b = Table.builder(spec);
-        var device = Devices.parse(s.getString("device"));
-        exec.message("device: " + device.description());
-        try (CasePredictor predictor = CasePredictor.open(model.file(), device.primary(), window,
-                s.getBoolean("postprocessing"))) {
-            exec.message("postprocessing: " + predictor.postprocessing().describe());
-            for (int i = 0; i < rows.size(); i++) {
-                exec.checkCancelled();
-                Table.Row r = rows.get(i);
-                String id = r.string(CaseTable.CASE);
-                int index = i;
-                List<Volume> channels = new ArrayList<>();
-                for (Path p : r.paths(CaseTable.IMAGES)) {
-                    channels.add(ImageFiles.read(p));
-                }
-                CasePrediction prediction = predictor.predict(id, channels, withProbabilities,
-                        (done, total) -> exec.setProgress((index + (double) done / total) / rows.size(),
-                                String.format(Locale.ROOT, "case %d/%d %s, tile %d/%d", index + 1, rows.size(), id,
-                                        done, total)),
-                        exec::isCancelled);
-                Path labels = dir.resolve(id + ending(r.paths(CaseTable.IMAGES).get(0)));
-                ImageFiles.write(prediction.labels(), labels, false);
-                List<Object> row = new ArrayList<>(java.util.Arrays.asList(r.cells()));
-                row.add(labels);
-                if (withProbabilities) {
-                    Path probabilities = dir.resolve(id + InputCase.PROBABILITIES_SUFFIX);
-                    ImageFiles.write(prediction.probabilities(), probabilities, false);
-                    row.add(probabilities);
-                }
-                b.add(row.toArray());
+        for (int i = 0; i < rows.size(); i++) {
+            List<Object> row = new ArrayList<>(java.util.Arrays.asList(rows.get(i).cells()));
+            row.add(predicted.get(i).labels());
+            if (settings.probabilities()) {
+                row.add(predicted.get(i).probabilities());
             }
+            b.add(row.toArray());
         }
         return List.of(b.build());
     }

@@ -4,17 +4,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedSet;
-import java.util.TreeSet;
 
+import io.medseg.evaluation.CasePairs;
 import io.medseg.evaluation.CaseScores;
-import io.medseg.evaluation.EmptyMaskConvention;
-import io.medseg.evaluation.LabelMap;
 import io.medseg.evaluation.LabelMetrics;
 import io.medseg.evaluation.MetricSummary;
-import io.medseg.evaluation.PairScoring;
 import io.medseg.evaluation.ScoreReport;
-import io.medseg.evaluation.SegmentationScorer;
+import io.medseg.evaluation.Scoring;
 import io.medseg.node.AbstractMedSegNode;
 import io.medseg.node.ColumnSpec;
 import io.medseg.node.ColumnType;
@@ -40,10 +36,22 @@ public final class ScorerNode extends AbstractMedSegNode {
     private static final SettingsSchema SETTINGS = new SettingsSchema(
             Setting.text("prediction_column", PredictorNode.PREDICTION, "Column with the predicted label maps."),
             Setting.text("reference_column", CaseTable.LABEL, "Column with the reference label maps."),
-            Setting.number("nsd_tolerance", 1.0, 0, 1e6, "Tolerance of the normalised surface Dice in mm."),
+            Setting.number("nsd_tolerance", Scoring.DEFAULT_NSD_TOLERANCE, Scoring.NSD_TOLERANCE, "Tolerance of the"
+                    + " normalised surface Dice in mm."),
             Setting.choice("empty", "nan", "A label absent from both masks scores nan (left out of the summary) or"
                     + " one (perfect).", "nan", "one"),
             Setting.optionalSizes("labels", "Labels to score, e.g. 1,2 (empty: every label found)."));
+
+    /** The settings, typed, read once. */
+    record Settings(String predictionColumn, String referenceColumn, double nsdTolerance, String empty,
+            List<Integer> labels) {
+        static Settings from(SettingValues s) {
+            long[] labels = s.getSizes("labels");
+            return new Settings(s.getString("prediction_column"), s.getString("reference_column"),
+                    s.getDouble("nsd_tolerance"), s.getString("empty"),
+                    labels == null ? null : java.util.Arrays.stream(labels).mapToObj(Math::toIntExact).toList());
+        }
+    }
 
     public ScorerNode() {
         super(TYPE,
@@ -58,10 +66,11 @@ public final class ScorerNode extends AbstractMedSegNode {
     @Override
     public List<PortSpec> configure(List<PortSpec> inputs, SettingValues s) {
         TableSpec in = (TableSpec) inputs.get(0);
+        Settings settings = Settings.from(s);
         if (in != null) {
             in.require(s.nodeId(), "cases", CaseTable.CASE, ColumnType.STRING);
-            in.require(s.nodeId(), "cases", s.getString("prediction_column"), ColumnType.PATH);
-            in.require(s.nodeId(), "cases", s.getString("reference_column"), ColumnType.PATH);
+            in.require(s.nodeId(), "cases", settings.predictionColumn(), ColumnType.PATH);
+            in.require(s.nodeId(), "cases", settings.referenceColumn(), ColumnType.PATH);
         }
         return List.of(withLabelNames(METRICS, in), withLabelNames(SUMMARY, in));
     }
@@ -91,47 +100,30 @@ public final class ScorerNode extends AbstractMedSegNode {
         return new TableSpec(columns);
     }
 
+    /** Scores through {@link Scoring}, as {@code medseg score} does; cases lacking either file are skipped. */
     @Override
     public List<PortData> execute(List<PortData> inputs, SettingValues s, RunContext exec) {
+        Settings settings = Settings.from(s);
         Table cases = (Table) inputs.get(0);
-        String predColumn = s.getString("prediction_column");
-        String refColumn = s.getString("reference_column");
-        SegmentationScorer scorer = new SegmentationScorer(s.getDouble("nsd_tolerance"),
-                EmptyMaskConvention.valueOf(s.getString("empty").toUpperCase(java.util.Locale.ROOT)));
-        long[] chosen = s.getSizes("labels");
-        List<Table.Row> rows = cases.rows();
-        List<CaseScores> scored = new ArrayList<>();
-        SortedSet<Integer> seen = new TreeSet<>();
-        for (int i = 0; i < rows.size(); i++) {
-            exec.checkCancelled();
-            Table.Row r = rows.get(i);
+        List<CasePairs.Pair> pairs = new ArrayList<>();
+        for (Table.Row r : cases.rows()) {
             String id = r.string(CaseTable.CASE);
-            Path pred = r.path(predColumn);
-            Path ref = r.path(refColumn);
+            Path pred = r.path(settings.predictionColumn());
+            Path ref = r.path(settings.referenceColumn());
             if (pred == null || ref == null) {
                 exec.warn("case " + id + ": no " + (pred == null ? "prediction" : "reference") + ", not scored");
-                continue;
-            }
-            exec.setProgress((double) i / rows.size(), "scoring " + id);
-            LabelMap[] maps = PairScoring.read(id, pred, ref);
-            SortedSet<Integer> labels = new TreeSet<>();
-            if (chosen != null) {
-                java.util.Arrays.stream(chosen).forEach(l -> labels.add(Math.toIntExact(l)));
             } else {
-                labels.addAll(maps[0].foregroundLabels());
-                labels.addAll(maps[1].foregroundLabels());
-                seen.addAll(labels);
+                pairs.add(new CasePairs.Pair(id, pred, ref));
             }
-            scored.add(scorer.scoreCase(id, maps[0], maps[1], labels));
         }
-        if (scored.isEmpty()) {
+        if (pairs.isEmpty()) {
             // e.g. a dataset whose test cases have no labelsTs: the predictions are still the run's result
-            exec.warn("no case has both a '" + predColumn + "' and a '" + refColumn + "' file; nothing scored");
+            exec.warn("no case has both a '" + settings.predictionColumn() + "' and a '" + settings.referenceColumn()
+                    + "' file; nothing scored");
         }
-        if (chosen == null) {
-            scored = PairScoring.fillAbsentLabels(scored, seen, scorer);
-        }
-        ScoreReport report = new ScoreReport(scored);
+        ScoreReport report = Scoring.builder().optNsdTolerance(settings.nsdTolerance()).optEmpty(settings.empty())
+                .optLabels(settings.labels()).optNames(key -> Setting.name(s.nodeId(), key)).build()
+                .score(pairs, (i, n, id) -> exec.setProgress((double) i / n, "scoring " + id), exec::isCancelled);
         Table.Builder metrics = Table.builder(withLabelNames(METRICS, cases.spec()));
         for (CaseScores c : report.cases()) {
             for (LabelMetrics m : c.labels()) {

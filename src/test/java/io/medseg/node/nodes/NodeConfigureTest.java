@@ -131,7 +131,7 @@ class NodeConfigureTest {
         TableSpec cases3d = CaseTable.spec(3, Map.of("0", "CT"), Map.of("background", 0));
         assertTrue(((TableSpec) configure(node, Map.of(), model, cases3d).get(0)).names()
                 .contains(PredictorNode.PREDICTION));
-        assertRefused("setting 'overlap' must be a number in [0, 0.95], got '1'", node, Map.of("overlap", "1"), model,
+        assertRefused("setting 'overlap' must be a number in [0, 1), got '1'", node, Map.of("overlap", "1"), model,
                 CASES_2D);
     }
 
