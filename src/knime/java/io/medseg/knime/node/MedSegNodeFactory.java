@@ -58,8 +58,13 @@ public abstract class MedSegNodeFactory<P extends NodeParameters, M extends MedS
         }
         return WebUINodeFactory.createNodeDescription(node.name(), m_icon,
                 describe(node.inputs()).toArray(PortDescription[]::new), out.toArray(PortDescription[]::new),
-                node.description(), NodeText.fullDescription(node), m_parameters, null, null, m_nodeType,
+                node.description(), NodeText.fullDescription(node), m_parameters, null, viewDescription(), m_nodeType,
                 new String[] { "MedSeg", "segmentation", "medical imaging" });
+    }
+
+    /** The description of the node's classic view, null for nodes without one (called while constructing). */
+    protected String viewDescription() {
+        return null;
     }
 
     static List<PortDescription> describe(List<PortDefinition> ports) {

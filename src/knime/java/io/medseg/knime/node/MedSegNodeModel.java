@@ -125,12 +125,12 @@ public class MedSegNodeModel<P extends NodeParameters> extends NodeModel {
     }
 
     @Override
-    protected void loadInternals(File dir, ExecutionMonitor exec) {
+    protected void loadInternals(File dir, ExecutionMonitor exec) throws IOException {
         // the outputs live in the workflow data area, which KNIME saves with the workflow
     }
 
     @Override
-    protected void saveInternals(File dir, ExecutionMonitor exec) {
+    protected void saveInternals(File dir, ExecutionMonitor exec) throws IOException {
         // as loadInternals
     }
 }

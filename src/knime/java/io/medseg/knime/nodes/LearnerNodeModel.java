@@ -12,7 +12,9 @@ import org.knime.core.node.CanceledExecutionException;
 import org.knime.core.node.ExecutionContext;
 import org.knime.core.node.ExecutionMonitor;
 import org.knime.core.node.NodeLogger;
+import org.knime.core.data.image.png.PNGImageValue;
 import org.knime.core.node.port.PortObject;
+import org.knime.core.node.port.image.ImagePortObject;
 
 import io.medseg.knime.node.EngineSettings;
 import io.medseg.knime.node.MedSegNodeModel;
@@ -27,7 +29,10 @@ import io.medseg.knime.node.NodeFolders;
 final class LearnerNodeModel extends MedSegNodeModel<LearnerParameters> {
     private static final NodeLogger LOGGER = NodeLogger.getLogger(LearnerNodeModel.class);
     private static final String STAMP = "knime-settings.txt";
+    /** Internals file of the learning curves, so the view shows them again after the workflow is reloaded. */
+    private static final String CURVES = "learning-curves.png";
     private boolean m_trained;
+    private byte[] m_curves;
 
     LearnerNodeModel() {
         super(LearnerParameters.TYPE, LearnerParameters.class, Set.of(), true);
@@ -52,6 +57,7 @@ final class LearnerNodeModel extends MedSegNodeModel<LearnerParameters> {
         try {
             PortObject[] out = super.execute(in, exec);
             m_trained = true;
+            m_curves = ((PNGImageValue) ((ImagePortObject) out[out.length - 1]).toDataCell()).getImageContent().getByteArray();
             return out;
         } catch (CanceledExecutionException e) {
             setWarningMessage("cancelled: executing again continues from the last checkpoint");
@@ -77,10 +83,26 @@ final class LearnerNodeModel extends MedSegNodeModel<LearnerParameters> {
             }
         }
         m_trained = false;
+        m_curves = null;
+    }
+
+    /** The last execution's learning curves as PNG bytes, null before one. */
+    byte[] learningCurves() {
+        return m_curves;
     }
 
     @Override
-    protected void loadInternals(File dir, ExecutionMonitor exec) {
+    protected void loadInternals(File dir, ExecutionMonitor exec) throws IOException {
         m_trained = true; // KNIME loads internals of executed nodes only
+        Path curves = dir.toPath().resolve(CURVES);
+        m_curves = Files.isRegularFile(curves) ? Files.readAllBytes(curves) : null;
+    }
+
+    @Override
+    protected void saveInternals(File dir, ExecutionMonitor exec) throws IOException {
+        super.saveInternals(dir, exec);
+        if (m_curves != null) {
+            Files.write(dir.toPath().resolve(CURVES), m_curves);
+        }
     }
 }
