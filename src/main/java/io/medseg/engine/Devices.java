@@ -53,7 +53,9 @@ public final class Devices {
             }
             if (id < 0 || id >= gpuCount) {
                 throw new MedSegException("--device: gpu:" + id + " is not available ("
-                        + (gpuCount == 0 ? "PyTorch sees no GPU: CUDA natives not installed or no CUDA device"
+                        + (gpuCount == 0 ? "PyTorch sees no GPU: no CUDA device, or the CPU natives are loaded; for"
+                                + " CUDA natives set PYTORCH_LIBRARY_PATH (environment or -D) to a CUDA libtorch 2.7.1"
+                                + " or allow DJL's one-time download with -Dai.djl.offline=false"
                                 : "PyTorch sees " + gpuCount + " GPU(s): gpu:0..gpu:" + (gpuCount - 1))
                         + "); use --device cpu or auto");
             }
