@@ -29,12 +29,6 @@ import io.medseg.engine.DjlEnvironment;
 import io.medseg.engine.Devices;
 import ai.djl.Device;
 import io.medseg.model.ModelFile;
-import io.medseg.nn.networks.Architecture;
-import io.medseg.nn.networks.BackbonePlan;
-import io.medseg.nn.networks.NetworkConfig;
-import io.medseg.preprocessing.FingerprintExtractor;
-import io.medseg.preprocessing.Planner;
-import io.medseg.preprocessing.PlannerSettings;
 import io.medseg.preprocessing.PreprocessedCase;
 import io.medseg.preprocessing.PreprocessingPlan;
 import io.medseg.preprocessing.Preprocessor;
@@ -59,15 +53,7 @@ class TrainerTest {
     static void dataset() {
         SyntheticDatasetWriter.write(data.resolve("ds"), 2, 8, 5, new int[] { 32, 32 }, false);
         SegmentationDataset ds = SegmentationDataset.open(data.resolve("ds"));
-        PreprocessingPlan planned = Planner.plan(FingerprintExtractor.extract(ds),
-                PlannerSettings.defaults(Architecture.RESIDUAL_UNET));
-        // a three-stage UNet with 4-16 features keeps every step in milliseconds
-        BackbonePlan tiny = new BackbonePlan(new int[] { 4, 8, 16 }, new long[][] { { 3, 3 }, { 3, 3 }, { 3, 3 } },
-                new long[][] { { 1, 1 }, { 2, 2 }, { 2, 2 } }, new int[] { 1, 1, 1 }, new int[] { 1, 1 });
-        NetworkConfig network = new NetworkConfig(Architecture.RESIDUAL_UNET, 2, 1, planned.labels().size(), tiny, true);
-        plan = new PreprocessingPlan(2, planned.channelNames(), planned.labels(), planned.targetSpacing(),
-                planned.cropToNonzero(), planned.normalization(), planned.resampling(), new long[] { 16, 16 }, 2,
-                network, planned.memoryBudgetBytes());
+        plan = TinyPlans.residualUNet2d(ds);
         cases = new ArrayList<>();
         for (DatasetCase c : ds.cases(DatasetSplit.TRAIN)) {
             cases.add(Preprocessor.preprocess(c, plan));
@@ -92,6 +78,18 @@ class TrainerTest {
         }, () -> false);
     }
 
+    /** Starts a run of three-iteration epochs and cancels it in its second epoch, after five steps. */
+    private static void cancelAfterFiveSteps(TrainingSettings s, Path out) {
+        AtomicInteger steps = new AtomicInteger();
+        TrainingListener counter = new TrainingListener() {
+            @Override
+            public void iteration(TrainingProgress p) {
+                steps.incrementAndGet();
+            }
+        };
+        assertThrows(CancellationException.class, () -> train(s, out, false, counter, () -> steps.get() >= 5));
+    }
+
     /** Every weight of a model file, in order. */
     private static List<float[]> weights(Path model) {
         try (NDManager m = DjlEnvironment.pytorch().newBaseManager()) {
@@ -114,14 +112,7 @@ class TrainerTest {
     void stepsWithNonFiniteLossesStopTrainingAndKeepTheLastGoodWeights() {
         TrainingSettings s = settings(3, 7, 0, 1e-2);
         Path out = dir.resolve("nan");
-        AtomicInteger steps = new AtomicInteger();
-        TrainingListener counter = new TrainingListener() {
-            @Override
-            public void iteration(TrainingProgress p) {
-                steps.incrementAndGet();
-            }
-        };
-        assertThrows(CancellationException.class, () -> train(s, out, false, counter, () -> steps.get() >= 5));
+        cancelAfterFiveSteps(s, out);
         List<float[]> good = weights(out.resolve(Trainer.LATEST));
 
         // the same cases with NaN images: every loss is NaN from here on
@@ -156,14 +147,7 @@ class TrainerTest {
 
         // cancel in the middle of the second epoch: the first epoch's checkpoint must survive
         Path broken = dir.resolve("broken");
-        AtomicInteger steps = new AtomicInteger();
-        TrainingListener counter = new TrainingListener() {
-            @Override
-            public void iteration(TrainingProgress p) {
-                steps.incrementAndGet();
-            }
-        };
-        assertThrows(CancellationException.class, () -> train(s, broken, false, counter, () -> steps.get() >= 5));
+        cancelAfterFiveSteps(s, broken);
         assertTrue(Files.isRegularFile(broken.resolve(Trainer.LATEST)));
         assertFalse(Files.exists(broken.resolve(Trainer.FINAL)));
         assertEquals(1, TrainingHistory.fromJson(com.google.gson.JsonParser.parseString(

@@ -23,9 +23,6 @@ import io.medseg.dataset.DatasetSplit;
 import io.medseg.dataset.SegmentationDataset;
 import io.medseg.engine.DjlEnvironment;
 import io.medseg.model.ModelFile;
-import io.medseg.nn.networks.Architecture;
-import io.medseg.nn.networks.BackbonePlan;
-import io.medseg.nn.networks.NetworkConfig;
 import io.medseg.node.ColumnSpec;
 import io.medseg.node.ColumnType;
 import io.medseg.node.ModelPort;
@@ -34,9 +31,6 @@ import io.medseg.node.RunContext;
 import io.medseg.node.Table;
 import io.medseg.node.TableSpec;
 import io.medseg.preprocessing.CaseCache;
-import io.medseg.preprocessing.FingerprintExtractor;
-import io.medseg.preprocessing.Planner;
-import io.medseg.preprocessing.PlannerSettings;
 import io.medseg.preprocessing.PreprocessedCase;
 import io.medseg.preprocessing.PreprocessingPlan;
 import io.medseg.preprocessing.Preprocessor;
@@ -63,15 +57,7 @@ class LearnerEntryPointTest {
     static void cases() {
         SyntheticDatasetWriter.write(data.resolve("ds"), 2, 6, 5, new int[] { 32, 32 }, false);
         SegmentationDataset ds = SegmentationDataset.open(data.resolve("ds"));
-        PreprocessingPlan planned = Planner.plan(FingerprintExtractor.extract(ds),
-                PlannerSettings.defaults(Architecture.RESIDUAL_UNET));
-        // a three-stage UNet with 4-16 features keeps every step in milliseconds
-        BackbonePlan tiny = new BackbonePlan(new int[] { 4, 8, 16 }, new long[][] { { 3, 3 }, { 3, 3 }, { 3, 3 } },
-                new long[][] { { 1, 1 }, { 2, 2 }, { 2, 2 } }, new int[] { 1, 1, 1 }, new int[] { 1, 1 });
-        NetworkConfig network = new NetworkConfig(Architecture.RESIDUAL_UNET, 2, 1, planned.labels().size(), tiny, true);
-        plan = new PreprocessingPlan(2, planned.channelNames(), planned.labels(), planned.targetSpacing(),
-                planned.cropToNonzero(), planned.normalization(), planned.resampling(), new long[] { 16, 16 }, 2,
-                network, planned.memoryBudgetBytes());
+        plan = io.medseg.training.TinyPlans.residualUNet2d(ds);
         cases = new ArrayList<>();
         Table.Builder t = Table.builder(new TableSpec(List.of(new ColumnSpec(CaseTable.CASE, ColumnType.STRING),
                 new ColumnSpec(PreprocessorNode.PREPROCESSED, ColumnType.PATH))));
