@@ -50,40 +50,52 @@ public final class LearnerNode extends AbstractMedSegNode {
     static final String MODEL_FILE = "model.medseg";
 
     private static final SettingsSchema SETTINGS = new SettingsSchema(
-            Setting.optionalInteger("epochs", TrainingOptions.EPOCHS, "Epochs (empty: the architecture's recipe:"
-                    + " LightM-UNet 100, xLSTM-UNet 4000, nnU-Net family 1000)."),
-            Setting.optionalInteger("iterations", TrainingOptions.ITERATIONS, "Optimiser steps per epoch (empty:"
-                    + " 250)."),
-            Setting.optionalNumber("learning_rate", TrainingOptions.LEARNING_RATE, "Initial learning rate (empty:"
-                    + " the recipe's)."),
-            Setting.optionalInteger("batch_size", TrainingOptions.BATCH_SIZE, "Patches per step (empty: the"
+            Setting.optionalInteger(Settings.EPOCHS, TrainingOptions.EPOCHS, "Epochs (empty: the architecture's"
+                    + " recipe: LightM-UNet 100, xLSTM-UNet 4000, nnU-Net family 1000)."),
+            Setting.optionalInteger(Settings.ITERATIONS, TrainingOptions.ITERATIONS, "Optimiser steps per epoch"
+                    + " (empty: 250)."),
+            Setting.optionalNumber(Settings.LEARNING_RATE, TrainingOptions.LEARNING_RATE, "Initial learning rate"
+                    + " (empty: the recipe's)."),
+            Setting.optionalInteger(Settings.BATCH_SIZE, TrainingOptions.BATCH_SIZE, "Patches per step (empty: the"
                     + " plan's)."),
-            Setting.number("val_fraction", TrainingOptions.DEFAULT_VALIDATION_FRACTION,
+            Setting.number(Settings.VAL_FRACTION, TrainingOptions.DEFAULT_VALIDATION_FRACTION,
                     TrainingOptions.VALIDATION_FRACTION, "Share of the cases held out for validation when no"
                     + " validation table is connected (0 = none; at least one case is always trained on)."),
-            Setting.integer("val_iterations", TrainingOptions.DEFAULT_VALIDATION_ITERATIONS,
+            Setting.integer(Settings.VAL_ITERATIONS, TrainingOptions.DEFAULT_VALIDATION_ITERATIONS,
                     TrainingOptions.VALIDATION_ITERATIONS, "Validation batches per epoch for the pseudo-Dice."),
-            Setting.integer("patience", 0, TrainingOptions.PATIENCE, "Stop after this many epochs without a better"
-                    + " moving-average pseudo-Dice (0 = never)."),
-            Setting.integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE, "Seed of initialisation, data order and"
+            Setting.integer(Settings.PATIENCE, 0, TrainingOptions.PATIENCE, "Stop after this many epochs without a"
+                    + " better moving-average pseudo-Dice (0 = never)."),
+            Setting.integer(Settings.SEED, 0, Long.MIN_VALUE, Long.MAX_VALUE, "Seed of initialisation, data order and"
                     + " augmentation."),
             DeviceSetting.setting(),
-            Setting.choice("precision", "auto", "fp32, bf16 or auto (bf16 on GPUs that support it).", "auto", "fp32",
-                    "bf16"),
-            Setting.bool("augmentation", true, "Augment training patches on the fly (nnU-Net's augmentations)."),
-            Setting.integer("loader_threads", TrainingOptions.DEFAULT_LOADER_THREADS, TrainingOptions.LOADER_THREADS,
-                    "Threads building augmented batches."));
+            Setting.choice(Settings.PRECISION, "auto", "fp32, bf16 or auto (bf16 on GPUs that support it).", "auto",
+                    "fp32", "bf16"),
+            Setting.bool(Settings.AUGMENTATION, true, "Augment training patches on the fly (nnU-Net's augmentations)."),
+            Setting.integer(Settings.LOADER_THREADS, TrainingOptions.DEFAULT_LOADER_THREADS,
+                    TrainingOptions.LOADER_THREADS, "Threads building augmented batches."));
 
     /**
      * The settings, typed, read once: the engine's {@link TrainingOptions} (checked against the limits the train
      * command shares).
      */
     record Settings(TrainingOptions options) {
+        static final String EPOCHS = "epochs";
+        static final String ITERATIONS = "iterations";
+        static final String LEARNING_RATE = "learning_rate";
+        static final String BATCH_SIZE = "batch_size";
+        static final String VAL_FRACTION = "val_fraction";
+        static final String VAL_ITERATIONS = "val_iterations";
+        static final String PATIENCE = "patience";
+        static final String SEED = "seed";
+        static final String PRECISION = "precision";
+        static final String AUGMENTATION = "augmentation";
+        static final String LOADER_THREADS = "loader_threads";
+
         static Settings from(SettingValues s) {
-            TrainingOptions o = new TrainingOptions(s.getInt("epochs"), s.getInt("iterations"),
-                    s.getDouble("learning_rate"), s.getInt("batch_size"), s.getDouble("val_fraction"),
-                    s.getInt("val_iterations"), s.getInt("patience"), s.getLong("seed"), s.getInt("loader_threads"),
-                    s.getBoolean("augmentation"), s.getString("device"), s.getString("precision"));
+            TrainingOptions o = new TrainingOptions(s.getInt(EPOCHS), s.getInt(ITERATIONS),
+                    s.getDouble(LEARNING_RATE), s.getInt(BATCH_SIZE), s.getDouble(VAL_FRACTION),
+                    s.getInt(VAL_ITERATIONS), s.getInt(PATIENCE), s.getLong(SEED), s.getInt(LOADER_THREADS),
+                    s.getBoolean(AUGMENTATION), DeviceSetting.from(s), s.getString(PRECISION));
             // the schema checked each value; this adds what only the combination shows (bf16 on the CPU)
             List<String> problems = o.problems(key -> Setting.name(s.nodeId(), key));
             if (!problems.isEmpty()) {

@@ -27,7 +27,16 @@ public final class ModelReaderNode extends AbstractMedSegNode {
     public static final String TYPE = "model-reader";
 
     private static final SettingsSchema SETTINGS = new SettingsSchema(
-            Setting.path("path", null, "A .medseg model file or a folder holding model.medseg."));
+            Setting.path(Settings.PATH, null, "A .medseg model file or a folder holding model.medseg."));
+
+    /** The settings, typed, read once. */
+    record Settings(Path path) {
+        static final String PATH = "path";
+
+        static Settings from(SettingValues s) {
+            return new Settings(s.getPath(PATH));
+        }
+    }
 
     public ModelReaderNode() {
         super(TYPE,
@@ -40,19 +49,19 @@ public final class ModelReaderNode extends AbstractMedSegNode {
 
     @Override
     public List<PortSpec> configure(List<PortSpec> inputs, SettingValues s) {
-        return List.of(spec(file(s), s));
+        return List.of(spec(file(Settings.from(s), s), s));
     }
 
     @Override
     public List<PortData> execute(List<PortData> inputs, SettingValues s, RunContext exec) {
-        Path file = file(s);
+        Path file = file(Settings.from(s), s);
         return List.of(new ModelPort(file, spec(file, s)));
     }
 
-    private static Path file(SettingValues s) {
-        Path p = s.getPath("path");
+    private static Path file(Settings settings, SettingValues s) {
+        Path p = settings.path();
         if (!Files.exists(p)) {
-            throw s.invalid("path", "must be an existing model file or folder, got '" + p + "' (not found)");
+            throw s.invalid(Settings.PATH, "must be an existing model file or folder, got '" + p + "' (not found)");
         }
         return CasePredictor.modelFile(p).toAbsolutePath().normalize();
     }
@@ -61,7 +70,7 @@ public final class ModelReaderNode extends AbstractMedSegNode {
         try {
             return ModelPortSpec.of(ModelFile.readHeader(file));
         } catch (MedSegException e) {
-            throw s.invalid("path", "must name a readable model file: " + e.getMessage());
+            throw s.invalid(Settings.PATH, "must name a readable model file: " + e.getMessage());
         }
     }
 }

@@ -22,8 +22,18 @@ public final class ModelWriterNode extends AbstractMedSegNode {
     public static final String TYPE = "model-writer";
 
     private static final SettingsSchema SETTINGS = new SettingsSchema(
-            Setting.path("path", null, "Where to write the model file, e.g. models/liver.medseg."),
-            Setting.bool("overwrite", false, "Replace an existing file."));
+            Setting.path(Settings.PATH, null, "Where to write the model file, e.g. models/liver.medseg."),
+            Setting.bool(Settings.OVERWRITE, false, "Replace an existing file."));
+
+    /** The settings, typed, read once. */
+    record Settings(Path path, boolean overwrite) {
+        static final String PATH = "path";
+        static final String OVERWRITE = "overwrite";
+
+        static Settings from(SettingValues s) {
+            return new Settings(s.getPath(PATH), s.getBoolean(OVERWRITE));
+        }
+    }
 
     public ModelWriterNode() {
         super(TYPE,
@@ -36,22 +46,25 @@ public final class ModelWriterNode extends AbstractMedSegNode {
 
     @Override
     public List<PortSpec> configure(List<PortSpec> inputs, SettingValues s) {
-        Path target = s.getPath("path");
+        Settings settings = Settings.from(s);
+        Path target = settings.path();
         if (Files.isDirectory(target)) {
-            throw s.invalid("path", "must be a file path, got the folder '" + target + "'");
+            throw s.invalid(Settings.PATH, "must be a file path, got the folder '" + target + "'");
         }
-        if (Files.exists(target) && !s.getBoolean("overwrite")) {
-            throw s.invalid("path", "names an existing file '" + target + "'; set overwrite=true to replace it");
+        if (Files.exists(target) && !settings.overwrite()) {
+            throw s.invalid(Settings.PATH, "names an existing file '" + target + "'; set " + Settings.OVERWRITE
+                    + "=true to replace it");
         }
         return List.of();
     }
 
     @Override
     public List<PortData> execute(List<PortData> inputs, SettingValues s, RunContext exec) {
+        Settings settings = Settings.from(s);
         ModelPort model = (ModelPort) inputs.get(0);
-        Path target = s.getPath("path");
+        Path target = settings.path();
         exec.setProgress(0, "writing " + target);
-        AtomicFiles.write(target, s.getBoolean("overwrite"),
+        AtomicFiles.write(target, settings.overwrite(),
                 tmp -> Files.copy(model.file(), tmp, StandardCopyOption.REPLACE_EXISTING));
         exec.message("model written to " + target.toAbsolutePath().normalize());
         return List.of();

@@ -39,24 +39,33 @@ public final class PredictorNode extends AbstractMedSegNode {
     public static final String PROBABILITIES = "probabilities";
 
     private static final SettingsSchema SETTINGS = new SettingsSchema(
-            Setting.choice("split", "test", "Which cases to segment: test, train or all.", "test", "train", "all"),
-            Setting.number("overlap", SlidingWindowSettings.DEFAULT_OVERLAP, Prediction.OVERLAP, "Fraction of a"
-                    + " patch shared by neighbouring tiles (nnU-Net: 0.5)."),
-            Setting.bool("mirroring", false, "Average over mirrored inputs (test-time augmentation; 4x/8x slower)."),
-            Setting.integer("tile_batch", SlidingWindowSettings.DEFAULT_TILE_BATCH, Prediction.TILE_BATCH, "Tiles"
-                    + " per forward pass."),
-            Setting.bool("probabilities", false, "Also write the per-class probability maps."),
-            Setting.bool("postprocessing", true, "Apply the postprocessing the model's validation chose (keep only the"
-                    + " largest component of the foreground or of some labels); off: the argmax as it is."),
+            Setting.choice(Settings.SPLIT, "test", "Which cases to segment: test, train or all.", "test", "train",
+                    "all"),
+            Setting.number(Settings.OVERLAP, SlidingWindowSettings.DEFAULT_OVERLAP, Prediction.OVERLAP, "Fraction of"
+                    + " a patch shared by neighbouring tiles (nnU-Net: 0.5)."),
+            Setting.bool(Settings.MIRRORING, false, "Average over mirrored inputs (test-time augmentation; 4x/8x"
+                    + " slower)."),
+            Setting.integer(Settings.TILE_BATCH, SlidingWindowSettings.DEFAULT_TILE_BATCH, Prediction.TILE_BATCH,
+                    "Tiles per forward pass."),
+            Setting.bool(Settings.PROBABILITIES, false, "Also write the per-class probability maps."),
+            Setting.bool(Settings.POSTPROCESSING, true, "Apply the postprocessing the model's validation chose (keep"
+                    + " only the largest component of the foreground or of some labels); off: the argmax as it is."),
             DeviceSetting.setting());
 
     /** The settings, typed, read once. */
     record Settings(String split, double overlap, boolean mirroring, int tileBatch, boolean probabilities,
             boolean postprocessing, String device) {
+        static final String SPLIT = "split";
+        static final String OVERLAP = "overlap";
+        static final String MIRRORING = "mirroring";
+        static final String TILE_BATCH = "tile_batch";
+        static final String PROBABILITIES = "probabilities";
+        static final String POSTPROCESSING = "postprocessing";
+
         static Settings from(SettingValues s) {
-            return new Settings(s.getString("split"), s.getDouble("overlap"), s.getBoolean("mirroring"),
-                    s.getInt("tile_batch"), s.getBoolean("probabilities"), s.getBoolean("postprocessing"),
-                    s.getString("device"));
+            return new Settings(s.getString(SPLIT), s.getDouble(OVERLAP), s.getBoolean(MIRRORING),
+                    s.getInt(TILE_BATCH), s.getBoolean(PROBABILITIES), s.getBoolean(POSTPROCESSING),
+                    DeviceSetting.from(s));
         }
 
         boolean includes(Table.Row r) {

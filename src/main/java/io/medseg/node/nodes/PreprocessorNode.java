@@ -50,20 +50,47 @@ public final class PreprocessorNode extends AbstractMedSegNode {
 
     private static final SettingsSchema SETTINGS = new SettingsSchema(
             Architectures.setting("lightm-unet"),
-            Setting.choice("dims", "auto", "The network's dimensionality: auto (the cases': 2 for 2D images and"
+            Setting.choice(Settings.DIMS, "auto", "The network's dimensionality: auto (the cases': 2 for 2D images and"
                     + " one-slice volumes, else 3), 2 or 3; 2 on 3D cases plans nnU-Net's 2d configuration, a 2D"
                     + " network trained on slices of the volumes.", "auto", "2", "3"),
-            Setting.choice("split", "train", "Which labelled cases to preprocess for training: train or all.",
+            Setting.choice(Settings.SPLIT, "train", "Which labelled cases to preprocess for training: train or all.",
                     "train", "all"),
-            new Setting("memory", "8G", "Memory budget the patch and batch are planned for, or auto (the GPU's"
+            new Setting(Settings.MEMORY, "8G", "Memory budget the patch and batch are planned for, or auto (the GPU's"
                     + " memory, else half of the machine's).", "a memory size such as 8G or 512M, or auto",
-                    t -> t.equalsIgnoreCase("auto") ? null : MemorySize.parse(t, "memory")),
-            Setting.optionalSizes("patch_size", "Training patch size per axis (empty: planned)."),
-            Setting.optionalInteger("batch_size", 1, 4096, "Patches per training step (empty: planned)."),
-            Setting.optionalSpacing("target_spacing", "Spacing in mm every case is resampled to (empty: planned)."),
-            Setting.choice("crop_to_nonzero", "auto", "Crop cases to their non-zero region: auto (planned), true or"
-                    + " false.", "auto", "true", "false"),
-            Setting.text("plan_file", "", "A plan.json to use instead of planning (empty: plan automatically)."));
+                    t -> t.equalsIgnoreCase("auto") ? null : MemorySize.parse(t, Settings.MEMORY)),
+            Setting.optionalSizes(Settings.PATCH_SIZE, "Training patch size per axis (empty: planned)."),
+            Setting.optionalInteger(Settings.BATCH_SIZE, 1, 4096, "Patches per training step (empty: planned)."),
+            Setting.optionalSpacing(Settings.TARGET_SPACING, "Spacing in mm every case is resampled to (empty:"
+                    + " planned)."),
+            Setting.choice(Settings.CROP_TO_NONZERO, "auto", "Crop cases to their non-zero region: auto (planned),"
+                    + " true or false.", "auto", "true", "false"),
+            Setting.text(Settings.PLAN_FILE, "", "A plan.json to use instead of planning (empty: plan"
+                    + " automatically)."));
+
+    /**
+     * The settings, typed, read once; null stands for auto (dims: the cases' own; memory: the device's; crop: planned)
+     * or for an empty optional setting, an empty plan file for none.
+     */
+    record Settings(Architecture architecture, Integer dims, String split, Long memory, long[] patchSize,
+            Integer batchSize, double[] targetSpacing, Boolean cropToNonzero, String planFile) {
+        static final String DIMS = "dims";
+        static final String SPLIT = "split";
+        static final String MEMORY = "memory";
+        static final String PATCH_SIZE = "patch_size";
+        static final String BATCH_SIZE = "batch_size";
+        static final String TARGET_SPACING = "target_spacing";
+        static final String CROP_TO_NONZERO = "crop_to_nonzero";
+        static final String PLAN_FILE = "plan_file";
+
+        static Settings from(SettingValues s) {
+            String dims = s.getString(DIMS);
+            String crop = s.getString(CROP_TO_NONZERO);
+            return new Settings(Architectures.from(s), dims.equals("auto") ? null : Integer.valueOf(dims),
+                    s.getString(SPLIT), s.getLong(MEMORY), s.getSizes(PATCH_SIZE), s.getInt(BATCH_SIZE),
+                    s.getSpacing(TARGET_SPACING), crop.equals("auto") ? null : Boolean.valueOf(crop),
+                    s.getString(PLAN_FILE));
+        }
+    }
 
     public PreprocessorNode() {
         super(TYPE,
@@ -78,6 +105,7 @@ public final class PreprocessorNode extends AbstractMedSegNode {
 
     @Override
     public List<PortSpec> configure(List<PortSpec> inputs, SettingValues s) {
+        Settings settings = Settings.from(s);
         TableSpec in = (TableSpec) inputs.get(0);
         if (in != null) {
             CaseTable.requireCases(in, s.nodeId(), "cases");
@@ -91,23 +119,24 @@ public final class PreprocessorNode extends AbstractMedSegNode {
         }
         String dimsText = in == null ? null : in.properties().get(TableSpec.DIMS);
         Integer caseDims = dimsText == null ? null : Integer.valueOf(dimsText);
-        Integer dims = dims(s);
+        Integer dims = settings.dims();
         if (dims != null && caseDims != null && dims > caseDims) {
-            throw s.invalid("dims", "is 3 but the cases are 2D (2D images or one-slice volumes); a 3D network needs"
-                    + " volumes, set dims to 2 or auto");
+            throw s.invalid(Settings.DIMS, "is 3 but the cases are 2D (2D images or one-slice volumes); a 3D network"
+                    + " needs volumes, set dims to 2 or auto");
         }
         dims = dims != null ? dims : caseDims;
-        for (String key : List.of("patch_size", "target_spacing")) {
-            int axes = key.equals("patch_size") ? lengthOf(s.getSizes(key)) : lengthOf(s.getSpacing(key));
+        for (String key : List.of(Settings.PATCH_SIZE, Settings.TARGET_SPACING)) {
+            int axes = key.equals(Settings.PATCH_SIZE) ? lengthOf(settings.patchSize())
+                    : lengthOf(settings.targetSpacing());
             if (dims != null && axes > 0 && axes != dims) {
                 throw s.invalid(key, "has " + axes + " values but " + (caseDims != null && dims < caseDims
                         ? "the network is 2D (trained on slices of the 3D cases: the in-plane axes)"
                         : "the cases are " + dims + "D"));
             }
         }
-        String architecture = s.getString("architecture");
-        if (!s.getString("plan_file").isEmpty()) {
-            PreprocessingPlan p = readPlan(s);
+        String architecture = settings.architecture().id();
+        if (!settings.planFile().isEmpty()) {
+            PreprocessingPlan p = readPlan(settings, s);
             architecture = p.network().architecture().id();
             dims = p.dims();
         }
@@ -119,9 +148,10 @@ public final class PreprocessorNode extends AbstractMedSegNode {
 
     @Override
     public List<PortData> execute(List<PortData> inputs, SettingValues s, RunContext exec) {
+        Settings settings = Settings.from(s);
         Table cases = (Table) inputs.get(0);
         List<Table.Row> rows = cases.rows().stream().filter(r -> r.path(CaseTable.LABEL) != null)
-                .filter(r -> s.getString("split").equals("all")
+                .filter(r -> settings.split().equals("all")
                         || DatasetSplit.TRAIN.label().equals(r.string(CaseTable.SPLIT)))
                 .toList();
         if (rows.size() < 2) {
@@ -129,7 +159,7 @@ public final class PreprocessorNode extends AbstractMedSegNode {
                     + " found " + rows.size());
         }
         List<DatasetCase> labelled = rows.stream().map(CaseTable::caseOf).toList();
-        PreprocessingPlan plan = plan(cases.spec(), labelled, s, exec);
+        PreprocessingPlan plan = plan(cases.spec(), labelled, settings, s, exec);
         Path out = exec.outputDir();
         Path planFile = out.resolve(PLAN_FILE);
         PlanFiles.write(planFile, plan);
@@ -163,45 +193,39 @@ public final class PreprocessorNode extends AbstractMedSegNode {
     }
 
     /** The plan file's, or one planned from the fingerprint of exactly the cases that will be preprocessed. */
-    private static PreprocessingPlan plan(TableSpec spec, List<DatasetCase> cases, SettingValues s,
-            RunContext exec) {
-        if (!s.getString("plan_file").isEmpty()) {
-            return readPlan(s);
+    private static PreprocessingPlan plan(TableSpec spec, List<DatasetCase> cases, Settings settings,
+            SettingValues s, RunContext exec) {
+        if (!settings.planFile().isEmpty()) {
+            return readPlan(settings, s);
         }
-        Architecture architecture = Architecture.of(s.getString("architecture"));
-        Long memory = s.getLong("memory");
-        PlannerSettings ps = PlannerSettings.defaults(architecture)
+        Long memory = settings.memory();
+        PlannerSettings ps = PlannerSettings.defaults(settings.architecture())
                 .withMemory(memory == null ? DeviceMemory.detect().bytes() : memory)
-                .withPatchSize(s.getSizes("patch_size")).withBatchSize(s.getInt("batch_size"))
-                .withTargetSpacing(s.getSpacing("target_spacing")).withDims(dims(s));
-        String crop = s.getString("crop_to_nonzero");
-        ps = ps.withCropToNonzero(crop.equals("auto") ? null : Boolean.valueOf(crop));
+                .withPatchSize(settings.patchSize()).withBatchSize(settings.batchSize())
+                .withTargetSpacing(settings.targetSpacing()).withDims(settings.dims());
+        ps = ps.withCropToNonzero(settings.cropToNonzero());
         exec.setProgress(0, "fingerprinting " + cases.size() + " cases");
         DatasetFingerprint fp = FingerprintExtractor.extract(NamedValues.decode(spec.properties()
                 .get(TableSpec.CHANNELS)), CaseTable.labels(spec), cases, "node '" + s.nodeId() + "'",
                 java.nio.file.Path::toString, FingerprintExtractor.SAMPLES_PER_CASE);
         exec.checkCancelled();
-        if (dims(s) != null) {
-            Planner.checkDims(fp, dims(s), "node '" + s.nodeId() + "': setting 'dims'");
+        if (settings.dims() != null) {
+            Planner.checkDims(fp, settings.dims(), Setting.name(s.nodeId(), Settings.DIMS));
         }
         return Planner.plan(fp, ps);
     }
 
-    /** The dims setting: null for auto (the cases' own). */
-    private static Integer dims(SettingValues s) {
-        String d = s.getString("dims");
-        return d.equals("auto") ? null : Integer.valueOf(d);
-    }
-
-    private static PreprocessingPlan readPlan(SettingValues s) {
-        Path file = Path.of(s.getString("plan_file"));
+    private static PreprocessingPlan readPlan(Settings settings, SettingValues s) {
+        Path file = Path.of(settings.planFile());
         if (!java.nio.file.Files.isRegularFile(file)) {
-            throw s.invalid("plan_file", "must be an existing plan.json or empty, got '" + file + "' (not found)");
+            throw s.invalid(Settings.PLAN_FILE, "must be an existing plan.json or empty, got '" + file
+                    + "' (not found)");
         }
         PreprocessingPlan p = PlanFiles.read(file);
-        if (!p.network().architecture().id().equals(s.getString("architecture"))) {
-            throw s.invalid("architecture", "is " + s.getString("architecture") + " but plan_file plans "
-                    + p.network().architecture().id() + "; set architecture=" + p.network().architecture().id());
+        String planned = p.network().architecture().id();
+        if (!planned.equals(settings.architecture().id())) {
+            throw s.invalid(Architectures.KEY, "is " + settings.architecture().id() + " but plan_file plans "
+                    + planned + "; set architecture=" + planned);
         }
         return p;
     }

@@ -34,21 +34,28 @@ public final class ScorerNode extends AbstractMedSegNode {
     public static final String TYPE = "segmentation-scorer";
 
     private static final SettingsSchema SETTINGS = new SettingsSchema(
-            Setting.text("prediction_column", PredictorNode.PREDICTION, "Column with the predicted label maps."),
-            Setting.text("reference_column", CaseTable.LABEL, "Column with the reference label maps."),
-            Setting.number("nsd_tolerance", Scoring.DEFAULT_NSD_TOLERANCE, Scoring.NSD_TOLERANCE, "Tolerance of the"
-                    + " normalised surface Dice in mm."),
-            Setting.choice("empty", "nan", "A label absent from both masks scores nan (left out of the summary) or"
-                    + " one (perfect).", "nan", "one"),
-            Setting.optionalSizes("labels", "Labels to score, e.g. 1,2 (empty: every label found)."));
+            Setting.text(Settings.PREDICTION_COLUMN, PredictorNode.PREDICTION, "Column with the predicted label"
+                    + " maps."),
+            Setting.text(Settings.REFERENCE_COLUMN, CaseTable.LABEL, "Column with the reference label maps."),
+            Setting.number(Settings.NSD_TOLERANCE, Scoring.DEFAULT_NSD_TOLERANCE, Scoring.NSD_TOLERANCE, "Tolerance"
+                    + " of the normalised surface Dice in mm."),
+            Setting.choice(Settings.EMPTY, "nan", "A label absent from both masks scores nan (left out of the summary)"
+                    + " or one (perfect).", "nan", "one"),
+            Setting.optionalSizes(Settings.LABELS, "Labels to score, e.g. 1,2 (empty: every label found)."));
 
     /** The settings, typed, read once. */
     record Settings(String predictionColumn, String referenceColumn, double nsdTolerance, String empty,
             List<Integer> labels) {
+        static final String PREDICTION_COLUMN = "prediction_column";
+        static final String REFERENCE_COLUMN = "reference_column";
+        static final String NSD_TOLERANCE = "nsd_tolerance";
+        static final String EMPTY = "empty";
+        static final String LABELS = "labels";
+
         static Settings from(SettingValues s) {
-            long[] labels = s.getSizes("labels");
-            return new Settings(s.getString("prediction_column"), s.getString("reference_column"),
-                    s.getDouble("nsd_tolerance"), s.getString("empty"),
+            long[] labels = s.getSizes(LABELS);
+            return new Settings(s.getString(PREDICTION_COLUMN), s.getString(REFERENCE_COLUMN),
+                    s.getDouble(NSD_TOLERANCE), s.getString(EMPTY),
                     labels == null ? null : java.util.Arrays.stream(labels).mapToObj(Math::toIntExact).toList());
         }
     }

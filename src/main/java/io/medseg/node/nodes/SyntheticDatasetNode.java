@@ -25,10 +25,30 @@ public final class SyntheticDatasetNode extends AbstractMedSegNode {
     static final String DATASET_FOLDER = "dataset";
 
     private static final SettingsSchema SETTINGS = new SettingsSchema(
-            Setting.choice("dims", "2", "2 (axial slices) or 3 (volumes).", "2", "3"),
-            Setting.integer("cases", 10, 2, 10_000, "Number of cases; a fifth become labelled test cases."),
-            Setting.integer("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE, "Seed of the phantoms."),
-            Setting.optionalSizes("size", "Shape per case, e.g. 128,128 or 64,64,64 (empty: 128x128 or 64x64x64)."));
+            Setting.choice(Settings.DIMS, "2", "2 (axial slices) or 3 (volumes).", "2", "3"),
+            Setting.integer(Settings.CASES, 10, 2, 10_000, "Number of cases; a fifth become labelled test cases."),
+            Setting.integer(Settings.SEED, 0, Long.MIN_VALUE, Long.MAX_VALUE, "Seed of the phantoms."),
+            Setting.optionalSizes(Settings.SIZE, "Shape per case, e.g. 128,128 or 64,64,64 (empty: 128x128 or"
+                    + " 64x64x64)."));
+
+    /** The settings, typed, read once: the dataset spec, whose own checks (size per axis, axis count) they make. */
+    record Settings(SyntheticDatasetSpec spec) {
+        static final String DIMS = "dims";
+        static final String CASES = "cases";
+        static final String SEED = "seed";
+        static final String SIZE = "size";
+
+        static Settings from(SettingValues s) {
+            long[] size = s.getSizes(SIZE);
+            int[] shape = size == null ? null : java.util.Arrays.stream(size).mapToInt(Math::toIntExact).toArray();
+            try {
+                return new Settings(SyntheticDatasetSpec.of(Integer.parseInt(s.getString(DIMS)), s.getInt(CASES),
+                        s.getLong(SEED), shape));
+            } catch (IllegalArgumentException | io.medseg.MedSegException e) {
+                throw s.invalid(SIZE, "does not fit: " + e.getMessage());
+            }
+        }
+    }
 
     public SyntheticDatasetNode() {
         super(TYPE,
@@ -42,33 +62,18 @@ public final class SyntheticDatasetNode extends AbstractMedSegNode {
 
     @Override
     public List<PortSpec> configure(List<PortSpec> inputs, SettingValues s) {
-        spec(s);
-        return List.of(CaseTable.spec(dims(s), java.util.Map.of("0", "CT"), PhantomLabels.asMap()));
+        Settings settings = Settings.from(s);
+        return List.of(CaseTable.spec(settings.spec().dims(), java.util.Map.of("0", "CT"), PhantomLabels.asMap()));
     }
 
     @Override
     public List<PortData> execute(List<PortData> inputs, SettingValues s, RunContext exec) {
         exec.setProgress(0, "generating phantoms");
-        SyntheticDatasetSpec spec = spec(s);
-        var summary = SyntheticDatasetWriter.write(exec.outputDir().resolve(DATASET_FOLDER), spec, false);
+        Settings settings = Settings.from(s);
+        var summary = SyntheticDatasetWriter.write(exec.outputDir().resolve(DATASET_FOLDER), settings.spec(), false);
         exec.message(String.format(java.util.Locale.ROOT, "%d training and %d test cases in %.1f s",
                 summary.trainingCases().size(), summary.testCases().size(), summary.elapsed().toMillis() / 1000.0));
         SegmentationDataset ds = SegmentationDataset.open(summary.outDir());
         return List.of(CaseTable.of(ds, ds.cases(), exec));
-    }
-
-    private static int dims(SettingValues s) {
-        return Integer.parseInt(s.getString("dims"));
-    }
-
-    /** The dataset spec; its own checks (size per axis, axis count) become setting errors. */
-    private static SyntheticDatasetSpec spec(SettingValues s) {
-        long[] size = s.getSizes("size");
-        int[] shape = size == null ? null : java.util.Arrays.stream(size).mapToInt(Math::toIntExact).toArray();
-        try {
-            return SyntheticDatasetSpec.of(dims(s), s.getInt("cases"), s.getLong("seed"), shape);
-        } catch (IllegalArgumentException | io.medseg.MedSegException e) {
-            throw s.invalid("size", "does not fit: " + e.getMessage());
-        }
     }
 }

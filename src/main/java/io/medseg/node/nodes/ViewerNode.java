@@ -14,7 +14,6 @@ import io.medseg.node.AbstractMedSegNode;
 import io.medseg.node.ColumnSpec;
 import io.medseg.node.ColumnType;
 import io.medseg.node.RunContext;
-import io.medseg.node.SettingsException;
 import io.medseg.node.SettingValues;
 import io.medseg.node.PortDefinition;
 import io.medseg.node.PortKind;
@@ -36,12 +35,12 @@ public final class ViewerNode extends AbstractMedSegNode {
             new ColumnSpec("overlay", ColumnType.PATH)));
 
     private static final SettingsSchema SETTINGS = new SettingsSchema(
-            Setting.text("case", "", "The case to show (empty: the first max_cases cases)."),
-            Setting.integer("max_cases", 4, 1, 1000, "How many cases to show when no case is named."),
-            Setting.integer("axis", 2, 0, 2, "Slice axis of 3D images (0, 1 or 2 in file index order; 2 = axial for"
-                    + " RAS-like data); ignored for 2D images and one-slice volumes."),
-            new Setting("slice", "foreground", "Slice index, or foreground for the middle of the reference's (else"
-                    + " the prediction's) foreground.", "foreground or an integer >= 0", t -> {
+            Setting.text(Settings.CASE, "", "The case to show (empty: the first max_cases cases)."),
+            Setting.integer(Settings.MAX_CASES, 4, 1, 1000, "How many cases to show when no case is named."),
+            Setting.integer(Settings.AXIS, 2, 0, 2, "Slice axis of 3D images (0, 1 or 2 in file index order; 2 ="
+                    + " axial for RAS-like data); ignored for 2D images and one-slice volumes."),
+            new Setting(Settings.SLICE, "foreground", "Slice index, or foreground for the middle of the reference's"
+                    + " (else the prediction's) foreground.", "foreground or an integer >= 0", t -> {
                         if (t.equalsIgnoreCase("foreground")) {
                             return -1L;
                         }
@@ -51,9 +50,26 @@ public final class ViewerNode extends AbstractMedSegNode {
                         }
                         return v;
                     }),
-            Setting.text("reference_column", CaseTable.LABEL, "Column with the reference label maps (empty: none)."),
-            Setting.text("prediction_column", PredictorNode.PREDICTION, "Column with the predicted label maps"
+            Setting.text(Settings.REFERENCE_COLUMN, CaseTable.LABEL, "Column with the reference label maps (empty:"
+                    + " none)."),
+            Setting.text(Settings.PREDICTION_COLUMN, PredictorNode.PREDICTION, "Column with the predicted label maps"
                     + " (empty: none)."));
+
+    /** The settings, typed, read once; slice -1 stands for the foreground's middle, empty columns for none. */
+    record Settings(String caseId, int maxCases, int axis, long slice, String referenceColumn,
+            String predictionColumn) {
+        static final String CASE = "case";
+        static final String MAX_CASES = "max_cases";
+        static final String AXIS = "axis";
+        static final String SLICE = "slice";
+        static final String REFERENCE_COLUMN = "reference_column";
+        static final String PREDICTION_COLUMN = "prediction_column";
+
+        static Settings from(SettingValues s) {
+            return new Settings(s.getString(CASE), s.getInt(MAX_CASES), s.getInt(AXIS), s.getLong(SLICE),
+                    s.getString(REFERENCE_COLUMN), s.getString(PREDICTION_COLUMN));
+        }
+    }
 
     public ViewerNode() {
         super(TYPE,
@@ -68,11 +84,12 @@ public final class ViewerNode extends AbstractMedSegNode {
     @Override
     public List<PortSpec> configure(List<PortSpec> inputs, SettingValues s) {
         TableSpec in = (TableSpec) inputs.get(0);
+        Settings settings = Settings.from(s);
         if (in != null) {
             CaseTable.requireCases(in, s.nodeId(), "cases");
-            for (String key : List.of("reference_column", "prediction_column")) {
-                if (!s.getString(key).isEmpty()) {
-                    in.require(s.nodeId(), "cases", s.getString(key), ColumnType.PATH);
+            for (String column : List.of(settings.referenceColumn(), settings.predictionColumn())) {
+                if (!column.isEmpty()) {
+                    in.require(s.nodeId(), "cases", column, ColumnType.PATH);
                 }
             }
         }
@@ -81,13 +98,13 @@ public final class ViewerNode extends AbstractMedSegNode {
 
     @Override
     public List<PortData> execute(List<PortData> inputs, SettingValues s, RunContext exec) {
+        Settings settings = Settings.from(s);
         Table cases = (Table) inputs.get(0);
-        String only = s.getString("case");
-        List<Table.Row> rows = only.isEmpty() ? cases.rows().stream().limit(s.getInt("max_cases")).toList()
+        String only = settings.caseId();
+        List<Table.Row> rows = only.isEmpty() ? cases.rows().stream().limit(settings.maxCases()).toList()
                 : cases.rows().stream().filter(r -> only.equals(r.string(CaseTable.CASE))).toList();
         if (rows.isEmpty()) {
-            throw new SettingsException("node '" + s.nodeId() + "': setting 'case' names no case of the input,"
-                    + " got '" + only + "'");
+            throw s.invalid(Settings.CASE, "names no case of the input, got '" + only + "'");
         }
         Table.Builder b = Table.builder(OVERLAYS);
         for (int i = 0; i < rows.size(); i++) {
@@ -96,18 +113,18 @@ public final class ViewerNode extends AbstractMedSegNode {
             String id = r.string(CaseTable.CASE);
             exec.setProgress((double) i / rows.size(), "drawing " + id);
             Volume image = OneSliceVolumes.asImage(ImageFiles.read(r.paths(CaseTable.IMAGES).get(0)));
-            Volume reference = read(r, s.getString("reference_column"));
-            Volume prediction = read(r, s.getString("prediction_column"));
-            int axis = image.spatialDims() == 3 ? s.getInt("axis") : 2;
-            long slice = s.getLong("slice");
+            Volume reference = read(r, settings.referenceColumn());
+            Volume prediction = read(r, settings.predictionColumn());
+            int axis = image.spatialDims() == 3 ? settings.axis() : 2;
+            long slice = settings.slice();
             if (image.spatialDims() == 2) {
                 slice = 0;
             } else if (slice < 0) {
                 Volume fg = reference != null ? reference : prediction;
                 slice = fg == null ? image.shape()[axis] / 2 : SliceOverlay.foregroundMiddle(fg, axis);
             } else if (slice >= image.shape()[axis]) {
-                throw s.invalid("slice", String.format(Locale.ROOT, "must be below %d (axis %d of case %s), got %d",
-                        image.shape()[axis], axis, id, slice));
+                throw s.invalid(Settings.SLICE, String.format(Locale.ROOT, "must be below %d (axis %d of case %s),"
+                        + " got %d", image.shape()[axis], axis, id, slice));
             }
             int a = axis;
             long k = slice;
