@@ -32,6 +32,16 @@ class SliceTrainingCommandTest {
     Path dir;
 
     /** The 2D phantom dataset rewritten as one-slice volumes with 2.5 mm slices and an aligned-space sform. */
+    /** {@code ./medseg predict} of one image on the CPU; returns the label file it wrote. */
+    private Volume predictTestCase(Path model, Path image) {
+        Path out = dir.resolve("pred");
+        CliRunner predict = CliRunner.run("predict", model.toString(), "--in", image.toString(), "--out",
+                out.toString(), "--device", "cpu");
+        assertEquals(0, predict.status(), predict.err());
+        assertFalse(List.of(predict.err().split("\n")).stream().anyMatch(l -> l.contains("error")), predict.err());
+        return ImageFiles.read(out.resolve(SyntheticDatasetWriter.caseId(4) + ".nii.gz"));
+    }
+
     private Path oneSliceDataset() throws IOException {
         Path flat = dir.resolve("flat");
         SyntheticDatasetWriter.write(flat, 2, 5, 3, new int[] { 32, 32 }, false);
@@ -90,12 +100,8 @@ class SliceTrainingCommandTest {
         assertEquals(2, plan.targetSpacing().length);
 
         Path image = ds.resolve("imagesTs").resolve(SyntheticDatasetWriter.caseId(4) + "_0000.nii.gz");
-        Path out = dir.resolve("pred");
-        CliRunner predict = CliRunner.run("predict", model.toString(), "--in", image.toString(), "--out",
-                out.toString(), "--device", "cpu");
-        assertEquals(0, predict.status(), predict.err());
         Volume input = ImageFiles.read(image);
-        Volume labels = ImageFiles.read(out.resolve(SyntheticDatasetWriter.caseId(4) + ".nii.gz"));
+        Volume labels = predictTestCase(model, image);
         NiftiHeader source = (NiftiHeader) input.sourceHeader().orElseThrow();
         NiftiHeader written = (NiftiHeader) labels.sourceHeader().orElseThrow();
         assertArrayEquals(new long[] { 3, 32, 32, 1, 1, 1, 1, 1 }, written.dim());
@@ -137,16 +143,11 @@ class SliceTrainingCommandTest {
         assertTrue(wrongPlan.err().contains("--dims 3: the plan " + planFile + " is 2D"), wrongPlan.err());
 
         Path image = ds.resolve("imagesTs").resolve(SyntheticDatasetWriter.caseId(4) + "_0000.nii.gz");
-        Path out = dir.resolve("pred");
-        CliRunner predict = CliRunner.run("predict", model.toString(), "--in", image.toString(), "--out",
-                out.toString(), "--device", "cpu");
-        assertEquals(0, predict.status(), predict.err());
         Volume input = ImageFiles.read(image);
-        Volume labels = ImageFiles.read(out.resolve(SyntheticDatasetWriter.caseId(4) + ".nii.gz"));
+        Volume labels = predictTestCase(model, image);
         assertArrayEquals(input.shape(), labels.shape());
         assertTrue(labels.geometry().approximatelyEquals(input.geometry(), 1e-6));
         assertArrayEquals(((NiftiHeader) input.sourceHeader().orElseThrow()).dim(),
                 ((NiftiHeader) labels.sourceHeader().orElseThrow()).dim());
-        assertFalse(List.of(predict.err().split("\n")).stream().anyMatch(l -> l.contains("error")), predict.err());
     }
 }
