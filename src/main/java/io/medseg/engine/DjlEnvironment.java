@@ -26,6 +26,14 @@ import io.medseg.MedSegException;
  */
 public final class DjlEnvironment {
     public static final String ENGINE_NAME = "PyTorch";
+    /**
+     * Why DJL, offline, found nothing to load: it then wants to download the natives, which offline mode refuses with
+     * a bare "Offline mode is enabled." that does not say what is missing.
+     */
+    static final String NO_NATIVES = "no PyTorch native library for this platform on the class path, and downloads are"
+            + " off (ai.djl.offline=true); in KNIME install the io.medseg.natives fragment for this platform, elsewhere"
+            + " add the pytorch-native-cpu jar for it, set PYTORCH_LIBRARY_PATH to a libtorch 2.7.1, or allow the"
+            + " download with -Dai.djl.offline=false";
     private static boolean configured;
     private static boolean nativesQuiet;
 
@@ -67,7 +75,10 @@ public final class DjlEnvironment {
                 root = root.getCause();
             }
             throw new MedSegException("cannot load the PyTorch engine (cache " + cacheDir() + "): "
-                    + String.valueOf(root.getMessage()).replace('\n', ' '), e);
+                    + (root instanceof java.io.IOException && "Offline mode is enabled.".equals(root.getMessage())
+                            ? NO_NATIVES + " (" + System.getProperty("os.name") + ", " + System.getProperty("os.arch")
+                                    + ")"
+                            : String.valueOf(root.getMessage()).replace('\n', ' ')), e);
         }
         quietNatives();
         return engine;
