@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +20,7 @@ import com.google.gson.JsonParser;
 
 import io.medseg.MedSegException;
 import io.medseg.io.AtomicFiles;
+import io.medseg.io.FileTrees;
 import io.medseg.node.RunContext;
 import io.medseg.node.PortDefinition;
 import io.medseg.node.PortData;
@@ -71,7 +71,7 @@ public final class RunFolder {
                 }
                 try (Stream<Path> entries = Files.list(abs)) {
                     for (Path p : entries.toList()) {
-                        deleteTree(p);
+                        FileTrees.delete(p);
                     }
                 }
             }
@@ -97,7 +97,7 @@ public final class RunFolder {
     /** Removes a node's folder (it did not finish). */
     public void discard(String id) {
         try {
-            deleteTree(nodeDir(id));
+            FileTrees.delete(nodeDir(id));
         } catch (IOException e) {
             throw new MedSegException(nodeDir(id) + ": cannot remove unfinished outputs (" + AtomicFiles.describe(e)
                     + ")", e);
@@ -225,14 +225,4 @@ public final class RunFolder {
         }
     }
 
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
-    }
 }

@@ -17,6 +17,7 @@ import org.knime.node.DefaultModel.ExecuteOutput;
 import org.knime.node.DefaultNode;
 import org.knime.node.parameters.NodeParameters;
 
+import io.medseg.io.FileTrees;
 import io.medseg.knime.port.Ports;
 import io.medseg.node.MedSegNode;
 import io.medseg.node.PortDefinition;
@@ -85,7 +86,7 @@ public final class DefaultNodes {
     private static void deleteQuietly(Path dir) {
         try {
             if (dir != null) {
-                NodeFolders.delete(dir);
+                FileTrees.delete(dir);
             }
         } catch (IOException e) {
             org.knime.core.node.NodeLogger.getLogger(DefaultNodes.class).warn("could not delete " + dir, e);

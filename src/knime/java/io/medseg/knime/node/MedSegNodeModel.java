@@ -23,6 +23,7 @@ import org.knime.core.node.port.image.ImagePortObjectSpec;
 import org.knime.core.webui.node.dialog.defaultdialog.NodeParametersUtil;
 import org.knime.node.parameters.NodeParameters;
 
+import io.medseg.io.FileTrees;
 import io.medseg.knime.port.Ports;
 
 /**
@@ -68,7 +69,7 @@ public class MedSegNodeModel<P extends NodeParameters> extends NodeModel {
     @Override
     protected PortObject[] execute(PortObject[] in, ExecutionContext exec) throws Exception {
         Path outputs = NodeFolders.outputs();
-        NodeFolders.delete(outputs);
+        FileTrees.delete(outputs);
         Files.createDirectories(outputs);
         EngineCall.Result result = m_call.execute(in, m_parameters, exec, outputs, checkpoints());
         if (result.warning() != null) {
@@ -103,7 +104,7 @@ public class MedSegNodeModel<P extends NodeParameters> extends NodeModel {
     @Override
     protected void reset() {
         try {
-            NodeFolders.delete(NodeFolders.outputs());
+            FileTrees.delete(NodeFolders.outputs());
         } catch (IOException | IllegalStateException e) {
             LOGGER.warn("could not delete the outputs of " + m_call.node().name() + ": " + e.getMessage());
         }

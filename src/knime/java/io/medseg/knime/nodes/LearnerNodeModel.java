@@ -16,6 +16,7 @@ import org.knime.core.data.image.png.PNGImageValue;
 import org.knime.core.node.port.PortObject;
 import org.knime.core.node.port.image.ImagePortObject;
 
+import io.medseg.io.FileTrees;
 import io.medseg.knime.node.EngineSettings;
 import io.medseg.knime.node.MedSegNodeModel;
 import io.medseg.knime.node.NodeFolders;
@@ -50,7 +51,7 @@ final class LearnerNodeModel extends MedSegNodeModel<LearnerParameters> {
         String settings = resumableSettings();
         if (Files.isRegularFile(stamp) && !Files.readString(stamp).equals(settings)) {
             LOGGER.info("settings changed since the interrupted training: starting afresh");
-            NodeFolders.delete(dir);
+            FileTrees.delete(dir);
         }
         Files.createDirectories(dir);
         Files.writeString(stamp, settings);
@@ -77,7 +78,7 @@ final class LearnerNodeModel extends MedSegNodeModel<LearnerParameters> {
         super.reset();
         if (m_trained) {
             try {
-                NodeFolders.delete(checkpoints());
+                FileTrees.delete(checkpoints());
             } catch (IOException | IllegalStateException e) {
                 LOGGER.warn("could not delete the learner's checkpoints: " + e.getMessage());
             }
