@@ -25,10 +25,21 @@ final class ChildMeasurement {
 
     /** {@link #run(Class, String...)} with extra JVM options (system properties) for the child. */
     static double[] run(List<String> jvmOptions, Class<?> main, String... args) {
+        return run(jvmOptions, VECTOR_MODULE_LOADED, main, args);
+    }
+
+    /** Whether this JVM loaded the Vector API module, which the CPU scan's SIMD loops need. */
+    static final boolean VECTOR_MODULE_LOADED = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+    /**
+     * {@link #run(List, Class, String...)} with the Vector API module loaded in the child or not (a JVM as KNIME starts
+     * it without the module), to measure what the scan's SIMD loops are worth.
+     */
+    static double[] run(List<String> jvmOptions, boolean vectorModule, Class<?> main, String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            cmd.addAll(List.of("--add-modules", "jdk.incubator.vector")); // the SIMD scan loops, as in this JVM
+        if (vectorModule) {
+            cmd.addAll(List.of("--add-modules", "jdk.incubator.vector"));
         }
         cmd.addAll(jvmOptions);
         for (String p : new String[] { "ai.djl.offline", "DJL_CACHE_DIR" }) {

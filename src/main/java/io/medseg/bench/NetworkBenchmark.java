@@ -1,8 +1,12 @@
 package io.medseg.bench;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -22,20 +26,32 @@ import io.medseg.nn.networks.NetworkConfig;
 import io.medseg.nn.networks.Networks;
 
 /**
- * Per architecture, for a 2D 128² and a 3D 64³ patch (batch 1, 1 channel, 3 classes, default plans): forward
- * (inference) time, training-step time (forward + checkpointed backward) and the step's peak memory on CPU, and the
- * achieved multiply-accumulates per second of the forward pass as a fraction of the dense matrix-multiply rate
- * measured in the same run (2048×2048 float products). All in child JVMs on one PyTorch thread, by CPU time (see
- * {@link ChildMeasurement}).
+ * Per architecture (all, or a chosen subset), for a 2D 128² and a 3D 64³ patch (or one of them; batch 1, 1 channel,
+ * 3 classes, default plans): forward (inference) time, training-step time (forward + checkpointed backward) and the
+ * step's peak memory on CPU, and the achieved multiply-accumulates per second of the forward pass as a fraction of the
+ * dense matrix-multiply rate measured in the same run (2048×2048 float products). Then, per patch, LightM-UNet's step
+ * time over the residual UNet's (the ratio issue 17 tracks) and LightM-UNet's step in a JVM without the Vector API
+ * module, as KNIME starts one. All in child JVMs on one PyTorch thread, by CPU time (see {@link ChildMeasurement}).
  */
 public final class NetworkBenchmark {
     private static final int MATRIX = 2048;
+    private static final long[][] PATCHES = { { 128, 128 }, { 64, 64, 64 } };
     private final PrintWriter out;
     private final int repeats;
+    private final List<Architecture> models;
+    private final List<Integer> dims;
 
+    /** Every architecture in 2D and 3D. */
     public NetworkBenchmark(PrintWriter out, int repeats) {
+        this(out, repeats, List.of(Architecture.values()), List.of(2, 3));
+    }
+
+    /** The given architectures at the given dimensionalities (2: 128², 3: 64³). */
+    public NetworkBenchmark(PrintWriter out, int repeats, List<Architecture> models, List<Integer> dims) {
         this.out = out;
         this.repeats = repeats;
+        this.models = List.copyOf(models);
+        this.dims = List.copyOf(dims);
     }
 
     public void run() {
@@ -46,18 +62,54 @@ public final class NetworkBenchmark {
         out.printf(Locale.ROOT, "dense rate: %dx%d float matrix product at %.1f GMAC/s%n%n", MATRIX, MATRIX, dense / 1e9);
         out.printf(Locale.ROOT, "%-15s %-9s %12s %9s %10s %11s %11s %13s%n", "model", "patch", "params", "GMACs",
                 "fwd ms", "step ms", "step MB", "fwd MAC/s / dense");
-        for (long[] patch : new long[][] { { 128, 128 }, { 64, 64, 64 } }) {
-            for (Architecture a : Architecture.values()) {
+        List<String> ratios = new ArrayList<>();
+        for (long[] patch : PATCHES) {
+            if (!dims.contains(patch.length)) {
+                continue;
+            }
+            Map<Architecture, Double> steps = new EnumMap<>(Architecture.class);
+            for (Architecture a : models) {
                 NetworkConfig config = Networks.defaultConfig(a, patch.length, 1, 3, patch);
                 ModelSummary s = Networks.summary(config, patch);
                 double[] m = ChildMeasurement.run(Probe.class, a.id(), join(patch), String.valueOf(repeats));
+                steps.put(a, m[1]);
                 double achieved = s.macs() / (m[0] / 1e3);
                 out.printf(Locale.ROOT, "%-15s %-9s %,12d %9.2f %10.0f %11.0f %11.1f %13.3f%n", a.id(),
                         join(patch).replace(',', 'x'), s.parameters(), s.macs() / 1e9, m[0], m[1], m[2] / 1e6,
                         achieved / dense);
                 out.flush();
             }
+            ratios.addAll(lightmRatios(patch, steps));
         }
+        if (!ratios.isEmpty()) {
+            out.println();
+            ratios.forEach(out::println);
+        }
+    }
+
+    /**
+     * LightM-UNet's step over the residual UNet's, when both were measured, and over its own step in a JVM without
+     * the Vector API module (the scan then runs scalar loops), when this JVM has the module.
+     */
+    private List<String> lightmRatios(long[] patch, Map<Architecture, Double> steps) {
+        Double lightm = steps.get(Architecture.LIGHTM_UNET);
+        if (lightm == null) {
+            return List.of();
+        }
+        List<String> lines = new ArrayList<>();
+        String where = join(patch).replace(',', 'x');
+        Double residual = steps.get(Architecture.RESIDUAL_UNET);
+        if (residual != null) {
+            lines.add(String.format(Locale.ROOT, "lightm-unet step / residual-unet step at %s: %.2fx", where,
+                    lightm / residual));
+        }
+        if (ChildMeasurement.VECTOR_MODULE_LOADED) {
+            double scalar = ChildMeasurement.run(List.of(), false, Probe.class, Architecture.LIGHTM_UNET.id(),
+                    join(patch), String.valueOf(repeats))[1];
+            lines.add(String.format(Locale.ROOT, "lightm-unet step at %s without the Vector API module: %.0f ms, %.2fx"
+                    + " the step with it", where, scalar, scalar / lightm));
+        }
+        return lines;
     }
 
     private static String join(long[] p) {

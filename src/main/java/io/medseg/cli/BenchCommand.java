@@ -1,11 +1,13 @@
 package io.medseg.cli;
 
+import java.util.List;
 
 import io.medseg.MedSegException;
 import io.medseg.bench.LoaderBenchmark;
 import io.medseg.bench.MixerBenchmark;
 import io.medseg.bench.NetworkBenchmark;
 import io.medseg.bench.SlidingWindowBenchmark;
+import io.medseg.nn.networks.Architecture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -15,8 +17,9 @@ import picocli.CommandLine.Parameters;
         description = { "Run a benchmark and print its table. WHAT is one of:",
                 "  mixers    sequence mixers: forward+backward time and peak memory against the sequence length, and",
                 "            the scan's speed-up over the sequential loop;",
-                "  networks  every architecture at 2D 128^2 and 3D 64^3: forward and training-step time, peak memory,",
-                "            and achieved MACs/s against the dense matrix-multiply rate;",
+                "  networks  every architecture (or --models) at 2D 128^2 and 3D 64^3 (or --dims): forward and",
+                "            training-step time, peak memory, achieved MACs/s against the dense matrix-multiply rate,",
+                "            LightM-UNet's step over the residual UNet's and without the Vector API module;",
                 "  loader    training-patch loader with augmentation (1 and 2 threads) against a LightM-UNet training",
                 "            step at 2D 128^2 and 3D 32^3 (--size-3d 64 for the full size): does loading starve training?",
                 "  sliding-window  whole-image prediction (2D 512^2 / 256^2 with 128^2 patches, 3D 64^3 / 48^3 with 32^3",
@@ -39,6 +42,13 @@ final class BenchCommand extends MedSegCommand {
 
 
 
+    @Option(names = "--models", split = ",", description = "bench networks: architectures to measure, e.g. "
+            + "lightm-unet,residual-unet (default: all).")
+    List<String> models;
+
+    @Option(names = "--dims", split = ",", description = "bench networks: 2 (128^2), 3 (64^3) or 2,3 (default).")
+    List<Integer> dims;
+
     @Option(names = "--size-3d", defaultValue = "32", description = "bench loader: edge of the 3D patch; 64 is the "
             + "real setting but its LightM-UNet training step takes minutes on CPU (default ${DEFAULT-VALUE}).")
     int size3d;
@@ -50,12 +60,31 @@ final class BenchCommand extends MedSegCommand {
         }
         switch (what) {
             case "mixers" -> new MixerBenchmark(out(), channels, minLength, maxLength, repeats).run();
-            case "networks" -> new NetworkBenchmark(out(), repeats).run();
+            case "networks" -> new NetworkBenchmark(out(), repeats, architectures(), networkDims()).run();
             case "loader" -> new LoaderBenchmark(out(), repeats, size3d).run();
             case "sliding-window" -> new SlidingWindowBenchmark(out(), repeats).run();
             default -> throw new MedSegException("bench: unknown benchmark '" + what
                     + "'; expected mixers, networks, loader or sliding-window");
         }
         return 0;
+    }
+
+    private List<Architecture> architectures() {
+        if (models == null || models.isEmpty()) {
+            return List.of(Architecture.values());
+        }
+        return models.stream().map(Architecture::of).toList(); // an unknown name is a one-line error naming the choices
+    }
+
+    private List<Integer> networkDims() {
+        if (dims == null || dims.isEmpty()) {
+            return List.of(2, 3);
+        }
+        for (int d : dims) {
+            if (d != 2 && d != 3) {
+                throw new MedSegException("bench: --dims " + d + ": expected 2, 3 or 2,3");
+            }
+        }
+        return List.copyOf(dims);
     }
 }
