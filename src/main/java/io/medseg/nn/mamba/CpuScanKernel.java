@@ -18,8 +18,9 @@ import ai.djl.ndarray.types.Shape;
  *
  * <p>Layout (row-major, as the tensors): u, Δ, y and their gradients (B, T, E); B, C (B, T, N); A (E, N); D (E);
  * states (B, E, N). Everything is computed in double, also for FLOAT32 inputs (rounded once when the results are
- * written back), so long sums (gA, gD over B·T terms) accumulate in double. The loops over the N states of one
- * step are {@link StateLoops}: on SIMD lanes where the JVM has the Vector API, scalar otherwise.
+ * written back), so long sums (gA, gD over B·T terms) accumulate in double. Each channel's walks over the block are
+ * {@link StateLoops}: on SIMD lanes where the JVM has the Vector API, scalar otherwise. The backward pass's per-range
+ * buffers are kept between blocks ({@link Workspace}).
  *
  * <p>Work split: the forward runs one task per (batch, channel) pair, with no sums across tasks. The backward runs, per
  * batch element, a fixed number of channel ranges ({@link #RANGES}, independent of the number of cores) in parallel;
@@ -79,18 +80,9 @@ final class CpuScanKernel {
         IntStream.range(0, batch * channels).parallel().forEach(p -> {
             int bi = p / channels;
             int e = p % channels;
-            int hOff = p * states; // (bi, e, 0) in (B, E, N)
-            int aOff = e * states;
-            double de = skip[e];
-            double[] hs = new double[states];
-            System.arraycopy(h, hOff, hs, 0, states);
-            for (int t = 0; t < length; t++) {
-                int row = bi * length + t;
-                int i = row * channels + e;
-                double dt = dd[i];
-                y[i] = loops.forwardStep(aa, aOff, dt, dt * uu[i], bb, cc, row * states, hs, 0, states) + de * uu[i];
-            }
-            System.arraycopy(hs, 0, h, hOff, states);
+            // (bi, e, 0) in (B, E, N); (bi, 0, e) in (B, T, E), then every channels-th value; (bi, 0, 0) in (B, T, N)
+            loops.forwardChannel(aa, e * states, dd, uu, bi * length * channels + e, channels, length, bb, cc,
+                    bi * length * states, h, p * states, skip[e], y, states);
         });
         return new NDList(write(u, y, s), write(u, h, h0.getShape()));
     }
@@ -134,80 +126,102 @@ final class CpuScanKernel {
 
         int ranges = Math.min(RANGES, channels);
         int tn = length * states;
-        double[][] accB = new double[ranges][tn];
-        double[][] accC = new double[ranges][tn];
-        double[][] hBuf = new double[ranges][tn];
-        double[][] decBuf = new double[ranges][tn];
-        double[][] rBuf = new double[ranges][states];
-        double[] ones = new double[states];
-        Arrays.fill(ones, 1);
-        for (int bi = 0; bi < batch; bi++) {
-            final int batchIndex = bi;
-            IntStream.range(0, ranges).parallel().forEach(k -> {
-                int e0 = k * channels / ranges;
-                int e1 = (k + 1) * channels / ranges;
-                double[] sumB = accB[k];
-                double[] sumC = accC[k];
-                double[] hs = hBuf[k];
-                double[] dec = decBuf[k];
-                double[] r = rBuf[k];
-                double[] sums = new double[2];
-                Arrays.fill(sumB, 0);
-                Arrays.fill(sumC, 0);
-                for (int e = e0; e < e1; e++) {
-                    int aOff = e * states;
-                    int hOff = (batchIndex * channels + e) * states;
-                    // recompute the block's states h_t and decays exp(Δ_t A)
-                    for (int t = 0; t < length; t++) {
-                        int row = batchIndex * length + t;
-                        int i = row * channels + e;
-                        double dt = dd[i];
-                        int o = t * states;
-                        loops.recomputeStep(aa, aOff, dt, dt * uu[i], bb, row * states, t == 0 ? hh0 : hs,
-                                t == 0 ? hOff : o - states, hs, dec, o, states);
+        Workspace w = Workspace.take(ranges, tn, states);
+        try {
+            for (int bi = 0; bi < batch; bi++) {
+                final int batchIndex = bi;
+                IntStream.range(0, ranges).parallel().forEach(k -> {
+                    int e0 = k * channels / ranges;
+                    int e1 = (k + 1) * channels / ranges;
+                    double[] sumB = w.accB[k];
+                    double[] sumC = w.accC[k];
+                    double[] q = w.q[k];
+                    double[] dec = w.dec[k];
+                    double[] r = w.r[k];
+                    double[] hc = w.hc[k];
+                    Arrays.fill(sumB, 0, tn, 0);
+                    Arrays.fill(sumC, 0, tn, 0);
+                    int bc0 = batchIndex * tn; // (bi, 0, 0) in (B, T, N)
+                    int i0 = batchIndex * length * channels; // (bi, 0, 0) in (B, T, E)
+                    for (int e = e0; e < e1; e++) {
+                        int aOff = e * states;
+                        int hOff = (batchIndex * channels + e) * states;
+                        // recompute the decays exp(Δ_t A) and exp(Δ_t A)·h_{t−1}; gC's share of this channel on the way
+                        loops.recomputeChannel(aa, aOff, dd, uu, g, i0 + e, channels, length, bb, bc0, hh0, hOff, hc,
+                                q, dec, sumC, states);
+                        // walk backwards: r_t = C_t·gy_t + exp(Δ_{t+1}A)·r_{t+1}, starting from the exit gradient
+                        if (exit != null) {
+                            System.arraycopy(exit, hOff, r, 0, states);
+                        } else {
+                            Arrays.fill(r, 0);
+                        }
+                        gD[e] += loops.backwardChannel(aa, aOff, dd, uu, g, i0 + e, channels, length, bb, cc, bc0, q,
+                                dec, r, gA, sumB, skip[e], gU, gDelta, states);
+                        for (int n = 0; n < states; n++) {
+                            gH0[hOff + n] = r[n] * dec[n];
+                        }
                     }
-                    // walk backwards: r_t = C_t·gy_t + exp(Δ_{t+1}A)·r_{t+1}, starting from the exit gradient
-                    if (exit != null) {
-                        System.arraycopy(exit, hOff, r, 0, states);
-                    } else {
-                        Arrays.fill(r, 0);
+                });
+                int base = batchIndex * tn; // (bi, 0, 0) in (B, T, N)
+                for (int k = 0; k < ranges; k++) {
+                    double[] sumB = w.accB[k];
+                    double[] sumC = w.accC[k];
+                    for (int j = 0; j < tn; j++) {
+                        gB[base + j] += sumB[j];
+                        gC[base + j] += sumC[j];
                     }
-                    double gDe = 0;
-                    for (int t = length - 1; t >= 0; t--) {
-                        int row = batchIndex * length + t;
-                        int i = row * channels + e;
-                        double gi = g[i];
-                        double dt = dd[i];
-                        double ui = uu[i];
-                        int o = t * states;
-                        boolean last = t == length - 1;
-                        loops.backwardStep(gi, dt, dt * ui, aa, aOff, bb, cc, row * states, last ? ones : dec,
-                                last ? 0 : o + states, r, 0, t == 0 ? hh0 : hs, t == 0 ? hOff : o - states, hs, dec,
-                                o, gA, sumB, sumC, states, sums);
-                        double gLogA = sums[0];
-                        double gDu = sums[1];
-                        gU[i] = gDu * dt + gi * skip[e];
-                        gDelta[i] = gLogA + gDu * ui;
-                        gDe += gi * ui;
-                    }
-                    gD[e] += gDe;
-                    for (int n = 0; n < states; n++) {
-                        gH0[hOff + n] = r[n] * dec[n];
-                    }
-                }
-            });
-            int base = batchIndex * tn; // (bi, 0, 0) in (B, T, N)
-            for (int k = 0; k < ranges; k++) {
-                double[] sumB = accB[k];
-                double[] sumC = accC[k];
-                for (int j = 0; j < tn; j++) {
-                    gB[base + j] += sumB[j];
-                    gC[base + j] += sumC[j];
                 }
             }
+        } finally {
+            Workspace.give(w);
         }
         return new NDList(write(u, gU, s), write(u, gDelta, s), write(u, gB, b.getShape()), write(u, gC, c.getShape()),
                 write(u, gA, a.getShape()), write(u, gD, d.getShape()), write(u, gH0, h0.getShape()));
+    }
+
+    /**
+     * The backward pass's per-range buffers (4·T·N + N values per range), kept between calls so that consecutive
+     * blocks do not allocate and zero them again; every value used is written (or zeroed) before it is read, so reuse
+     * does not change results. Concurrent calls take separate workspaces.
+     */
+    private static final class Workspace {
+        /** The one kept workspace (softly: 16 MB at the production block, given up under memory pressure). */
+        private static final java.util.concurrent.atomic.AtomicReference<java.lang.ref.SoftReference<Workspace>> FREE =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        final double[][] accB;
+        final double[][] accC;
+        final double[][] q;
+        final double[][] dec;
+        final double[][] r;
+        final double[][] hc;
+        final int tn;
+        final int states;
+
+        private Workspace(int ranges, int tn, int states) {
+            this.tn = tn;
+            this.states = states;
+            accB = new double[ranges][tn];
+            accC = new double[ranges][tn];
+            q = new double[ranges][tn];
+            dec = new double[ranges][tn];
+            r = new double[ranges][states];
+            hc = new double[ranges][states];
+        }
+
+        static Workspace take(int ranges, int tn, int states) {
+            java.lang.ref.SoftReference<Workspace> kept = FREE.getAndSet(null);
+            Workspace w = kept == null ? null : kept.get();
+            if (w != null && w.accB.length >= ranges && w.tn >= tn && w.states == states) {
+                return w;
+            }
+            // too small (or none): a new one; a larger one's buffers are used from index 0 up to what is needed
+            return new Workspace(ranges, Math.max(tn, w == null ? 0 : w.tn), states);
+        }
+
+        static void give(Workspace w) {
+            // one kept at most: the largest block seen (the production block length) stays cached
+            FREE.set(new java.lang.ref.SoftReference<>(w));
+        }
     }
 
     /** The array's values in row-major order, widened to double. */

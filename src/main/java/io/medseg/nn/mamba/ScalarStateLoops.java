@@ -3,44 +3,78 @@ package io.medseg.nn.mamba;
 /** {@link StateLoops} as plain loops: one exponential per state and step. */
 final class ScalarStateLoops implements StateLoops {
     @Override
-    public double forwardStep(double[] a, int aOff, double dt, double du, double[] b, double[] c, int bc, double[] h,
-            int hOff, int states) {
-        double acc = 0;
-        for (int n = 0; n < states; n++) {
-            double hn = Math.exp(dt * a[aOff + n]) * h[hOff + n] + du * b[bc + n];
-            h[hOff + n] = hn;
-            acc += c[bc + n] * hn;
-        }
-        return acc;
-    }
-
-    @Override
-    public void recomputeStep(double[] a, int aOff, double dt, double du, double[] b, int bc, double[] prev, int p,
-            double[] h, double[] dec, int o, int states) {
-        for (int n = 0; n < states; n++) {
-            double decay = Math.exp(dt * a[aOff + n]);
-            dec[o + n] = decay;
-            h[o + n] = decay * prev[p + n] + du * b[bc + n];
+    public void forwardChannel(double[] a, int aOff, double[] dd, double[] uu, int i0, int stride, int length,
+            double[] b, double[] c, int bc0, double[] h, int hOff, double skip, double[] y, int states) {
+        for (int t = 0; t < length; t++) {
+            int i = i0 + t * stride;
+            double dt = dd[i];
+            double du = dt * uu[i];
+            int bc = bc0 + t * states;
+            double acc = 0;
+            for (int n = 0; n < states; n++) {
+                double hn = Math.exp(dt * a[aOff + n]) * h[hOff + n] + du * b[bc + n];
+                h[hOff + n] = hn;
+                acc += c[bc + n] * hn;
+            }
+            y[i] = acc + skip * uu[i];
         }
     }
 
     @Override
-    public void backwardStep(double gi, double dt, double du, double[] a, int aOff, double[] b, double[] c, int bc,
-            double[] carry, int carryOff, double[] r, int rOff, double[] hPrev, int p, double[] h, double[] dec, int o,
-            double[] gA, double[] sumB, double[] sumC, int states, double[] out) {
-        double gLogA = 0;
-        double gDu = 0;
-        for (int n = 0; n < states; n++) {
-            double rn = gi * c[bc + n] + carry[carryOff + n] * r[rOff + n];
-            r[rOff + n] = rn;
-            double gLog = rn * hPrev[p + n] * dec[o + n]; // ∂L/∂(Δ_t a_n)
-            gA[aOff + n] += gLog * dt;
-            gLogA += gLog * a[aOff + n];
-            gDu += rn * b[bc + n];
-            sumB[o + n] += rn * du;
-            sumC[o + n] += h[o + n] * gi;
+    public void recomputeChannel(double[] a, int aOff, double[] dd, double[] uu, double[] g, int i0, int stride,
+            int length, double[] b, int bc0, double[] h0, int hOff, double[] hc, double[] q, double[] dec, double[] sumC,
+            int states) {
+        System.arraycopy(h0, hOff, hc, 0, states);
+        for (int t = 0; t < length; t++) {
+            int i = i0 + t * stride;
+            double dt = dd[i];
+            double du = dt * uu[i];
+            double gi = g[i];
+            int o = t * states;
+            int bc = bc0 + o;
+            for (int n = 0; n < states; n++) {
+                double decay = Math.exp(dt * a[aOff + n]);
+                dec[o + n] = decay;
+                double carried = decay * hc[n];
+                q[o + n] = carried;
+                double hn = carried + du * b[bc + n];
+                hc[n] = hn;
+                sumC[o + n] += hn * gi;
+            }
         }
-        out[0] = gLogA;
-        out[1] = gDu;
+    }
+
+    @Override
+    public double backwardChannel(double[] a, int aOff, double[] dd, double[] uu, double[] g, int i0, int stride,
+            int length, double[] b, double[] c, int bc0, double[] q, double[] dec, double[] r, double[] gA,
+            double[] sumB, double skip, double[] gU, double[] gDelta, int states) {
+        double gDe = 0;
+        for (int t = length - 1; t >= 0; t--) {
+            int i = i0 + t * stride;
+            double gi = g[i];
+            double dt = dd[i];
+            double ui = uu[i];
+            double du = dt * ui;
+            int o = t * states;
+            int bc = bc0 + o;
+            boolean last = t == length - 1;
+            double gLogA = 0;
+            double gDu = 0;
+            for (int n = 0; n < states; n++) {
+                double carry = last ? 1 : dec[o + states + n];
+                double rn = gi * c[bc + n] + carry * r[n];
+                r[n] = rn;
+                double bn = b[bc + n];
+                double gLog = rn * q[o + n]; // ∂L/∂(Δ_t a_n), q = exp(Δ_t a_n)·h_{t−1}
+                gA[aOff + n] += gLog * dt;
+                gLogA += gLog * a[aOff + n];
+                gDu += rn * bn;
+                sumB[o + n] += rn * du;
+            }
+            gU[i] = gDu * dt + gi * skip;
+            gDelta[i] = gLogA + gDu * ui;
+            gDe += gi * ui;
+        }
+        return gDe;
     }
 }

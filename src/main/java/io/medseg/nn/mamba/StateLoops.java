@@ -1,36 +1,43 @@
 package io.medseg.nn.mamba;
 
 /**
- * The innermost loops of {@link CpuScanKernel}: one time step of one channel over its N states, forward, recompute and
- * reverse. Arrays are the kernel's row-major double copies; each method reads and writes {@code states} consecutive
- * values at the offsets given. Two implementations compute the same formulas: {@link ScalarStateLoops} (plain loops)
- * and {@link VectorStateLoops} (SIMD lanes of the Vector API, with a vectorised exponential), which is used where it
- * can run and be fast (see {@link #best}).
+ * The inner loops of {@link CpuScanKernel}: one channel's walk over a block's tokens and its N states, forward,
+ * recompute and reverse (the token loop inside, so that the JIT compiles each walk as one loop and can keep a channel's
+ * state, A row and gradient carries in registers). Arrays are the kernel's row-major double copies, read at the offsets
+ * and strides given. Two implementations compute the same formulas: {@link ScalarStateLoops} (plain loops) and
+ * {@link VectorStateLoops} (SIMD lanes of the Vector API, with a vectorised exponential), which is used where it can
+ * run and be fast (see {@link #best}).
  */
 interface StateLoops {
     /**
-     * The forward step h ← exp(Δ·a)·h + Δu·b, in place on {@code h[0, states)}; returns Σ_n c_n·h_n (the output
-     * without the skip term). a at {@code aOff}, b and c at {@code bc}.
+     * The forward walk over one channel's block: for t in [0, length), with Δ_t = {@code dd[i]}, u_t = {@code uu[i]}
+     * at {@code i = i0 + t·stride}, h ← exp(Δ_t·a)·h + Δ_t u_t·b_t in place on {@code h[hOff, hOff+states)} (the
+     * entry state on entry, the exit state on return) and {@code y[i] = Σ_n c_t,n·h_n + skip·u_t}. a at {@code aOff},
+     * b and c at {@code bc0 + t·states}.
      */
-    double forwardStep(double[] a, int aOff, double dt, double du, double[] b, double[] c, int bc, double[] h,
-            int hOff, int states);
+    void forwardChannel(double[] a, int aOff, double[] dd, double[] uu, int i0, int stride, int length, double[] b,
+            double[] c, int bc0, double[] h, int hOff, double skip, double[] y, int states);
 
     /**
-     * The backward pass's recompute step: {@code dec[o+n] = exp(Δ·a_n)} and {@code h[o+n] = dec[o+n]·prev[p+n] +
-     * Δu·b_n}.
+     * The backward pass's recompute of one channel's block: for t in [0, length), with Δ_t = {@code dd[i]}, u_t =
+     * {@code uu[i]} and gy_t = {@code g[i]} at {@code i = i0 + t·stride}, {@code dec[t·states+n] = exp(Δ_t·a_n)},
+     * {@code q[t·states+n] = dec·h_{t−1}} with h_t = q_t + Δ_t u_t·b_n (h₋₁ = {@code h0[hOff, hOff+states)}; h_t is
+     * carried in {@code hc[0, states)}), and adds gy_t·h_t to {@code sumC[t·states+n]} (the channel's share of ∂L/∂C_t,
+     * taken while h_t is at hand). a at {@code aOff}, b at {@code bc0 + t·states}.
      */
-    void recomputeStep(double[] a, int aOff, double dt, double du, double[] b, int bc, double[] prev, int p,
-            double[] h, double[] dec, int o, int states);
+    void recomputeChannel(double[] a, int aOff, double[] dd, double[] uu, double[] g, int i0, int stride, int length,
+            double[] b, int bc0, double[] h0, int hOff, double[] hc, double[] q, double[] dec, double[] sumC,
+            int states);
 
     /**
-     * One reverse step at time t: r_n ← gy·c_n + carry_n·r_n (carry: the next step's decays, or ones at the last
-     * step, where r holds the exit-state gradient), accumulating gA (at {@code aOff}), sumB and sumC (at {@code o})
-     * and writing Σ_n ∂L/∂(Δ·a_n)·a_n and Σ_n r_n·b_n into {@code out[0]} and {@code out[1]}. hPrev at {@code p} is
-     * h_{t−1}; h and dec at {@code o} are h_t and exp(Δ_t·a).
+     * The reverse walk over one channel's block (after {@link #recomputeChannel}): for t from length−1 down to 0,
+     * r_n ← gy_t·c_n + exp(Δ_{t+1}a_n)·r_n (r holds the exit-state gradient on entry, ∂L/∂h₋₁'s factor r_0 on exit),
+     * ∂L/∂(Δ_t a_n) = r_n·q_t,n (q_t = exp(Δ_t a_n)·h_{t−1} from the recompute); accumulates gA (at {@code aOff}) and sumB
+     * (r·Δ_t u_t, at {@code t·states}) and writes gU and gΔ at i; returns Σ_t gy_t·u_t (the channel's gD).
      */
-    void backwardStep(double gi, double dt, double du, double[] a, int aOff, double[] b, double[] c, int bc,
-            double[] carry, int carryOff, double[] r, int rOff, double[] hPrev, int p, double[] h, double[] dec, int o,
-            double[] gA, double[] sumB, double[] sumC, int states, double[] out);
+    double backwardChannel(double[] a, int aOff, double[] dd, double[] uu, double[] g, int i0, int stride, int length,
+            double[] b, double[] c, int bc0, double[] q, double[] dec, double[] r, double[] gA, double[] sumB,
+            double skip, double[] gU, double[] gDelta, int states);
 
     /**
      * The fastest loops this JVM runs correctly: the vector ones when the {@code jdk.incubator.vector} module is
