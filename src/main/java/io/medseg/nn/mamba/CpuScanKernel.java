@@ -1,6 +1,8 @@
 package io.medseg.nn.mamba;
 
+import java.lang.ref.SoftReference;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 import ai.djl.Device;
@@ -186,8 +188,8 @@ final class CpuScanKernel {
      */
     private static final class Workspace {
         /** The one kept workspace (softly: 16 MB at the production block, given up under memory pressure). */
-        private static final java.util.concurrent.atomic.AtomicReference<java.lang.ref.SoftReference<Workspace>> FREE =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        private static final AtomicReference<SoftReference<Workspace>> FREE =
+                new AtomicReference<>();
         final double[][] accB;
         final double[][] accC;
         final double[][] q;
@@ -209,7 +211,7 @@ final class CpuScanKernel {
         }
 
         static Workspace take(int ranges, int tn, int states) {
-            java.lang.ref.SoftReference<Workspace> kept = FREE.getAndSet(null);
+            SoftReference<Workspace> kept = FREE.getAndSet(null);
             Workspace w = kept == null ? null : kept.get();
             if (w != null && w.accB.length >= ranges && w.tn >= tn && w.states == states) {
                 return w;
@@ -220,7 +222,7 @@ final class CpuScanKernel {
 
         static void give(Workspace w) {
             // one kept at most: the largest block seen (the production block length) stays cached
-            FREE.set(new java.lang.ref.SoftReference<>(w));
+            FREE.set(new SoftReference<>(w));
         }
     }
 
