@@ -22,7 +22,8 @@ import io.medseg.preprocessing.sampling.AugmentationSettings;
  *
  * @param epochs               epochs, or null for the recipe's
  * @param iterations           iterations per epoch, or null for the recipe's
- * @param learningRate         initial rate, or null for the recipe's
+ * @param learningRate         initial rate, or null for the recipe's (in a short Adam run
+ *                             {@link TrainingRecipe#SHORT_RUN_ADAM_RATE})
  * @param batchSize            patches per step, or null for the plan's
  * @param validationFraction   share of the cases held out for validation, {@link #VALIDATION_FRACTION}
  * @param validationIterations pseudo-Dice batches per epoch
@@ -98,6 +99,8 @@ public record TrainingOptions(Integer epochs, Integer iterations, Double learnin
         }
         if (learningRate != null) {
             recipe = recipe.withLearningRate(learningRate);
+        } else if (recipe.isShortAdamRun()) {
+            recipe = recipe.withLearningRate(TrainingRecipe.SHORT_RUN_ADAM_RATE);
         }
         AugmentationSettings aug = augmentation ? AugmentationSettings.nnUNetDefaults() : AugmentationSettings.none();
         // nnU-Net v2's planner sets batch_dice for its 2d and 3d_fullres configurations (only 3d_lowres computes the

@@ -54,6 +54,19 @@ public record TrainingRecipe(OptimizerKind optimizer, double learningRate, doubl
     public static final TrainingRecipe LIGHTM_UNET =
             new TrainingRecipe(OptimizerKind.ADAM, 1e-4, 1e-5, 1e-5, 0, 100, 250, false, 12);
 
+    /**
+     * Optimiser steps below which a run counts as short: a tenth of LightM-UNet's published 100 x 250, about what a
+     * CPU trains in an hour.
+     */
+    public static final int SHORT_RUN_STEPS = 2_500;
+    /**
+     * The initial rate of an Adam recipe in a short run. LightM-UNet's published 1e-4 is tuned for 25,000 GPU steps;
+     * in a few hundred steps it leaves the network under-trained (measured: synthetic masked MRI, 120 steps, test Dice
+     * 0.33), while 2e-3 reached a validation pseudo-Dice of 0.95 within 30 steps and stayed stable over the main job's
+     * 540. The SGD recipes (nnU-Net, xLSTM-UNet) already start at 5e-3 to 1e-2 and keep their rate.
+     */
+    public static final double SHORT_RUN_ADAM_RATE = 2e-3;
+
     /** The recipe the architecture's published code trains with. */
     public static TrainingRecipe of(Architecture architecture) {
         return switch (architecture) {
@@ -81,6 +94,11 @@ public record TrainingRecipe(OptimizerKind optimizer, double learningRate, doubl
     public TrainingRecipe withIterationsPerEpoch(int iterations) {
         return new TrainingRecipe(optimizer, learningRate, weightDecay, eps, momentum, epochs, iterations,
                 deepSupervision, gradientClipNorm);
+    }
+
+    /** Whether this recipe's run is short (under {@link #SHORT_RUN_STEPS} steps) with the Adam short-run rate. */
+    public boolean isShortAdamRun() {
+        return optimizer == OptimizerKind.ADAM && (long) epochs * iterationsPerEpoch < SHORT_RUN_STEPS;
     }
 
     /** This recipe with another initial learning rate (the schedule decays from it). */

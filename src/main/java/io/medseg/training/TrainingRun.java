@@ -1,6 +1,7 @@
 package io.medseg.training;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -90,9 +91,11 @@ public final class TrainingRun {
         List<PreprocessedCase> training = split.get(0);
         List<PreprocessedCase> held = split.get(1);
         listener.message(String.format(Locale.ROOT, "training %s %dD, patch %s, batch %d, %d epochs x %d iterations,"
-                + " seed %d; cases: %d training, %d validation", plan.network().architecture().id(), plan.dims(),
+                + " lr %s, seed %d; cases: %d training, %d validation", plan.network().architecture().id(), plan.dims(),
                 Arrays.toString(plan.patchSize()), settings.batchSize(), settings.recipe().epochs(),
-                settings.recipe().iterationsPerEpoch(), settings.seed(), training.size(), held.size()));
+                settings.recipe().iterationsPerEpoch(),
+                BigDecimal.valueOf(settings.recipe().learningRate()).stripTrailingZeros().toPlainString(), settings.seed(),
+                training.size(), held.size()));
         if (held.isEmpty() && settings.validationIterations() > 0) {
             listener.warning("no validation cases: the pseudo-Dice is not computed and the last epoch's model is kept");
         }

@@ -9,6 +9,8 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 import io.medseg.inference.TestModels;
+import io.medseg.nn.networks.Architecture;
+import io.medseg.nn.networks.Networks;
 import io.medseg.preprocessing.PreprocessingPlan;
 
 class TrainingOptionsTest {
@@ -33,6 +35,24 @@ class TrainingOptionsTest {
         assertEquals(0.5, s.recipe().learningRate(), 0);
         assertEquals(4, s.batchSize());
         assertEquals(plan.batchSize(), defaults().settings(plan).batchSize());
+    }
+
+    /** LightM-UNet's Adam at 1e-4 barely moves in a CPU-length run: short runs start at 2e-3 unless --lr says. */
+    @Test
+    void shortAdamRunsStartAtTheShortRunRate() {
+        PreprocessingPlan residual = TestModels.plan(1, new long[] { 32, 32 }, new double[] { 1, 1 });
+        PreprocessingPlan lightm = new PreprocessingPlan(2, residual.channelNames(), residual.labels(),
+                residual.targetSpacing(), false, residual.normalization(), residual.resampling(), residual.patchSize(),
+                2, Networks.defaultConfig(Architecture.LIGHTM_UNET, 2, 1, 3, residual.patchSize()), 1L << 30);
+        TrainingOptions recipe = defaults();
+        TrainingOptions shortRun = new TrainingOptions(10, 15, null, null, 0.2, 2, 0, 7, 1, true, "cpu", "fp32");
+        TrainingOptions chosen = new TrainingOptions(10, 15, 3e-4, null, 0.2, 2, 0, 7, 1, true, "cpu", "fp32");
+        TrainingOptions longRun = new TrainingOptions(20, 125, null, null, 0.2, 2, 0, 7, 1, true, "cpu", "fp32");
+        assertEquals(1e-4, recipe.settings(lightm).recipe().learningRate(), 0); // 100 x 250: the published recipe
+        assertEquals(TrainingRecipe.SHORT_RUN_ADAM_RATE, shortRun.settings(lightm).recipe().learningRate(), 0);
+        assertEquals(3e-4, chosen.settings(lightm).recipe().learningRate(), 0);
+        assertEquals(1e-4, longRun.settings(lightm).recipe().learningRate(), 0); // 2,500 steps: not short
+        assertEquals(1e-2, shortRun.settings(residual).recipe().learningRate(), 0); // SGD keeps its rate
     }
 
     @Test

@@ -19,10 +19,11 @@ import ai.djl.ndarray.types.Shape;
  * materialised (B, T, E, N) tensors per pairwise-scan level.
  *
  * <p>Layout (row-major, as the tensors): u, Δ, y and their gradients (B, T, E); B, C (B, T, N); A (E, N); D (E);
- * states (B, E, N). Everything is computed in double, also for FLOAT32 inputs (rounded once when the results are
- * written back), so long sums (gA, gD over B·T terms) accumulate in double. Each channel's walks over the block are
- * {@link StateLoops}: on SIMD lanes where the JVM has the Vector API, scalar otherwise. The backward pass's per-range
- * buffers are kept between blocks ({@link Workspace}).
+ * states (B, E, N). FLOAT32 only, computed in float as PyTorch computes the tensor path (twice the SIMD lanes of
+ * double, and no widening copies); the long sums over B·T terms (gA, gD) are taken in double, gA from float partial
+ * sums of {@link StateLoops#FLUSH} tokens. FLOAT64 scans (gradient checks) take the tensor path. Each channel's walks
+ * over the block are {@link StateLoops}: on SIMD lanes where the JVM has the Vector API, scalar otherwise. The backward
+ * pass's per-range buffers are kept between blocks ({@link Workspace}).
  *
  * <p>Work split: the forward runs one task per (batch, channel) pair, with no sums across tasks. The backward runs, per
  * batch element, a fixed number of channel ranges ({@link #RANGES}, independent of the number of cores) in parallel;
@@ -41,14 +42,10 @@ final class CpuScanKernel {
     private CpuScanKernel() {
     }
 
-    /** Whether the kernel can take these arrays: all on the CPU, all FLOAT32 or all FLOAT64. */
+    /** Whether the kernel can take these arrays: all on the CPU and FLOAT32. */
     static boolean supports(NDArray... arrays) {
-        DataType type = arrays[0].getDataType();
-        if (type != DataType.FLOAT32 && type != DataType.FLOAT64) {
-            return false;
-        }
         for (NDArray x : arrays) {
-            if (x.getDataType() != type || !Device.Type.CPU.equals(x.getDevice().getDeviceType())) {
+            if (x.getDataType() != DataType.FLOAT32 || !Device.Type.CPU.equals(x.getDevice().getDeviceType())) {
                 return false;
             }
         }
@@ -71,14 +68,14 @@ final class CpuScanKernel {
         int length = (int) s.get(1);
         int channels = (int) s.get(2);
         int states = (int) a.getShape().get(1);
-        double[] uu = read(u);
-        double[] dd = read(delta);
-        double[] aa = read(a);
-        double[] bb = read(b);
-        double[] cc = read(c);
-        double[] skip = read(d);
-        double[] h = read(h0); // becomes the exit state
-        double[] y = new double[uu.length];
+        float[] uu = read(u);
+        float[] dd = read(delta);
+        float[] aa = read(a);
+        float[] bb = read(b);
+        float[] cc = read(c);
+        float[] skip = read(d);
+        float[] h = read(h0); // becomes the exit state
+        float[] y = new float[uu.length];
         IntStream.range(0, batch * channels).parallel().forEach(p -> {
             int bi = p / channels;
             int e = p % channels;
@@ -108,23 +105,23 @@ final class CpuScanKernel {
         int length = (int) s.get(1);
         int channels = (int) s.get(2);
         int states = (int) a.getShape().get(1);
-        double[] uu = read(u);
-        double[] dd = read(delta);
-        double[] aa = read(a);
-        double[] bb = read(b);
-        double[] cc = read(c);
-        double[] skip = read(d);
-        double[] hh0 = read(h0);
-        double[] g = read(gy);
-        double[] exit = exitGrad == null ? null : read(exitGrad);
+        float[] uu = read(u);
+        float[] dd = read(delta);
+        float[] aa = read(a);
+        float[] bb = read(b);
+        float[] cc = read(c);
+        float[] skip = read(d);
+        float[] hh0 = read(h0);
+        float[] g = read(gy);
+        float[] exit = exitGrad == null ? null : read(exitGrad);
 
-        double[] gU = new double[uu.length];
-        double[] gDelta = new double[uu.length];
-        double[] gB = new double[bb.length];
-        double[] gC = new double[cc.length];
+        float[] gU = new float[uu.length];
+        float[] gDelta = new float[uu.length];
+        float[] gB = new float[bb.length];
+        float[] gC = new float[cc.length];
         double[] gA = new double[aa.length];
         double[] gD = new double[skip.length];
-        double[] gH0 = new double[hh0.length];
+        float[] gH0 = new float[hh0.length];
 
         int ranges = Math.min(RANGES, channels);
         int tn = length * states;
@@ -135,12 +132,14 @@ final class CpuScanKernel {
                 IntStream.range(0, ranges).parallel().forEach(k -> {
                     int e0 = k * channels / ranges;
                     int e1 = (k + 1) * channels / ranges;
-                    double[] sumB = w.accB[k];
-                    double[] sumC = w.accC[k];
-                    double[] q = w.q[k];
-                    double[] dec = w.dec[k];
-                    double[] r = w.r[k];
-                    double[] hc = w.hc[k];
+                    float[] sumB = w.accB[k];
+                    float[] sumC = w.accC[k];
+                    float[] q = w.q[k];
+                    float[] dec = w.dec[k];
+                    float[] r = w.r[k];
+                    float[] hc = w.hc[k];
+                    float[] gAcc = w.gAcc[k];
+                    Arrays.fill(gAcc, 0); // each channel's walk flushes them to zero at its end
                     Arrays.fill(sumB, 0, tn, 0);
                     Arrays.fill(sumC, 0, tn, 0);
                     int bc0 = batchIndex * tn; // (bi, 0, 0) in (B, T, N)
@@ -158,7 +157,7 @@ final class CpuScanKernel {
                             Arrays.fill(r, 0);
                         }
                         gD[e] += loops.backwardChannel(aa, aOff, dd, uu, g, i0 + e, channels, length, bb, cc, bc0, q,
-                                dec, r, gA, sumB, skip[e], gU, gDelta, states);
+                                dec, r, gAcc, gA, sumB, skip[e], gU, gDelta, states);
                         for (int n = 0; n < states; n++) {
                             gH0[hOff + n] = r[n] * dec[n];
                         }
@@ -166,8 +165,8 @@ final class CpuScanKernel {
                 });
                 int base = batchIndex * tn; // (bi, 0, 0) in (B, T, N)
                 for (int k = 0; k < ranges; k++) {
-                    double[] sumB = w.accB[k];
-                    double[] sumC = w.accC[k];
+                    float[] sumB = w.accB[k];
+                    float[] sumC = w.accC[k];
                     for (int j = 0; j < tn; j++) {
                         gB[base + j] += sumB[j];
                         gC[base + j] += sumC[j];
@@ -178,11 +177,11 @@ final class CpuScanKernel {
             Workspace.give(w);
         }
         return new NDList(write(u, gU, s), write(u, gDelta, s), write(u, gB, b.getShape()), write(u, gC, c.getShape()),
-                write(u, gA, a.getShape()), write(u, gD, d.getShape()), write(u, gH0, h0.getShape()));
+                write(u, narrow(gA), a.getShape()), write(u, narrow(gD), d.getShape()), write(u, gH0, h0.getShape()));
     }
 
     /**
-     * The backward pass's per-range buffers (4·T·N + N values per range), kept between calls so that consecutive
+     * The backward pass's per-range buffers (4·T·N + 2N floats per range), kept between calls so that consecutive
      * blocks do not allocate and zero them again; every value used is written (or zeroed) before it is read, so reuse
      * does not change results. Concurrent calls take separate workspaces.
      */
@@ -190,24 +189,26 @@ final class CpuScanKernel {
         /** The one kept workspace (softly: 16 MB at the production block, given up under memory pressure). */
         private static final AtomicReference<SoftReference<Workspace>> FREE =
                 new AtomicReference<>();
-        final double[][] accB;
-        final double[][] accC;
-        final double[][] q;
-        final double[][] dec;
-        final double[][] r;
-        final double[][] hc;
+        final float[][] accB;
+        final float[][] accC;
+        final float[][] q;
+        final float[][] dec;
+        final float[][] r;
+        final float[][] hc;
+        final float[][] gAcc;
         final int tn;
         final int states;
 
         private Workspace(int ranges, int tn, int states) {
             this.tn = tn;
             this.states = states;
-            accB = new double[ranges][tn];
-            accC = new double[ranges][tn];
-            q = new double[ranges][tn];
-            dec = new double[ranges][tn];
-            r = new double[ranges][states];
-            hc = new double[ranges][states];
+            accB = new float[ranges][tn];
+            accC = new float[ranges][tn];
+            q = new float[ranges][tn];
+            dec = new float[ranges][tn];
+            r = new float[ranges][states];
+            hc = new float[ranges][states];
+            gAcc = new float[ranges][states];
         }
 
         static Workspace take(int ranges, int tn, int states) {
@@ -226,34 +227,21 @@ final class CpuScanKernel {
         }
     }
 
-    /** The array's values in row-major order, widened to double. */
-    private static double[] read(NDArray x) {
-        if (x.getDataType() == DataType.FLOAT64) {
-            return x.toDoubleArray();
-        }
-        if (x.getDataType() == DataType.FLOAT32) {
-            float[] f = x.toFloatArray();
-            double[] v = new double[f.length];
-            for (int i = 0; i < f.length; i++) {
-                v[i] = f[i];
-            }
-            return v;
-        }
-        try (NDArray wide = x.toType(DataType.FLOAT64, true)) {
-            return wide.toDoubleArray();
-        }
+    /** The (FLOAT32) array's values in row-major order. */
+    private static float[] read(NDArray x) {
+        return x.toFloatArray();
     }
 
-    /** A new array of {@code like}'s data type on its manager (so registered in the current scope) holding v. */
-    private static NDArray write(NDArray like, double[] v, Shape shape) {
-        NDManager m = like.getManager();
-        if (like.getDataType() == DataType.FLOAT64) {
-            return m.create(v, shape);
-        }
+    private static float[] narrow(double[] v) {
         float[] f = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
+        for (int i = 0; i < f.length; i++) {
             f[i] = (float) v[i];
         }
-        return m.create(f, shape);
+        return f;
+    }
+
+    /** A new FLOAT32 array on {@code like}'s manager (so registered in the current scope) holding v. */
+    private static NDArray write(NDArray like, float[] v, Shape shape) {
+        return like.getManager().create(v, shape);
     }
 }

@@ -1,79 +1,81 @@
 package io.medseg.nn.mamba;
 
-/** {@link StateLoops} as plain loops: one exponential per state and step. */
+/** {@link StateLoops} as plain loops: one {@link ScanExp#exp} per state and step. */
 final class ScalarStateLoops implements StateLoops {
     @Override
-    public void forwardChannel(double[] a, int aOff, double[] dd, double[] uu, int i0, int stride, int length,
-            double[] b, double[] c, int bc0, double[] h, int hOff, double skip, double[] y, int states) {
+    public void forwardChannel(float[] a, int aOff, float[] dd, float[] uu, int i0, int stride, int length, float[] b,
+            float[] c, int bc0, float[] h, int hOff, float skip, float[] y, int states) {
         for (int t = 0; t < length; t++) {
             int i = i0 + t * stride;
-            double dt = dd[i];
-            double du = dt * uu[i];
+            float dt = dd[i];
+            float du = dt * uu[i];
             int bc = bc0 + t * states;
-            double acc = 0;
+            float acc = 0;
             for (int n = 0; n < states; n++) {
-                double hn = Math.exp(dt * a[aOff + n]) * h[hOff + n] + du * b[bc + n];
+                float hn = Math.fma(b[bc + n], du, ScanExp.exp(dt * a[aOff + n]) * h[hOff + n]);
                 h[hOff + n] = hn;
-                acc += c[bc + n] * hn;
+                acc = Math.fma(c[bc + n], hn, acc);
             }
-            y[i] = acc + skip * uu[i];
+            y[i] = Math.fma(skip, uu[i], acc);
         }
     }
 
     @Override
-    public void recomputeChannel(double[] a, int aOff, double[] dd, double[] uu, double[] g, int i0, int stride,
-            int length, double[] b, int bc0, double[] h0, int hOff, double[] hc, double[] q, double[] dec, double[] sumC,
+    public void recomputeChannel(float[] a, int aOff, float[] dd, float[] uu, float[] g, int i0, int stride,
+            int length, float[] b, int bc0, float[] h0, int hOff, float[] hc, float[] q, float[] dec, float[] sumC,
             int states) {
         System.arraycopy(h0, hOff, hc, 0, states);
         for (int t = 0; t < length; t++) {
             int i = i0 + t * stride;
-            double dt = dd[i];
-            double du = dt * uu[i];
-            double gi = g[i];
+            float dt = dd[i];
+            float du = dt * uu[i];
+            float gi = g[i];
             int o = t * states;
             int bc = bc0 + o;
             for (int n = 0; n < states; n++) {
-                double decay = Math.exp(dt * a[aOff + n]);
+                float decay = ScanExp.exp(dt * a[aOff + n]);
                 dec[o + n] = decay;
-                double carried = decay * hc[n];
+                float carried = decay * hc[n];
                 q[o + n] = carried;
-                double hn = carried + du * b[bc + n];
+                float hn = Math.fma(b[bc + n], du, carried);
                 hc[n] = hn;
-                sumC[o + n] += hn * gi;
+                sumC[o + n] = Math.fma(hn, gi, sumC[o + n]);
             }
         }
     }
 
     @Override
-    public double backwardChannel(double[] a, int aOff, double[] dd, double[] uu, double[] g, int i0, int stride,
-            int length, double[] b, double[] c, int bc0, double[] q, double[] dec, double[] r, double[] gA,
-            double[] sumB, double skip, double[] gU, double[] gDelta, int states) {
+    public double backwardChannel(float[] a, int aOff, float[] dd, float[] uu, float[] g, int i0, int stride,
+            int length, float[] b, float[] c, int bc0, float[] q, float[] dec, float[] r, float[] gAcc, double[] gA,
+            float[] sumB, float skip, float[] gU, float[] gDelta, int states) {
         double gDe = 0;
         for (int t = length - 1; t >= 0; t--) {
             int i = i0 + t * stride;
-            double gi = g[i];
-            double dt = dd[i];
-            double ui = uu[i];
-            double du = dt * ui;
+            float gi = g[i];
+            float dt = dd[i];
+            float ui = uu[i];
+            float du = dt * ui;
             int o = t * states;
             int bc = bc0 + o;
             boolean last = t == length - 1;
-            double gLogA = 0;
-            double gDu = 0;
+            float gLogA = 0;
+            float gDu = 0;
             for (int n = 0; n < states; n++) {
-                double carry = last ? 1 : dec[o + states + n];
-                double rn = gi * c[bc + n] + carry * r[n];
+                float carried = last ? r[n] : r[n] * dec[o + states + n];
+                float rn = Math.fma(c[bc + n], gi, carried);
                 r[n] = rn;
-                double bn = b[bc + n];
-                double gLog = rn * q[o + n]; // ∂L/∂(Δ_t a_n), q = exp(Δ_t a_n)·h_{t−1}
-                gA[aOff + n] += gLog * dt;
-                gLogA += gLog * a[aOff + n];
-                gDu += rn * bn;
-                sumB[o + n] += rn * du;
+                float gLog = rn * q[o + n]; // ∂L/∂(Δ_t a_n), q = exp(Δ_t a_n)·h_{t−1}
+                gAcc[n] = Math.fma(gLog, dt, gAcc[n]);
+                gLogA = Math.fma(gLog, a[aOff + n], gLogA);
+                gDu = Math.fma(rn, b[bc + n], gDu);
+                sumB[o + n] = Math.fma(rn, du, sumB[o + n]);
             }
-            gU[i] = gDu * dt + gi * skip;
-            gDelta[i] = gLogA + gDu * ui;
-            gDe += gi * ui;
+            gU[i] = Math.fma(gDu, dt, gi * skip);
+            gDelta[i] = Math.fma(gDu, ui, gLogA);
+            gDe += (double) gi * ui;
+            if (t % StateLoops.FLUSH == 0) {
+                StateLoops.flush(gAcc, gA, aOff, states);
+            }
         }
         return gDe;
     }

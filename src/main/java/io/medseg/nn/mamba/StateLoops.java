@@ -3,20 +3,23 @@ package io.medseg.nn.mamba;
 /**
  * The inner loops of {@link CpuScanKernel}: one channel's walk over a block's tokens and its N states, forward,
  * recompute and reverse (the token loop inside, so that the JIT compiles each walk as one loop and can keep a channel's
- * state, A row and gradient carries in registers). Arrays are the kernel's row-major double copies, read at the offsets
+ * state, A row and gradient carries in registers). Arrays are the kernel's row-major float copies, read at the offsets
  * and strides given. Two implementations compute the same formulas: {@link ScalarStateLoops} (plain loops) and
- * {@link VectorStateLoops} (SIMD lanes of the Vector API, with a vectorised exponential), which is used where it can
+ * {@link VectorStateLoops} (SIMD lanes of the Vector API), which is used where it can
  * run and be fast (see {@link #best}).
  */
 interface StateLoops {
+    /** Tokens between two flushes of a channel's float gA sums into the double totals (bounds their rounding). */
+    int FLUSH = 32;
+
     /**
      * The forward walk over one channel's block: for t in [0, length), with Δ_t = {@code dd[i]}, u_t = {@code uu[i]}
      * at {@code i = i0 + t·stride}, h ← exp(Δ_t·a)·h + Δ_t u_t·b_t in place on {@code h[hOff, hOff+states)} (the
      * entry state on entry, the exit state on return) and {@code y[i] = Σ_n c_t,n·h_n + skip·u_t}. a at {@code aOff},
      * b and c at {@code bc0 + t·states}.
      */
-    void forwardChannel(double[] a, int aOff, double[] dd, double[] uu, int i0, int stride, int length, double[] b,
-            double[] c, int bc0, double[] h, int hOff, double skip, double[] y, int states);
+    void forwardChannel(float[] a, int aOff, float[] dd, float[] uu, int i0, int stride, int length, float[] b,
+            float[] c, int bc0, float[] h, int hOff, float skip, float[] y, int states);
 
     /**
      * The backward pass's recompute of one channel's block: for t in [0, length), with Δ_t = {@code dd[i]}, u_t =
@@ -25,30 +28,37 @@ interface StateLoops {
      * carried in {@code hc[0, states)}), and adds gy_t·h_t to {@code sumC[t·states+n]} (the channel's share of ∂L/∂C_t,
      * taken while h_t is at hand). a at {@code aOff}, b at {@code bc0 + t·states}.
      */
-    void recomputeChannel(double[] a, int aOff, double[] dd, double[] uu, double[] g, int i0, int stride, int length,
-            double[] b, int bc0, double[] h0, int hOff, double[] hc, double[] q, double[] dec, double[] sumC,
-            int states);
+    void recomputeChannel(float[] a, int aOff, float[] dd, float[] uu, float[] g, int i0, int stride, int length,
+            float[] b, int bc0, float[] h0, int hOff, float[] hc, float[] q, float[] dec, float[] sumC, int states);
 
     /**
      * The reverse walk over one channel's block (after {@link #recomputeChannel}): for t from length−1 down to 0,
      * r_n ← gy_t·c_n + exp(Δ_{t+1}a_n)·r_n (r holds the exit-state gradient on entry, ∂L/∂h₋₁'s factor r_0 on exit),
-     * ∂L/∂(Δ_t a_n) = r_n·q_t,n (q_t = exp(Δ_t a_n)·h_{t−1} from the recompute); accumulates gA (at {@code aOff}) and sumB
-     * (r·Δ_t u_t, at {@code t·states}) and writes gU and gΔ at i; returns Σ_t gy_t·u_t (the channel's gD).
+     * ∂L/∂(Δ_t a_n) = r_n·q_t,n (q_t = exp(Δ_t a_n)·h_{t−1} from the recompute); accumulates ∂L/∂a into the float
+     * sums {@code gAcc[0, states)} (zero on entry), flushed into gA (double, at {@code aOff}) every {@link #FLUSH}
+     * tokens and at the end, adds r·Δ_t u_t to sumB (at {@code t·states}) and writes gU and gΔ at i; returns
+     * Σ_t gy_t·u_t (the channel's gD).
      */
-    double backwardChannel(double[] a, int aOff, double[] dd, double[] uu, double[] g, int i0, int stride, int length,
-            double[] b, double[] c, int bc0, double[] q, double[] dec, double[] r, double[] gA, double[] sumB,
-            double skip, double[] gU, double[] gDelta, int states);
+    double backwardChannel(float[] a, int aOff, float[] dd, float[] uu, float[] g, int i0, int stride, int length,
+            float[] b, float[] c, int bc0, float[] q, float[] dec, float[] r, float[] gAcc, double[] gA, float[] sumB,
+            float skip, float[] gU, float[] gDelta, int states);
+
+    /** Adds the float sums to the double totals at {@code offset} and zeroes them. */
+    static void flush(float[] sums, double[] totals, int offset, int states) {
+        for (int n = 0; n < states; n++) {
+            totals[offset + n] += sums[n];
+            sums[n] = 0;
+        }
+    }
 
     /**
-     * The fastest loops this JVM runs correctly: the vector ones when the {@code jdk.incubator.vector} module is
-     * loaded (the {@code medseg} launcher adds it; a KNIME installation does not unless its knime.ini says
-     * {@code --add-modules=jdk.incubator.vector}) on x86-64, whose JDK has vectorised exponentials; the scalar ones
-     * otherwise (elsewhere the Vector API's exponential falls back to a slow per-lane loop).
+     * The fastest loops this JVM runs: the vector ones when the {@code jdk.incubator.vector} module is loaded (the
+     * {@code medseg} launcher adds it, and so does the KNIME feature's install instruction in knime.ini) and its
+     * preferred float vectors have 4 lanes or more (SSE/AVX/AVX-512, NEON); the scalar ones otherwise. Both compute the
+     * same exponential ({@link ScanExp}), so they differ only in the summation order of the state sums.
      */
     static StateLoops best() {
-        boolean x86 = "amd64".equals(System.getProperty("os.arch")) || "x86_64".equals(System.getProperty("os.arch"));
-        if (x86 && !Boolean.getBoolean("medseg.scan.scalar")
-                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+        if (!Boolean.getBoolean("medseg.scan.scalar") && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             try {
                 // by name, so that JVMs without the module never link the class
                 StateLoops loops = (StateLoops) Class.forName("io.medseg.nn.mamba.VectorStateLoops")
@@ -63,7 +73,7 @@ interface StateLoops {
         return new ScalarStateLoops();
     }
 
-    /** How many doubles a vector implementation processes at once. */
+    /** How many floats a vector implementation processes at once. */
     interface VectorWidth {
         int lanes();
     }
