@@ -25,7 +25,8 @@ import ai.djl.ndarray.types.Shape;
  * over the block are {@link StateLoops}: on SIMD lanes where the JVM has the Vector API, scalar otherwise. The backward
  * pass's per-range buffers are kept between blocks ({@link Workspace}).
  *
- * <p>Work split: the forward runs one task per (batch, channel) pair, with no sums across tasks. The backward runs, per
+ * <p>Work split: the forward runs one task per batch element and group of channels ({@link StateLoops#channelGroup}),
+ * with no sums across tasks. The backward runs, per
  * batch element, a fixed number of channel ranges ({@link #RANGES}, independent of the number of cores) in parallel;
  * gB and gC (sums over channels) are accumulated per range and the range results added in range order, so the
  * results do not depend on scheduling. Each range owns its channels' gA and gD.
@@ -76,12 +77,14 @@ final class CpuScanKernel {
         float[] skip = read(d);
         float[] h = read(h0); // becomes the exit state
         float[] y = new float[uu.length];
-        IntStream.range(0, batch * channels).parallel().forEach(p -> {
-            int bi = p / channels;
-            int e = p % channels;
-            // (bi, e, 0) in (B, E, N); (bi, 0, e) in (B, T, E), then every channels-th value; (bi, 0, 0) in (B, T, N)
-            loops.forwardChannel(aa, e * states, dd, uu, bi * length * channels + e, channels, length, bb, cc,
-                    bi * length * states, h, p * states, skip[e], y, states);
+        int group = loops.channelGroup();
+        int groups = (channels + group - 1) / group;
+        IntStream.range(0, batch * groups).parallel().forEach(p -> {
+            int bi = p / groups;
+            int e0 = p % groups * group;
+            // (bi, 0, 0) in (B, T, E), (B, T, N) and (B, E, N)
+            loops.forwardChannels(aa, dd, uu, bi * length * channels, channels, e0, Math.min(channels, e0 + group),
+                    length, bb, cc, bi * length * states, h, bi * channels * states, skip, y, states);
         });
         return new NDList(write(u, y, s), write(u, h, h0.getShape()));
     }

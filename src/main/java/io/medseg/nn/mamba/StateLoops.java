@@ -22,6 +22,24 @@ interface StateLoops {
             float[] c, int bc0, float[] h, int hOff, float skip, float[] y, int states);
 
     /**
+     * The forward walk of channels [e0, e1) of one batch element, as {@link #forwardChannel} for each: x0 is
+     * (bi, 0, 0) in (B, T, E), hBase (bi, 0, 0) in (B, E, N); skip holds D. Implementations may walk several
+     * channels at once ({@link #channelGroup}).
+     */
+    default void forwardChannels(float[] a, float[] dd, float[] uu, int x0, int channels, int e0, int e1, int length,
+            float[] b, float[] c, int bc0, float[] h, int hBase, float[] skip, float[] y, int states) {
+        for (int e = e0; e < e1; e++) {
+            forwardChannel(a, e * states, dd, uu, x0 + e, channels, length, b, c, bc0, h, hBase + e * states, skip[e],
+                    y, states);
+        }
+    }
+
+    /** How many channels {@link #forwardChannels} walks at once: the natural size of a forward task. */
+    default int channelGroup() {
+        return 1;
+    }
+
+    /**
      * The backward pass's recompute of one channel's block: for t in [0, length), with Δ_t = {@code dd[i]}, u_t =
      * {@code uu[i]} and gy_t = {@code g[i]} at {@code i = i0 + t·stride}, {@code dec[t·states+n] = exp(Δ_t·a_n)},
      * {@code q[t·states+n] = dec·h_{t−1}} with h_t = q_t + Δ_t u_t·b_n (h₋₁ = {@code h0[hOff, hOff+states)}; h_t is

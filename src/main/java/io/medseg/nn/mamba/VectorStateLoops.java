@@ -47,6 +47,55 @@ final class VectorStateLoops implements StateLoops, StateLoops.VectorWidth {
     }
 
     @Override
+    public int channelGroup() {
+        return LANES;
+    }
+
+    /**
+     * Full groups of {@code LANES} channels walk together, a channel per lane and the states one after another: Δ, u
+     * and y are contiguous vectors of the (B, T, E) rows, b_t,n and c_t,n broadcasts, and y needs no sum across lanes.
+     * A and the states are transposed into (N, lanes) for the walk. Remaining channels walk one at a time.
+     */
+    @Override
+    public void forwardChannels(float[] a, float[] dd, float[] uu, int x0, int channels, int e0, int e1, int length,
+            float[] b, float[] c, int bc0, float[] h, int hBase, float[] skip, float[] y, int states) {
+        float[] aT = new float[states * LANES];
+        float[] hT = new float[states * LANES];
+        int e = e0;
+        for (; e + LANES <= e1; e += LANES) {
+            for (int lane = 0; lane < LANES; lane++) {
+                for (int n = 0; n < states; n++) {
+                    aT[n * LANES + lane] = a[(e + lane) * states + n];
+                    hT[n * LANES + lane] = h[hBase + (e + lane) * states + n];
+                }
+            }
+            FloatVector skipV = FloatVector.fromArray(SPECIES, skip, e);
+            for (int t = 0; t < length; t++) {
+                int i = x0 + t * channels + e;
+                int bc = bc0 + t * states;
+                FloatVector dt = FloatVector.fromArray(SPECIES, dd, i);
+                FloatVector ut = FloatVector.fromArray(SPECIES, uu, i);
+                FloatVector du = dt.mul(ut);
+                FloatVector acc = FloatVector.zero(SPECIES);
+                for (int n = 0; n < states; n++) {
+                    int o = n * LANES;
+                    FloatVector decay = exp(dt.mul(FloatVector.fromArray(SPECIES, aT, o)));
+                    FloatVector hn = bc(b[bc + n]).fma(du, decay.mul(FloatVector.fromArray(SPECIES, hT, o)));
+                    hn.intoArray(hT, o);
+                    acc = bc(c[bc + n]).fma(hn, acc);
+                }
+                skipV.fma(ut, acc).intoArray(y, i);
+            }
+            for (int lane = 0; lane < LANES; lane++) {
+                for (int n = 0; n < states; n++) {
+                    h[hBase + (e + lane) * states + n] = hT[n * LANES + lane];
+                }
+            }
+        }
+        StateLoops.super.forwardChannels(a, dd, uu, x0, channels, e, e1, length, b, c, bc0, h, hBase, skip, y, states);
+    }
+
+    @Override
     public void recomputeChannel(float[] a, int aOff, float[] dd, float[] uu, float[] g, int i0, int stride,
             int length, float[] b, int bc0, float[] h0, int hOff, float[] hc, float[] q, float[] dec, float[] sumC,
             int states) {
@@ -132,9 +181,13 @@ final class VectorStateLoops implements StateLoops, StateLoops.VectorWidth {
         return gDe;
     }
 
-    /** exp(Δ·a) for the lanes of a starting at {@code offset}: {@link ScanExp#exp}'s steps on a vector. */
+    /** exp(Δ·a) for the lanes of a starting at {@code offset}. */
     private static FloatVector decay(float[] a, int offset, float dt) {
-        FloatVector x = FloatVector.fromArray(SPECIES, a, offset).mul(dt);
+        return exp(FloatVector.fromArray(SPECIES, a, offset).mul(dt));
+    }
+
+    /** {@link ScanExp#exp}'s steps on a vector. */
+    private static FloatVector exp(FloatVector x) {
         // blends, not min/max: one instruction each on x86, and a NaN (no lane compares) stays NaN
         x = x.blend(ScanExp.MIN, x.compare(VectorOperators.LT, ScanExp.MIN));
         x = x.blend(ScanExp.MAX, x.compare(VectorOperators.GT, ScanExp.MAX));

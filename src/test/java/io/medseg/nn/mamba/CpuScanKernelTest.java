@@ -38,13 +38,17 @@ class CpuScanKernelTest extends EngineTest {
     }
 
     private NDList inputs(int length, DataType type, int states) {
-        NDArray u = manager.randomNormal(new Shape(BATCH, length, CHANNELS)).toType(type, false);
-        NDArray delta = manager.randomUniform(-6f, 2f, new Shape(BATCH, length, CHANNELS)).exp().toType(type, false);
-        NDArray a = manager.randomUniform(0f, (float) Math.log(16), new Shape(CHANNELS, states)).exp().neg()
+        return inputs(length, type, states, CHANNELS);
+    }
+
+    private NDList inputs(int length, DataType type, int states, int channels) {
+        NDArray u = manager.randomNormal(new Shape(BATCH, length, channels)).toType(type, false);
+        NDArray delta = manager.randomUniform(-6f, 2f, new Shape(BATCH, length, channels)).exp().toType(type, false);
+        NDArray a = manager.randomUniform(0f, (float) Math.log(16), new Shape(channels, states)).exp().neg()
                 .toType(type, false);
         NDArray b = manager.randomNormal(new Shape(BATCH, length, states)).toType(type, false);
         NDArray c = manager.randomNormal(new Shape(BATCH, length, states)).toType(type, false);
-        NDArray d = manager.randomNormal(new Shape(CHANNELS)).toType(type, false);
+        NDArray d = manager.randomNormal(new Shape(channels)).toType(type, false);
         // the extremes appear for sure
         delta.set(new NDIndex("0, 0, 0"), Math.exp(2));
         a.set(new NDIndex("0, 0"), -16);
@@ -87,13 +91,16 @@ class CpuScanKernelTest extends EngineTest {
                 String what = loops.getClass().getSimpleName() + " L=" + length + " N=" + states;
                 compareBlock(loops, inputs(length, DataType.FLOAT32, states), what);
             }
+            // whole groups of channels on SIMD lanes (8 on AVX2, 16 on AVX-512) and the channels after the last group
+            String what = loops.getClass().getSimpleName() + " L=" + length + " N=16, 35 channels";
+            compareBlock(loops, inputs(length, DataType.FLOAT32, 16, 35), what);
         }
     }
 
     private void compareBlock(StateLoops loops, NDList in, String what) {
         NDArray u = in.get(0), delta = in.get(1), a = in.get(2), b = in.get(3), c = in.get(4), d = in.get(5);
         DataType type = u.getDataType();
-        Shape stateShape = new Shape(BATCH, CHANNELS, a.getShape().get(1));
+        Shape stateShape = new Shape(BATCH, a.getShape().get(0), a.getShape().get(1));
         NDArray h0 = manager.randomNormal(stateShape).toType(type, false);
         NDArray gy = manager.randomNormal(u.getShape()).toType(type, false);
         NDArray exit = manager.randomNormal(stateShape).toType(type, false);
