@@ -6,6 +6,7 @@ import io.medseg.MedSegException;
 import io.medseg.bench.LoaderBenchmark;
 import io.medseg.bench.MixerBenchmark;
 import io.medseg.bench.NetworkBenchmark;
+import io.medseg.bench.ScanBenchmark;
 import io.medseg.bench.SlidingWindowBenchmark;
 import io.medseg.nn.networks.Architecture;
 import picocli.CommandLine.Command;
@@ -17,6 +18,8 @@ import picocli.CommandLine.Parameters;
         description = { "Run a benchmark and print its table. WHAT is one of:",
                 "  mixers    sequence mixers: forward+backward time and peak memory against the sequence length, and",
                 "            the scan's speed-up over the sequential loop;",
+                "  scan      the CPU selective scan's forward+backward against L (--min-length 16384 --max-length",
+                "            262144 for the 16k-256k linearity check): time, state updates/s, fraction of the FMA peak;",
                 "  networks  every architecture (or --models) at 2D 128^2 and 3D 64^3 (or --dims): forward and",
                 "            training-step time, peak memory, achieved MACs/s against the dense matrix-multiply rate,",
                 "            LightM-UNet's step over the residual UNet's and without the Vector API module;",
@@ -25,7 +28,7 @@ import picocli.CommandLine.Parameters;
                 "  sliding-window  whole-image prediction (2D 512^2 / 256^2 with 128^2 patches, 3D 64^3 / 48^3 with 32^3",
                 "            patches, with and without mirroring) against its forward passes alone: overhead and voxels/s." })
 final class BenchCommand extends MedSegCommand {
-    @Parameters(paramLabel = "WHAT", description = "Benchmark to run: mixers, networks, loader or sliding-window.")
+    @Parameters(paramLabel = "WHAT", description = "Benchmark to run: mixers, scan, networks, loader or sliding-window.")
     String what;
 
     @Option(names = "--channels", defaultValue = "32", description = "Model dimension C of the mixers (default ${DEFAULT-VALUE}).")
@@ -60,11 +63,12 @@ final class BenchCommand extends MedSegCommand {
         }
         switch (what) {
             case "mixers" -> new MixerBenchmark(out(), channels, minLength, maxLength, repeats).run();
+            case "scan" -> new ScanBenchmark(out(), channels, minLength, maxLength, repeats).run();
             case "networks" -> new NetworkBenchmark(out(), repeats, architectures(), networkDims()).run();
             case "loader" -> new LoaderBenchmark(out(), repeats, size3d).run();
             case "sliding-window" -> new SlidingWindowBenchmark(out(), repeats).run();
             default -> throw new MedSegException("bench: unknown benchmark '" + what
-                    + "'; expected mixers, networks, loader or sliding-window");
+                    + "'; expected mixers, scan, networks, loader or sliding-window");
         }
         return 0;
     }

@@ -24,7 +24,7 @@ public final class LearnerParameters implements NodeParameters {
     @Persist(configKey = "iterations")
     public String m_iterations = "";
 
-    @Widget(title = "Learning rate", description = "Initial learning rate (empty: the recipe's). Allowed: a number > 0 or empty.")
+    @Widget(title = "Learning rate", description = "Initial learning rate (empty: the recipe's; LightM-UNet's Adam starts at 2e-3 in runs under 2,500 steps). Allowed: a number > 0 or empty.")
     @Persist(configKey = "learning_rate")
     public String m_learningRate = "";
 
