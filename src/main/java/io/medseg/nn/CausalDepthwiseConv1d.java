@@ -44,13 +44,22 @@ public final class CausalDepthwiseConv1d extends AbstractBlock {
         return new NDList(apply(x, w, b, kernel));
     }
 
-    /** The convolution on (B, L, E) with explicit weight (E, 1, k) and bias (E). */
+    /**
+     * The convolution on (B, L, E) with explicit weight (E, 1, k) and bias (E). The k−1 zeros go on the left only, so
+     * the convolution gives exactly L outputs: no slice of its output, whose backward would allocate and zero-fill a
+     * gradient of the padded length. The result is returned contiguous in (B, L, E): the projections that read it
+     * would otherwise each copy the transposed view, forward and backward (measured: 15% of a LightM-UNet CPU step).
+     */
     public static NDArray apply(NDArray x, NDArray w, NDArray b, int kernel) {
-        long length = x.getShape().get(1);
-        int groups = (int) x.getShape().get(2);
-        NDArray y = FullChannelBlocks.convolve(x.transpose(0, 2, 1), w, b, groups, (xs, ws, bs, g) -> Conv1d
-                .conv1d(xs, ws, bs, new Shape(1), new Shape(kernel - 1), new Shape(1), g).singletonOrThrow());
-        return y.get(":, :, :{}", length).transpose(0, 2, 1);
+        Shape s = x.getShape();
+        int groups = (int) s.get(2);
+        NDArray channelsFirst = x.transpose(0, 2, 1);
+        NDArray padded = channelsFirst.getManager()
+                .zeros(new Shape(s.get(0), groups, kernel - 1), x.getDataType(), x.getDevice()).concat(channelsFirst, 2);
+        NDArray y = FullChannelBlocks.convolve(padded, w, b, groups, (xs, ws, bs, g) -> Conv1d
+                .conv1d(xs, ws, bs, new Shape(1), new Shape(0), new Shape(1), g).singletonOrThrow());
+        // reshaping the transposed view through a shape it cannot be viewed as makes PyTorch copy it contiguously
+        return y.transpose(0, 2, 1).reshape(s.get(0), -1).reshape(s);
     }
 
     @Override
