@@ -1,14 +1,12 @@
 package io.medseg.nn.mamba;
 
 import java.lang.ref.SoftReference;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -27,7 +25,8 @@ import ai.djl.ndarray.types.Shape;
  *
  * <p>Work split: the forward runs one task per batch element and group of channels ({@link StateLoops#channelGroup}),
  * with no sums across tasks. The backward runs, per
- * batch element, a fixed number of channel ranges ({@link #RANGES}, independent of the number of cores) in parallel;
+ * batch element, channel ranges in parallel (up to {@link #RANGES}, of at least {@link #RANGE_CHANNELS} channels; their
+ * number depends on E only, not on the number of cores);
  * gB and gC (sums over channels) are accumulated per range and the range results added in range order, so the
  * results do not depend on scheduling. Each range owns its channels' gA and gD.
  *
@@ -37,6 +36,11 @@ import ai.djl.ndarray.types.Shape;
 final class CpuScanKernel {
     /** Channel ranges of the backward pass; fixed so that the summation order of gB and gC is too. */
     static final int RANGES = 8;
+    /**
+     * Channels per range at least: each range sums its gB and gC shares across SIMD lanes once per token and state,
+     * so ranges of few channels cost more in those sums than they gain in parallel work.
+     */
+    static final int RANGE_CHANNELS = 32;
     /** The inner loops over the states: SIMD where this JVM has them (see {@link StateLoops#best}). */
     static final StateLoops LOOPS = StateLoops.best();
 
@@ -108,68 +112,25 @@ final class CpuScanKernel {
         int length = (int) s.get(1);
         int channels = (int) s.get(2);
         int states = (int) a.getShape().get(1);
-        float[] uu = read(u);
-        float[] dd = read(delta);
-        float[] aa = read(a);
-        float[] bb = read(b);
-        float[] cc = read(c);
-        float[] skip = read(d);
-        float[] hh0 = read(h0);
-        float[] g = read(gy);
-        float[] exit = exitGrad == null ? null : read(exitGrad);
-
-        float[] gU = new float[uu.length];
-        float[] gDelta = new float[uu.length];
-        float[] gB = new float[bb.length];
-        float[] gC = new float[cc.length];
-        double[] gA = new double[aa.length];
-        double[] gD = new double[skip.length];
-        float[] gH0 = new float[hh0.length];
-
-        int ranges = Math.min(RANGES, channels);
+        ScanGradients g = new ScanGradients(batch, length, channels, states, read(u), read(delta), read(a), read(b),
+                read(c), read(d), read(h0), read(gy), exitGrad == null ? null : read(exitGrad));
+        float[] gB = new float[g.b.length];
+        float[] gC = new float[g.c.length];
+        int ranges = Math.max(1, Math.min(RANGES, channels / RANGE_CHANNELS));
         int tn = length * states;
         Workspace w = Workspace.take(ranges, tn, states);
         try {
             for (int bi = 0; bi < batch; bi++) {
                 final int batchIndex = bi;
                 IntStream.range(0, ranges).parallel().forEach(k -> {
-                    int e0 = k * channels / ranges;
-                    int e1 = (k + 1) * channels / ranges;
-                    float[] sumB = w.accB[k];
-                    float[] sumC = w.accC[k];
-                    float[] q = w.q[k];
-                    float[] dec = w.dec[k];
-                    float[] r = w.r[k];
-                    float[] hc = w.hc[k];
-                    float[] gAcc = w.gAcc[k];
-                    Arrays.fill(gAcc, 0); // each channel's walk flushes them to zero at its end
-                    Arrays.fill(sumB, 0, tn, 0);
-                    Arrays.fill(sumC, 0, tn, 0);
-                    int bc0 = batchIndex * tn; // (bi, 0, 0) in (B, T, N)
-                    int i0 = batchIndex * length * channels; // (bi, 0, 0) in (B, T, E)
-                    for (int e = e0; e < e1; e++) {
-                        int aOff = e * states;
-                        int hOff = (batchIndex * channels + e) * states;
-                        // recompute the decays exp(Δ_t A) and exp(Δ_t A)·h_{t−1}; gC's share of this channel on the way
-                        loops.recomputeChannel(aa, aOff, dd, uu, g, i0 + e, channels, length, bb, bc0, hh0, hOff, hc,
-                                q, dec, sumC, states);
-                        // walk backwards: r_t = C_t·gy_t + exp(Δ_{t+1}A)·r_{t+1}, starting from the exit gradient
-                        if (exit != null) {
-                            System.arraycopy(exit, hOff, r, 0, states);
-                        } else {
-                            Arrays.fill(r, 0);
-                        }
-                        gD[e] += loops.backwardChannel(aa, aOff, dd, uu, g, i0 + e, channels, length, bb, cc, bc0, q,
-                                dec, r, gAcc, gA, sumB, skip[e], gU, gDelta, states);
-                        for (int n = 0; n < states; n++) {
-                            gH0[hOff + n] = r[n] * dec[n];
-                        }
-                    }
+                    w.ranges[k].clearSums(tn);
+                    loops.backwardChannels(g, batchIndex, k * channels / ranges, (k + 1) * channels / ranges,
+                            w.ranges[k]);
                 });
-                int base = batchIndex * tn; // (bi, 0, 0) in (B, T, N)
+                int base = g.selections(bi);
                 for (int k = 0; k < ranges; k++) {
-                    float[] sumB = w.accB[k];
-                    float[] sumC = w.accC[k];
+                    float[] sumB = w.ranges[k].sumB;
+                    float[] sumC = w.ranges[k].sumC;
                     for (int j = 0; j < tn; j++) {
                         gB[base + j] += sumB[j];
                         gC[base + j] += sumC[j];
@@ -179,49 +140,38 @@ final class CpuScanKernel {
         } finally {
             Workspace.give(w);
         }
-        return new NDList(write(u, gU, s), write(u, gDelta, s), write(u, gB, b.getShape()), write(u, gC, c.getShape()),
-                write(u, narrow(gA), a.getShape()), write(u, narrow(gD), d.getShape()), write(u, gH0, h0.getShape()));
+        return new NDList(write(u, g.gU, s), write(u, g.gDelta, s), write(u, gB, b.getShape()),
+                write(u, gC, c.getShape()), write(u, narrow(g.gA), a.getShape()), write(u, narrow(g.gD), d.getShape()),
+                write(u, g.gH0, h0.getShape()));
     }
 
     /**
-     * The backward pass's per-range buffers (4·T·N + 2N floats per range), kept between calls so that consecutive
-     * blocks do not allocate and zero them again; every value used is written (or zeroed) before it is read, so reuse
-     * does not change results. Concurrent calls take separate workspaces.
+     * The backward pass's per-range buffers ({@link RangeBuffers}), kept between calls so that consecutive blocks do
+     * not allocate them again. Concurrent calls take separate workspaces.
      */
     private static final class Workspace {
         /** The one kept workspace (softly: 16 MB at the production block, given up under memory pressure). */
-        private static final AtomicReference<SoftReference<Workspace>> FREE =
-                new AtomicReference<>();
-        final float[][] accB;
-        final float[][] accC;
-        final float[][] q;
-        final float[][] dec;
-        final float[][] r;
-        final float[][] hc;
-        final float[][] gAcc;
-        final int tn;
+        private static final AtomicReference<SoftReference<Workspace>> FREE = new AtomicReference<>();
+        final RangeBuffers[] ranges;
         final int states;
 
         private Workspace(int ranges, int tn, int states) {
-            this.tn = tn;
             this.states = states;
-            accB = new float[ranges][tn];
-            accC = new float[ranges][tn];
-            q = new float[ranges][tn];
-            dec = new float[ranges][tn];
-            r = new float[ranges][states];
-            hc = new float[ranges][states];
-            gAcc = new float[ranges][states];
+            this.ranges = new RangeBuffers[ranges];
+            for (int k = 0; k < ranges; k++) {
+                this.ranges[k] = new RangeBuffers(tn, states);
+            }
         }
 
         static Workspace take(int ranges, int tn, int states) {
             SoftReference<Workspace> kept = FREE.getAndSet(null);
             Workspace w = kept == null ? null : kept.get();
-            if (w != null && w.accB.length >= ranges && w.tn >= tn && w.states == states) {
+            if (w != null && w.ranges.length >= ranges && w.ranges[0].capacity() >= tn && w.states == states) {
                 return w;
             }
             // too small (or none): a new one; a larger one's buffers are used from index 0 up to what is needed
-            return new Workspace(ranges, Math.max(tn, w == null ? 0 : w.tn), states);
+            return new Workspace(Math.max(ranges, w == null ? 0 : w.ranges.length),
+                    Math.max(tn, w == null ? 0 : w.ranges[0].capacity()), states);
         }
 
         static void give(Workspace w) {

@@ -1,5 +1,7 @@
 package io.medseg.nn.mamba;
 
+import java.util.Arrays;
+
 /**
  * The inner loops of {@link CpuScanKernel}: one channel's walk over a block's tokens and its N states, forward,
  * recompute and reverse (the token loop inside, so that the JIT compiles each walk as one loop and can keep a channel's
@@ -60,6 +62,35 @@ interface StateLoops {
     double backwardChannel(float[] a, int aOff, float[] dd, float[] uu, float[] g, int i0, int stride, int length,
             float[] b, float[] c, int bc0, float[] q, float[] dec, float[] r, float[] gAcc, double[] gA, float[] sumB,
             float skip, float[] gU, float[] gDelta, int states);
+
+    /**
+     * The backward pass of channels [e0, e1) of batch element bi: their gU, gΔ, gA, gD and gH0 in {@code g}, and
+     * their shares of gB and gC added to the range's {@code w.sumB} and {@code w.sumC} (T·N, from index 0). Channel by
+     * channel: {@link #recomputeChannel}, then {@link #backwardChannel} from the exit gradient.
+     */
+    default void backwardChannels(ScanGradients g, int bi, int e0, int e1, RangeBuffers w) {
+        int states = g.states;
+        Arrays.fill(w.gAcc, 0); // each channel's walk flushes them to zero at its end
+        for (int e = e0; e < e1; e++) {
+            int aOff = e * states;
+            int hOff = g.state(bi, e);
+            int i0 = g.tokens(bi) + e;
+            // recompute the decays exp(Δ_t A) and exp(Δ_t A)·h_{t−1}; gC's share of this channel on the way
+            recomputeChannel(g.a, aOff, g.delta, g.u, g.gy, i0, g.channels, g.length, g.b, g.selections(bi), g.h0,
+                    hOff, w.hc, w.q, w.dec, w.sumC, states);
+            // walk backwards: r_t = C_t·gy_t + exp(Δ_{t+1}A)·r_{t+1}, starting from the exit gradient
+            if (g.exit != null) {
+                System.arraycopy(g.exit, hOff, w.r, 0, states);
+            } else {
+                Arrays.fill(w.r, 0);
+            }
+            g.gD[e] += backwardChannel(g.a, aOff, g.delta, g.u, g.gy, i0, g.channels, g.length, g.b, g.c,
+                    g.selections(bi), w.q, w.dec, w.r, w.gAcc, g.gA, w.sumB, g.d[e], g.gU, g.gDelta, states);
+            for (int n = 0; n < states; n++) {
+                g.gH0[hOff + n] = w.r[n] * w.dec[n];
+            }
+        }
+    }
 
     /** Adds the float sums to the double totals at {@code offset} and zeroes them. */
     static void flush(float[] sums, double[] totals, int offset, int states) {

@@ -95,6 +95,192 @@ final class VectorStateLoops implements StateLoops, StateLoops.VectorWidth {
         StateLoops.super.forwardChannels(a, dd, uu, x0, channels, e, e1, length, b, c, bc0, h, hBase, skip, y, states);
     }
 
+    /**
+     * Full groups of {@code LANES} channels walk together, a channel per lane, as the forward does: the block is cut
+     * into sub-blocks of {@link #SUB} tokens whose decays and carried states (SUB·N·LANES values each) stay in cache. A
+     * first forward walk keeps each group's state at every sub-block start; then, sub-block by sub-block from the
+     * end, each group recomputes its decays and states from there and walks backwards, carrying r across
+     * sub-blocks. gB and gC, sums over channels, gather per lane over the range's groups and are summed across lanes
+     * once per sub-block. Remaining channels take the per-channel walks.
+     */
+    @Override
+    public void backwardChannels(ScanGradients g, int bi, int e0, int e1, RangeBuffers w) {
+        int groups = (e1 - e0) / LANES;
+        int tail = e0 + groups * LANES;
+        if (groups > 0) {
+            backwardGroups(g, bi, e0, groups, w);
+        }
+        if (tail < e1) {
+            StateLoops.super.backwardChannels(g, bi, tail, e1, w);
+        }
+    }
+
+    /** Tokens per sub-block of {@link #backwardChannels}. */
+    static final int SUB = 64;
+
+    /** Scratch slots of {@link RangeBuffers} used by {@link #backwardGroups}. */
+    private static final int A_T = 0, STARTS = 1, CARRY = 2, DEC = 3, Q = 4, SUM_B = 5, SUM_C = 6, H = 7, G_A = 8,
+            G_D = 9;
+
+    /**
+     * {@link #backwardChannels} for {@code groups} full groups from channel e0. Each walk is its own small method: the
+     * JIT inlines the Vector API calls (and so keeps vectors in registers) only in methods of modest size.
+     */
+    private static void backwardGroups(ScanGradients g, int bi, int e0, int groups, RangeBuffers w) {
+        int states = g.states;
+        int nw = states * LANES;
+        int subs = (g.length + SUB - 1) / SUB;
+        float[] aT = w.scratch(A_T, groups * nw); // A rows as (N, lanes) per group
+        float[] starts = w.scratch(STARTS, groups * subs * nw); // each group's state at each sub-block start
+        float[] carry = w.scratch(CARRY, groups * nw); // r carried to the previous token: exp(Δ_{t+1}A)·r_{t+1}
+        float[] sumB = w.scratch(SUM_B, SUB * nw);
+        float[] sumC = w.scratch(SUM_C, SUB * nw);
+        for (int k = 0; k < groups; k++) {
+            int e = e0 + k * LANES;
+            float[] h = w.scratch(H, nw);
+            for (int lane = 0; lane < LANES; lane++) {
+                int hOff = g.state(bi, e + lane);
+                for (int n = 0; n < states; n++) {
+                    aT[k * nw + n * LANES + lane] = g.a[(e + lane) * states + n];
+                    h[n * LANES + lane] = g.h0[hOff + n];
+                    carry[k * nw + n * LANES + lane] = g.exit == null ? 0 : g.exit[hOff + n];
+                }
+            }
+            keepSubBlockStarts(g, bi, e, aT, k * nw, h, starts, k * subs * nw);
+        }
+        for (int sub = subs - 1; sub >= 0; sub--) {
+            int t0 = sub * SUB;
+            int len = Math.min(g.length, t0 + SUB) - t0;
+            java.util.Arrays.fill(sumB, 0, len * nw, 0);
+            java.util.Arrays.fill(sumC, 0, len * nw, 0);
+            for (int k = 0; k < groups; k++) {
+                int e = e0 + k * LANES;
+                float[] h = w.scratch(H, nw);
+                System.arraycopy(starts, (k * subs + sub) * nw, h, 0, nw);
+                recomputeSubBlock(g, bi, e, t0, len, aT, k * nw, h, w.scratch(DEC, SUB * nw), w.scratch(Q, SUB * nw),
+                        sumC);
+                float[] gA = w.scratch(G_A, nw);
+                float[] gD = w.scratch(G_D, LANES);
+                reverseSubBlock(g, bi, e, t0, len, aT, k * nw, w.scratch(DEC, SUB * nw), w.scratch(Q, SUB * nw), carry,
+                        gA, gD, sumB);
+                for (int lane = 0; lane < LANES; lane++) {
+                    g.gD[e + lane] += gD[lane];
+                    for (int n = 0; n < states; n++) {
+                        g.gA[(e + lane) * states + n] += gA[n * LANES + lane];
+                    }
+                }
+            }
+            // the sub-block's gB and gC shares: per-lane sums over the range's groups, summed across lanes once
+            for (int j = 0; j < len * states; j++) {
+                int o = j * LANES;
+                w.sumB[t0 * states + j] += FloatVector.fromArray(SPECIES, sumB, o).reduceLanes(VectorOperators.ADD);
+                w.sumC[t0 * states + j] += FloatVector.fromArray(SPECIES, sumC, o).reduceLanes(VectorOperators.ADD);
+            }
+        }
+        for (int k = 0; k < groups; k++) {
+            int e = e0 + k * LANES;
+            for (int lane = 0; lane < LANES; lane++) {
+                int hOff = g.state(bi, e + lane);
+                for (int n = 0; n < states; n++) {
+                    g.gH0[hOff + n] = carry[k * nw + n * LANES + lane];
+                }
+            }
+        }
+    }
+
+    /** The group's forward walk over the block from h, keeping its state at every sub-block start. */
+    private static void keepSubBlockStarts(ScanGradients g, int bi, int e, float[] aT, int ak, float[] h,
+            float[] starts, int sOff) {
+        int states = g.states;
+        int nw = states * LANES;
+        int x0 = g.tokens(bi);
+        int bc0 = g.selections(bi);
+        for (int t = 0; t < g.length; t++) {
+            if (t % SUB == 0) {
+                System.arraycopy(h, 0, starts, sOff + t / SUB * nw, nw);
+            }
+            int i = x0 + t * g.channels + e;
+            FloatVector dt = FloatVector.fromArray(SPECIES, g.delta, i);
+            FloatVector du = dt.mul(FloatVector.fromArray(SPECIES, g.u, i));
+            int bc = bc0 + t * states;
+            for (int n = 0; n < states; n++) {
+                int o = n * LANES;
+                FloatVector decay = exp(dt.mul(FloatVector.fromArray(SPECIES, aT, ak + o)));
+                bc(g.b[bc + n]).fma(du, decay.mul(FloatVector.fromArray(SPECIES, h, o))).intoArray(h, o);
+            }
+        }
+    }
+
+    /**
+     * The group's decays (dec) and carried states (q = decay·h_{t−1}) over tokens [t0, t0+len) from the sub-block's
+     * start state h, as (token, state, lane); adds gy·h_t, the group's share of gC, per lane to sumC.
+     */
+    private static void recomputeSubBlock(ScanGradients g, int bi, int e, int t0, int len, float[] aT, int ak,
+            float[] h, float[] dec, float[] q, float[] sumC) {
+        int states = g.states;
+        int x0 = g.tokens(bi);
+        int bc0 = g.selections(bi);
+        for (int tt = 0; tt < len; tt++) {
+            int t = t0 + tt;
+            int i = x0 + t * g.channels + e;
+            int bc = bc0 + t * states;
+            FloatVector dt = FloatVector.fromArray(SPECIES, g.delta, i);
+            FloatVector du = dt.mul(FloatVector.fromArray(SPECIES, g.u, i));
+            FloatVector gy = FloatVector.fromArray(SPECIES, g.gy, i);
+            for (int n = 0; n < states; n++) {
+                int o = (tt * states + n) * LANES;
+                FloatVector decay = exp(dt.mul(FloatVector.fromArray(SPECIES, aT, ak + n * LANES)));
+                decay.intoArray(dec, o);
+                FloatVector carried = decay.mul(FloatVector.fromArray(SPECIES, h, n * LANES));
+                carried.intoArray(q, o);
+                FloatVector hn = bc(g.b[bc + n]).fma(du, carried);
+                hn.intoArray(h, n * LANES);
+                hn.fma(gy, FloatVector.fromArray(SPECIES, sumC, o)).intoArray(sumC, o);
+            }
+        }
+    }
+
+    /**
+     * The group's reverse walk over tokens [t0, t0+len): r_t = C_t·gy_t + carry, carry ← r_t·exp(Δ_t A) for the token
+     * before; writes gU and gΔ, adds r·Δu (gB's share) per lane to sumB, and returns the sub-block's ∂L/∂a (gA, as
+     * (N, lanes)) and Σ gy·u (gD) sums in float.
+     */
+    private static void reverseSubBlock(ScanGradients g, int bi, int e, int t0, int len, float[] aT, int ak,
+            float[] dec, float[] q, float[] carry, float[] gA, float[] gD, float[] sumB) {
+        int states = g.states;
+        int x0 = g.tokens(bi);
+        int bc0 = g.selections(bi);
+        java.util.Arrays.fill(gA, 0, states * LANES, 0);
+        FloatVector gDe = FloatVector.zero(SPECIES);
+        FloatVector skip = FloatVector.fromArray(SPECIES, g.d, e);
+        for (int tt = len - 1; tt >= 0; tt--) {
+            int t = t0 + tt;
+            int i = x0 + t * g.channels + e;
+            int bc = bc0 + t * states;
+            FloatVector dt = FloatVector.fromArray(SPECIES, g.delta, i);
+            FloatVector ut = FloatVector.fromArray(SPECIES, g.u, i);
+            FloatVector du = dt.mul(ut);
+            FloatVector gy = FloatVector.fromArray(SPECIES, g.gy, i);
+            FloatVector gLogA = FloatVector.zero(SPECIES);
+            FloatVector gDu = FloatVector.zero(SPECIES);
+            for (int n = 0; n < states; n++) {
+                int o = (tt * states + n) * LANES;
+                int co = ak + n * LANES;
+                FloatVector rn = bc(g.c[bc + n]).fma(gy, FloatVector.fromArray(SPECIES, carry, co));
+                FloatVector gLog = rn.mul(FloatVector.fromArray(SPECIES, q, o)); // ∂L/∂(Δ_t a_n)
+                gLog.fma(dt, FloatVector.fromArray(SPECIES, gA, n * LANES)).intoArray(gA, n * LANES);
+                gLogA = gLog.fma(FloatVector.fromArray(SPECIES, aT, co), gLogA);
+                gDu = rn.fma(bc(g.b[bc + n]), gDu);
+                rn.fma(du, FloatVector.fromArray(SPECIES, sumB, o)).intoArray(sumB, o);
+                rn.mul(FloatVector.fromArray(SPECIES, dec, o)).intoArray(carry, co);
+            }
+            gDu.fma(dt, gy.mul(skip)).intoArray(g.gU, i);
+            gDu.fma(ut, gLogA).intoArray(g.gDelta, i);
+            gDe = gy.fma(ut, gDe);
+        }
+        gDe.intoArray(gD, 0);
+    }
+
     @Override
     public void recomputeChannel(float[] a, int aOff, float[] dd, float[] uu, float[] g, int i0, int stride,
             int length, float[] b, int bc0, float[] h0, int hOff, float[] hc, float[] q, float[] dec, float[] sumC,
