@@ -195,11 +195,17 @@ final class VectorStateLoops implements StateLoops, StateLoops.VectorWidth {
         int nw = states * LANES;
         int x0 = g.tokens(bi);
         int bc0 = g.selections(bi);
-        for (int t = 0; t < g.length; t++) {
-            if (t % SUB == 0) {
-                System.arraycopy(h, 0, starts, sOff + t / SUB * nw, nw);
-            }
-            int i = x0 + t * g.channels + e;
+        for (int t0 = 0; t0 < g.length; t0 += SUB) {
+            System.arraycopy(h, 0, starts, sOff + t0 / SUB * nw, nw);
+            walkStates(g, x0 + e, bc0, t0, Math.min(g.length, t0 + SUB), aT, ak, h);
+        }
+    }
+
+    /** The group's states h over tokens [t0, t1), in place. */
+    private static void walkStates(ScanGradients g, int x0, int bc0, int t0, int t1, float[] aT, int ak, float[] h) {
+        int states = g.states;
+        for (int t = t0; t < t1; t++) {
+            int i = x0 + t * g.channels;
             FloatVector dt = FloatVector.fromArray(SPECIES, g.delta, i);
             FloatVector du = dt.mul(FloatVector.fromArray(SPECIES, g.u, i));
             int bc = bc0 + t * states;
