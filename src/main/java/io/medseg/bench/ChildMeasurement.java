@@ -36,6 +36,19 @@ final class ChildMeasurement {
      * it without the module), to measure what the scan's SIMD loops are worth.
      */
     static double[] run(List<String> jvmOptions, boolean vectorModule, Class<?> main, String... args) {
+        return run(jvmOptions, vectorModule, true, main, args);
+    }
+
+    /**
+     * A measurement of time only: glibc's default mmap threshold, since the fixed 64 KiB one (for exact peaks) makes
+     * every large allocation fault in fresh pages, which doubled a LightM-UNet step and a scan's time.
+     */
+    static double[] runForTime(Class<?> main, String... args) {
+        return run(List.of(), VECTOR_MODULE_LOADED, false, main, args);
+    }
+
+    private static double[] run(List<String> jvmOptions, boolean vectorModule, boolean exactPeak, Class<?> main,
+            String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
         if (vectorModule) {
@@ -50,7 +63,9 @@ final class ChildMeasurement {
         cmd.add(main.getName());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("MALLOC_MMAP_THRESHOLD_", "65536");
+        if (exactPeak) {
+            pb.environment().put("MALLOC_MMAP_THRESHOLD_", "65536");
+        }
         pb.environment().put("OMP_NUM_THREADS", "1");
         try {
             Process p = pb.start();

@@ -56,7 +56,7 @@ public final class ScanBenchmark {
                 "t(L)/t(L/4)");
         double previous = Double.NaN;
         for (int length = minLength; length <= maxLength; length *= 4) {
-            double[] m = ChildMeasurement.run(Probe.class, String.valueOf(length), String.valueOf(inner),
+            double[] m = ChildMeasurement.runForTime(Probe.class, String.valueOf(length), String.valueOf(inner),
                     String.valueOf(repeats));
             double rate = (double) length * inner * STATES / (m[0] / 1e3);
             out.printf(Locale.ROOT, "%9d %10.1f %10.1f %14.3g %11.1f%% %12s%n", length, m[0], m[1], rate,
