@@ -1,7 +1,10 @@
 package io.medseg.nn.mamba;
 
-/** {@link StateLoops} as plain loops: one {@link ScanExp#exp} per state and step. */
-final class ScalarStateLoops implements StateLoops {
+/**
+ * {@link StateLoops} as plain loops, a channel at a time: one {@link ScanExp#exp} per state and step. Also the channels
+ * after the last full SIMD group of {@link VectorStateLoops}.
+ */
+class ScalarStateLoops implements StateLoops {
     @Override
     public void forwardChannel(float[] a, int aOff, float[] dd, float[] uu, int i0, int stride, int length, float[] b,
             float[] c, int bc0, float[] h, int hOff, float skip, float[] y, int states) {

@@ -28,21 +28,24 @@ import io.medseg.nn.checkpoint.ChunkedRecurrence;
  * (Blelloch-style, recursive pairing) scan of depth 2·log₂T built from reshape, slice, multiply, add and stack, with
  * blocks of at most {@link #blockTokens} tokens. Only products of decays ≤ 1 and sums occur, so it is as stable as the
  * sequential loop.
- * <li>CPU path ({@link CpuScanKernel}): plain Java loops over the block's values in double, one pass per (batch,
- * channel) forward and a recompute-and-reverse pass backward, in blocks of {@link #CPU_BLOCK_TOKENS} tokens. Its
+ * <li>CPU path ({@link CpuScanKernel}): Java loops over the block's values in float, a group of channels per set of
+ * SIMD lanes where the JVM has the Vector API: one walk forward, and backward a walk keeping the state at every
+ * sub-block start, then per sub-block (from the end) a recompute of its decays and a reverse walk, in blocks of
+ * {@link #CPU_BLOCK_TOKENS} tokens. Its
  * outputs are not part of the autograd graph, so it computes a block's forward only when PyTorch's grad mode is off:
  * in inference, and under a recording {@link CheckpointTape}, whose unrecorded forward of the scan's segment switches
  * it off (also when a checkpointed layer around the scan is replayed: the scan is then recorded on a nested tape). It
- * computes a block's gradients always, since the tape injects them. It needs all arrays on the CPU in FLOAT32 or
- * FLOAT64. Plain autograd through {@link #scan} (grad mode on, no tape) therefore stays on the tensor path.
+ * computes a block's gradients always, since the tape injects them. It needs all arrays on the CPU in FLOAT32 (FLOAT64
+ * scans, as gradient checks use, take the tensor path). Plain autograd through {@link #scan} (grad mode on, no tape)
+ * therefore stays on the tensor path.
  * </ul>
  *
  * <p>Memory (tensor path). In inference a block's working set is about 6·B·T·E·N values, independent of L. In a
  * training step with an active {@link CheckpointTape} the scan keeps only its inputs (already alive in the layer) plus
  * one (B, E, N) state per block, i.e. about B·L·E·N/T extra values; its backward pass replays the blocks in reverse,
  * one at a time, each holding about 12·B·T·E·N values. Without a tape (plain autograd) the whole scan is recorded:
- * O(B·L·E·N·log T). The CPU path holds only copies of a block's inputs and outputs, plus 4·T·N values per channel range
- * in the backward pass.
+ * O(B·L·E·N·log T). The CPU path holds only copies of a block's inputs and outputs, plus per channel range in the
+ * backward pass 4·T·N values, and for its SIMD groups one state per 64 tokens and 4·64·N values per lane.
  */
 public final class SelectiveScan {
     /** Upper bound on B·T·E·N elements per block: 4M floats (16 MB) per materialised block tensor. */

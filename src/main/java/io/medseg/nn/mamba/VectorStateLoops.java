@@ -1,49 +1,25 @@
 package io.medseg.nn.mamba;
 
+import java.util.Arrays;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link StateLoops} on SIMD lanes (the JDK's incubating Vector API: 8 floats on AVX2, 16 on AVX-512): the states are
- * processed a vector at a time, with {@link ScanExp}'s exponential on vectors (the same steps, so the same decays as the
- * scalar loops). States beyond the last full vector take the scalar formulas. Loaded only through
- * {@link StateLoops#best}.
+ * {@link StateLoops} on SIMD lanes (the JDK's incubating Vector API: 8 floats on AVX2, 16 on AVX-512): full groups of
+ * that many channels walk together, a channel per lane, with {@link ScanExp}'s exponential on vectors (the same
+ * steps, so the same decays as the scalar loops); the channels after the last full group take the scalar loops this
+ * class extends. Loaded only through {@link StateLoops#best}.
  */
-final class VectorStateLoops implements StateLoops, StateLoops.VectorWidth {
+final class VectorStateLoops extends ScalarStateLoops implements StateLoops.VectorWidth {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
 
     @Override
     public int lanes() {
         return LANES;
-    }
-
-    @Override
-    public void forwardChannel(float[] a, int aOff, float[] dd, float[] uu, int i0, int stride, int length, float[] b,
-            float[] c, int bc0, float[] h, int hOff, float skip, float[] y, int states) {
-        int bound = SPECIES.loopBound(states);
-        for (int t = 0; t < length; t++) {
-            int i = i0 + t * stride;
-            float dt = dd[i];
-            float du = dt * uu[i];
-            int bc = bc0 + t * states;
-            FloatVector acc = FloatVector.zero(SPECIES);
-            for (int n = 0; n < bound; n += LANES) {
-                FloatVector hn = FloatVector.fromArray(SPECIES, b, bc + n)
-                        .fma(bc(du), decay(a, aOff + n, dt).mul(FloatVector.fromArray(SPECIES, h, hOff + n)));
-                hn.intoArray(h, hOff + n);
-                acc = FloatVector.fromArray(SPECIES, c, bc + n).fma(hn, acc);
-            }
-            float yi = acc.reduceLanes(VectorOperators.ADD);
-            for (int n = bound; n < states; n++) {
-                float hn = Math.fma(b[bc + n], du, ScanExp.exp(dt * a[aOff + n]) * h[hOff + n]);
-                h[hOff + n] = hn;
-                yi = Math.fma(c[bc + n], hn, yi);
-            }
-            y[i] = Math.fma(skip, uu[i], yi);
-        }
     }
 
     @Override
@@ -92,7 +68,7 @@ final class VectorStateLoops implements StateLoops, StateLoops.VectorWidth {
                 }
             }
         }
-        StateLoops.super.forwardChannels(a, dd, uu, x0, channels, e, e1, length, b, c, bc0, h, hBase, skip, y, states);
+        super.forwardChannels(a, dd, uu, x0, channels, e, e1, length, b, c, bc0, h, hBase, skip, y, states);
     }
 
     /**
@@ -111,7 +87,7 @@ final class VectorStateLoops implements StateLoops, StateLoops.VectorWidth {
             backwardGroups(g, bi, e0, groups, w);
         }
         if (tail < e1) {
-            StateLoops.super.backwardChannels(g, bi, tail, e1, w);
+            super.backwardChannels(g, bi, tail, e1, w);
         }
     }
 
@@ -151,8 +127,8 @@ final class VectorStateLoops implements StateLoops, StateLoops.VectorWidth {
         for (int sub = subs - 1; sub >= 0; sub--) {
             int t0 = sub * SUB;
             int len = Math.min(g.length, t0 + SUB) - t0;
-            java.util.Arrays.fill(sumB, 0, len * nw, 0);
-            java.util.Arrays.fill(sumC, 0, len * nw, 0);
+            Arrays.fill(sumB, 0, len * nw, 0);
+            Arrays.fill(sumC, 0, len * nw, 0);
             for (int k = 0; k < groups; k++) {
                 int e = e0 + k * LANES;
                 float[] h = w.scratch(H, nw);
@@ -256,7 +232,7 @@ final class VectorStateLoops implements StateLoops, StateLoops.VectorWidth {
         int states = g.states;
         int x0 = g.tokens(bi);
         int bc0 = g.selections(bi);
-        java.util.Arrays.fill(gA, 0, states * LANES, 0);
+        Arrays.fill(gA, 0, states * LANES, 0);
         FloatVector gDe = FloatVector.zero(SPECIES);
         FloatVector skip = FloatVector.fromArray(SPECIES, g.d, e);
         for (int tt = len - 1; tt >= 0; tt--) {
@@ -285,97 +261,6 @@ final class VectorStateLoops implements StateLoops, StateLoops.VectorWidth {
             gDe = gy.fma(ut, gDe);
         }
         gDe.intoArray(gD, 0);
-    }
-
-    @Override
-    public void recomputeChannel(float[] a, int aOff, float[] dd, float[] uu, float[] g, int i0, int stride,
-            int length, float[] b, int bc0, float[] h0, int hOff, float[] hc, float[] q, float[] dec, float[] sumC,
-            int states) {
-        int bound = SPECIES.loopBound(states);
-        System.arraycopy(h0, hOff, hc, 0, states);
-        for (int t = 0; t < length; t++) {
-            int i = i0 + t * stride;
-            float dt = dd[i];
-            float du = dt * uu[i];
-            float gi = g[i];
-            int o = t * states;
-            int bc = bc0 + o;
-            for (int n = 0; n < bound; n += LANES) {
-                FloatVector decay = decay(a, aOff + n, dt);
-                decay.intoArray(dec, o + n);
-                FloatVector carried = decay.mul(FloatVector.fromArray(SPECIES, hc, n));
-                carried.intoArray(q, o + n);
-                FloatVector hn = FloatVector.fromArray(SPECIES, b, bc + n).fma(bc(du), carried);
-                hn.intoArray(hc, n);
-                hn.fma(bc(gi), FloatVector.fromArray(SPECIES, sumC, o + n)).intoArray(sumC, o + n);
-            }
-            for (int n = bound; n < states; n++) {
-                float decay = ScanExp.exp(dt * a[aOff + n]);
-                dec[o + n] = decay;
-                float carried = decay * hc[n];
-                q[o + n] = carried;
-                float hn = Math.fma(b[bc + n], du, carried);
-                hc[n] = hn;
-                sumC[o + n] = Math.fma(hn, gi, sumC[o + n]);
-            }
-        }
-    }
-
-    @Override
-    public double backwardChannel(float[] a, int aOff, float[] dd, float[] uu, float[] g, int i0, int stride,
-            int length, float[] b, float[] c, int bc0, float[] q, float[] dec, float[] r, float[] gAcc, double[] gA,
-            float[] sumB, float skip, float[] gU, float[] gDelta, int states) {
-        int bound = SPECIES.loopBound(states);
-        double gDe = 0;
-        for (int t = length - 1; t >= 0; t--) {
-            int i = i0 + t * stride;
-            float gi = g[i];
-            float dt = dd[i];
-            float ui = uu[i];
-            float du = dt * ui;
-            int o = t * states;
-            int bc = bc0 + o;
-            boolean last = t == length - 1;
-            FloatVector gLogA = FloatVector.zero(SPECIES);
-            FloatVector gDu = FloatVector.zero(SPECIES);
-            for (int n = 0; n < bound; n += LANES) {
-                FloatVector carried = FloatVector.fromArray(SPECIES, r, n);
-                if (!last) { // carried through the next step's decays (at the last step r is the exit gradient)
-                    carried = carried.mul(FloatVector.fromArray(SPECIES, dec, o + states + n));
-                }
-                FloatVector rn = FloatVector.fromArray(SPECIES, c, bc + n).fma(bc(gi), carried);
-                rn.intoArray(r, n);
-                FloatVector gLog = rn.mul(FloatVector.fromArray(SPECIES, q, o + n)); // ∂L/∂(Δ_t a_n)
-                gLog.fma(bc(dt), FloatVector.fromArray(SPECIES, gAcc, n)).intoArray(gAcc, n);
-                gLogA = gLog.fma(FloatVector.fromArray(SPECIES, a, aOff + n), gLogA);
-                gDu = rn.fma(FloatVector.fromArray(SPECIES, b, bc + n), gDu);
-                rn.fma(bc(du), FloatVector.fromArray(SPECIES, sumB, o + n)).intoArray(sumB, o + n);
-            }
-            float gLogASum = gLogA.reduceLanes(VectorOperators.ADD);
-            float gDuSum = gDu.reduceLanes(VectorOperators.ADD);
-            for (int n = bound; n < states; n++) {
-                float carried = last ? r[n] : r[n] * dec[o + states + n];
-                float rn = Math.fma(c[bc + n], gi, carried);
-                r[n] = rn;
-                float gLog = rn * q[o + n];
-                gAcc[n] = Math.fma(gLog, dt, gAcc[n]);
-                gLogASum = Math.fma(gLog, a[aOff + n], gLogASum);
-                gDuSum = Math.fma(rn, b[bc + n], gDuSum);
-                sumB[o + n] = Math.fma(rn, du, sumB[o + n]);
-            }
-            gU[i] = Math.fma(gDuSum, dt, gi * skip);
-            gDelta[i] = Math.fma(gDuSum, ui, gLogASum);
-            gDe += (double) gi * ui;
-            if (t % FLUSH == 0) {
-                StateLoops.flush(gAcc, gA, aOff, states);
-            }
-        }
-        return gDe;
-    }
-
-    /** exp(Δ·a) for the lanes of a starting at {@code offset}. */
-    private static FloatVector decay(float[] a, int offset, float dt) {
-        return exp(FloatVector.fromArray(SPECIES, a, offset).mul(dt));
     }
 
     /** {@link ScanExp#exp}'s steps on a vector. */
