@@ -44,7 +44,12 @@ final class ChildMeasurement {
      * every large allocation fault in fresh pages, which doubled a LightM-UNet step and a scan's time.
      */
     static double[] runForTime(Class<?> main, String... args) {
-        return run(List.of(), VECTOR_MODULE_LOADED, false, main, args);
+        return runForTime(VECTOR_MODULE_LOADED, main, args);
+    }
+
+    /** {@link #runForTime(Class, String...)} with the Vector API module loaded in the child or not. */
+    static double[] runForTime(boolean vectorModule, Class<?> main, String... args) {
+        return run(List.of(), vectorModule, false, main, args);
     }
 
     private static double[] run(List<String> jvmOptions, boolean vectorModule, boolean exactPeak, Class<?> main,

@@ -26,12 +26,14 @@ import io.medseg.nn.networks.NetworkConfig;
 import io.medseg.nn.networks.Networks;
 
 /**
- * Per architecture (all, or a chosen subset), for a 2D 128² and a 3D 64³ patch (or one of them; batch 1, 1 channel,
+ * Per architecture (all, or a chosen subset), for a 2D 128² and a 3D 64³ patch (or one of them; batch 1 or as chosen, 1 channel,
  * 3 classes, default plans): forward (inference) time, training-step time (forward + checkpointed backward) and the
  * step's peak memory on CPU, and the achieved multiply-accumulates per second of the forward pass as a fraction of the
  * dense matrix-multiply rate measured in the same run (2048×2048 float products). Then, per patch, LightM-UNet's step
  * time over the residual UNet's (the ratio issue 17 tracks) and LightM-UNet's step in a JVM without the Vector API
- * module, as KNIME starts one. All in child JVMs on one PyTorch thread, by CPU time (see {@link ChildMeasurement}).
+ * module, as KNIME starts one. All in child JVMs on one PyTorch thread, by CPU time (see {@link ChildMeasurement}; the
+ * CPU scan's Java loops count with the time of every core they use); times with glibc's default allocator, the peak
+ * memory in a separate child with the exact-peak setting, which slows large allocations.
  */
 public final class NetworkBenchmark {
     private static final int MATRIX = 2048;
@@ -40,14 +42,19 @@ public final class NetworkBenchmark {
     private final int repeats;
     private final List<Architecture> models;
     private final List<Integer> dims;
+    private final int batch;
 
     /** Every architecture in 2D and 3D. */
     public NetworkBenchmark(PrintWriter out, int repeats) {
-        this(out, repeats, List.of(Architecture.values()), List.of(2, 3));
+        this(out, repeats, List.of(Architecture.values()), List.of(2, 3), 1);
     }
 
-    /** The given architectures at the given dimensionalities (2: 128², 3: 64³). */
-    public NetworkBenchmark(PrintWriter out, int repeats, List<Architecture> models, List<Integer> dims) {
+    /** The given architectures at the given dimensionalities (2: 128², 3: 64³), with this many images per step. */
+    public NetworkBenchmark(PrintWriter out, int repeats, List<Architecture> models, List<Integer> dims, int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be positive, got " + batch);
+        }
+        this.batch = batch;
         this.out = out;
         this.repeats = repeats;
         this.models = List.copyOf(models);
@@ -57,8 +64,8 @@ public final class NetworkBenchmark {
     public void run() {
         Engine engine = DjlEnvironment.pytorch();
         double dense = ChildMeasurement.run(DenseRateProbe.class)[0];
-        out.printf(Locale.ROOT, "engine %s %s, cpu, 1 thread, batch 1, 1 channel -> 3 classes, fp32, median of %d%n",
-                engine.getEngineName(), engine.getVersion(), repeats);
+        out.printf(Locale.ROOT, "engine %s %s, cpu, 1 thread, batch %d, 1 channel -> 3 classes, fp32, median of %d%n",
+                engine.getEngineName(), engine.getVersion(), batch, repeats);
         out.printf(Locale.ROOT, "dense rate: %dx%d float matrix product at %.1f GMAC/s%n%n", MATRIX, MATRIX, dense / 1e9);
         out.printf(Locale.ROOT, "%-15s %-9s %12s %9s %10s %11s %11s %13s%n", "model", "patch", "params", "GMACs",
                 "fwd ms", "step ms", "step MB", "fwd MAC/s / dense");
@@ -71,11 +78,14 @@ public final class NetworkBenchmark {
             for (Architecture a : models) {
                 NetworkConfig config = Networks.defaultConfig(a, patch.length, 1, 3, patch);
                 ModelSummary s = Networks.summary(config, patch);
-                double[] m = ChildMeasurement.run(Probe.class, a.id(), join(patch), String.valueOf(repeats));
+                // times with glibc's default allocator, as a user's run has it; the peak in a child of its own
+                double[] m = ChildMeasurement.runForTime(Probe.class, a.id(), join(patch), String.valueOf(repeats),
+                        String.valueOf(batch));
+                double peak = ChildMeasurement.run(Probe.class, a.id(), join(patch), "1", String.valueOf(batch))[2];
                 steps.put(a, m[1]);
-                double achieved = s.macs() / (m[0] / 1e3);
+                double achieved = batch * s.macs() / (m[0] / 1e3);
                 out.printf(Locale.ROOT, "%-15s %-9s %,12d %9.2f %10.0f %11.0f %11.1f %13.3f%n", a.id(),
-                        join(patch).replace(',', 'x'), s.parameters(), s.macs() / 1e9, m[0], m[1], m[2] / 1e6,
+                        join(patch).replace(',', 'x'), s.parameters(), s.macs() / 1e9, m[0], m[1], peak / 1e6,
                         achieved / dense);
                 out.flush();
             }
@@ -104,8 +114,8 @@ public final class NetworkBenchmark {
                     lightm / residual));
         }
         if (ChildMeasurement.VECTOR_MODULE_LOADED) {
-            double scalar = ChildMeasurement.run(List.of(), false, Probe.class, Architecture.LIGHTM_UNET.id(),
-                    join(patch), String.valueOf(repeats))[1];
+            double scalar = ChildMeasurement.runForTime(false, Probe.class, Architecture.LIGHTM_UNET.id(),
+                    join(patch), String.valueOf(repeats), String.valueOf(batch))[1];
             lines.add(String.format(Locale.ROOT, "lightm-unet step at %s without the Vector API module: %.0f ms, %.2fx"
                     + " the step with it", where, scalar, scalar / lightm));
         }
@@ -145,6 +155,7 @@ public final class NetworkBenchmark {
             Architecture a = Architecture.of(args[0]);
             long[] patch = Arrays.stream(args[1].split(",")).mapToLong(Long::parseLong).toArray();
             int repeats = Integer.parseInt(args[2]);
+            int batch = Integer.parseInt(args[3]);
             Engine engine = DjlEnvironment.pytorch();
             NetworkConfig config = Networks.defaultConfig(a, patch.length, 1, 3, patch);
             double[] forward = new double[repeats];
@@ -154,7 +165,8 @@ public final class NetworkBenchmark {
                 engine.setRandomSeed(1);
                 Block net = Networks.build(config, patch);
                 net.initialize(m, DataType.FLOAT32, Networks.inputShape(config, patch));
-                NDArray x = m.randomNormal(Networks.inputShape(config, patch));
+                Shape one = Networks.inputShape(config, patch);
+                NDArray x = m.randomNormal(new Shape(batch).addAll(one.slice(1)));
                 for (int r = -1; r < repeats; r++) { // r = -1 warms up
                     try (NDScope scope = new NDScope()) {
                         double c0 = ChildMeasurement.cpuMillis();

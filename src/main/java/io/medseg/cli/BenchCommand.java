@@ -52,19 +52,22 @@ final class BenchCommand extends MedSegCommand {
     @Option(names = "--dims", split = ",", description = "bench networks: 2 (128^2), 3 (64^3) or 2,3 (default).")
     List<Integer> dims;
 
+    @Option(names = "--batch", defaultValue = "1", description = "bench networks: images per step (default ${DEFAULT-VALUE}).")
+    int batch;
+
     @Option(names = "--size-3d", defaultValue = "32", description = "bench loader: edge of the 3D patch; 64 is the "
             + "real setting but its LightM-UNet training step takes minutes on CPU (default ${DEFAULT-VALUE}).")
     int size3d;
 
     @Override
     public Integer call() {
-        if (channels <= 0 || minLength <= 0 || maxLength < minLength || repeats <= 0 || size3d < 16) {
-            throw new MedSegException("bench: --channels, --min-length and --repeats must be positive, --max-length >= --min-length and --size-3d >= 16");
+        if (channels <= 0 || minLength <= 0 || maxLength < minLength || repeats <= 0 || batch <= 0 || size3d < 16) {
+            throw new MedSegException("bench: --channels, --min-length, --repeats and --batch must be positive, --max-length >= --min-length and --size-3d >= 16");
         }
         switch (what) {
             case "mixers" -> new MixerBenchmark(out(), channels, minLength, maxLength, repeats).run();
             case "scan" -> new ScanBenchmark(out(), channels, minLength, maxLength, repeats).run();
-            case "networks" -> new NetworkBenchmark(out(), repeats, architectures(), networkDims()).run();
+            case "networks" -> new NetworkBenchmark(out(), repeats, architectures(), networkDims(), batch).run();
             case "loader" -> new LoaderBenchmark(out(), repeats, size3d).run();
             case "sliding-window" -> new SlidingWindowBenchmark(out(), repeats).run();
             default -> throw new MedSegException("bench: unknown benchmark '" + what

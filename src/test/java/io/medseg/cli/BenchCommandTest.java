@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 /** The choices of {@code bench networks} are checked before anything is measured (the measurements take minutes). */
 class BenchCommandTest {
     @Test
-    void anUnknownModelOrDimensionalityIsAOneLineError() {
+    void anUnknownModelDimensionalityOrBatchIsAOneLineError() {
         CliRunner models = CliRunner.run("bench", "networks", "--models", "lightm-unet,unet-9000");
         assertEquals(1, models.status(), models.err());
         assertTrue(models.err().contains("unknown model 'unet-9000'; expected one of ") && models.err().contains(
@@ -16,5 +16,9 @@ class BenchCommandTest {
         CliRunner dims = CliRunner.run("bench", "networks", "--dims", "2,4");
         assertEquals(1, dims.status(), dims.err());
         assertTrue(dims.err().contains("--dims 4: expected 2, 3 or 2,3"), dims.err());
+        CliRunner batch = CliRunner.run("bench", "networks", "--batch", "0");
+        assertEquals(1, batch.status(), batch.err());
+        assertTrue(batch.err().contains("--batch must be positive") && batch.err().strip().lines().count() == 1,
+                batch.err());
     }
 }

@@ -1,5 +1,6 @@
 package io.medseg.nn.checkpoint;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -33,6 +34,16 @@ import ai.djl.pytorch.jni.JniUtils;
  * NDArrays are closed. Segments must therefore not keep arrays they create beyond their call, except their outputs
  * (or arrays they explicitly unregister from the scope, like a scan's saved block states).
  *
+ * <p>Kept graphs. Recomputation trades time for memory, which on the CPU is often plentiful: a segment on the CPU that
+ * declares the size of its activations ({@link #checkpoint(Segment, NDList, long)}) is instead run once under autograd
+ * on leaf copies of its inputs, and its graph is kept for the backward pass, as long as the declared sizes of the
+ * tape's kept graphs stay within its budget ({@link #CheckpointTape(long)}). The segment's outputs are still fresh
+ * leaves for the rest of the network, so the recorded graph stays cut at segment boundaries: pushing a segment's
+ * input gradients then traverses only the graph between it and the segments before it. (Without the cut, residual
+ * paths would make every push traverse the network back to its input.) Nested segments of a kept graph, such as a
+ * scan, are recorded on a tape of its own and keep their explicit backward. Segments beyond the budget, on a GPU or
+ * without a declared size are recomputed as above.
+ *
  * <p>Use: open a gradient collector, {@code try (var scope = tape.activate()) { loss = forward(...); }}, then
  * {@code tape.backward(loss)} instead of {@code collector.backward(loss)}. Outside an active tape,
  * {@link #checkpoint} simply runs the segment (plain autograd, or inference). PyTorch engine only.
@@ -46,8 +57,44 @@ public final class CheckpointTape {
     private static final ThreadLocal<Iterator<Kept>> REUSABLE = new ThreadLocal<>();
 
     private final List<Hole> holes = new ArrayList<>();
+    private final long graphBudget;
+    private long graphBytes;
 
-    private record Hole(Segment segment, NDList inputs, NDList outputs, List<Kept> kept) {
+    /**
+     * A segment in the tape: on replay either recomputed (graph null) with the nested results it kept, or
+     * back-propagated through its kept graph.
+     */
+    private record Hole(Segment segment, NDList inputs, NDList outputs, List<Kept> kept, KeptGraph graph) {
+    }
+
+    /** A segment's autograd graph from its leaf inputs to its outputs, with the tape of its nested segments. */
+    private record KeptGraph(NDList leaves, NDList outputs, CheckpointTape nested) {
+    }
+
+    /** A tape that keeps CPU segments' graphs within {@link #defaultGraphBudget()}. */
+    public CheckpointTape() {
+        this(defaultGraphBudget());
+    }
+
+    /**
+     * A tape that keeps the graphs of CPU segments whose declared sizes, summed, fit in {@code graphBudget} bytes, and
+     * recomputes the others; 0 recomputes every segment.
+     */
+    public CheckpointTape(long graphBudget) {
+        if (graphBudget < 0) {
+            throw new IllegalArgumentException("graph budget must not be negative, got " + graphBudget);
+        }
+        this.graphBudget = graphBudget;
+    }
+
+    /**
+     * A quarter of the machine's physical memory: room for the activations that spare a LightM-UNet training step the
+     * recomputation of its Mamba layers (about 0.5 GB per 128x128 image, 5 GB per 64x64x64 volume), while leaving the
+     * rest for the data, the recorded graph between segments and the other programs of a desktop.
+     */
+    public static long defaultGraphBudget() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize() / 4;
     }
 
     /**
@@ -86,9 +133,21 @@ public final class CheckpointTape {
      * kept and its outputs are leaves that the tape's backward connects again; otherwise this is a plain call.
      */
     public static NDList checkpoint(Segment segment, NDList inputs) {
+        return checkpoint(segment, inputs, -1);
+    }
+
+    /**
+     * As {@link #checkpoint(Segment, NDList)}, for a segment whose activations under autograd take about
+     * {@code graphBytes}: on the CPU, while the tape's budget lasts, its graph is kept instead of being recomputed.
+     */
+    public static NDList checkpoint(Segment segment, NDList inputs, long graphBytes) {
         CheckpointTape tape = CURRENT.get();
         if (tape == null || !JniUtils.isGradMode()) {
             return segment.apply(inputs);
+        }
+        if (graphBytes >= 0 && !inputs.get(0).getDevice().isGpu() && tape.graphBytes + graphBytes <= tape.graphBudget) {
+            tape.graphBytes += graphBytes;
+            return tape.recordGraph(segment, inputs);
         }
         return tape.record(segment, inputs);
     }
@@ -96,6 +155,25 @@ public final class CheckpointTape {
     /** True while a tape is recording, i.e. checkpointed segments will be recomputed in the backward pass. */
     public static boolean isRecording() {
         return CURRENT.get() != null && JniUtils.isGradMode();
+    }
+
+    private NDList recordGraph(Segment segment, NDList inputs) {
+        NDList leaves = detach(inputs, true);
+        CheckpointTape nested = new CheckpointTape(0);
+        NDList computed;
+        try (Scope active = nested.activate()) {
+            computed = segment.apply(leaves);
+        }
+        NDList outputs = new NDList(computed.size());
+        for (NDArray o : computed) {
+            NDArray leaf = o.stopGradient();
+            if (leaf.getDataType().isFloating()) {
+                leaf.setRequiresGradient(true);
+            }
+            outputs.add(leaf);
+        }
+        holes.add(new Hole(segment, inputs, outputs, List.of(), new KeptGraph(leaves, computed, nested)));
+        return outputs;
     }
 
     private NDList record(Segment segment, NDList inputs) {
@@ -128,7 +206,7 @@ public final class CheckpointTape {
                 o.setRequiresGradient(true);
             }
         }
-        holes.add(new Hole(segment, inputs, outputs, kept));
+        holes.add(new Hole(segment, inputs, outputs, kept, null));
         return outputs;
     }
 
@@ -176,7 +254,7 @@ public final class CheckpointTape {
                 o.setRequiresGradient(true);
             }
         }
-        tape.holes.add(new Hole(k.segment, inputs, k.outputs, List.of()));
+        tape.holes.add(new Hole(k.segment, inputs, k.outputs, List.of(), null));
         return k.outputs;
     }
 
@@ -211,6 +289,7 @@ public final class CheckpointTape {
                 replay(holes.get(k));
             }
             holes.clear();
+            graphBytes = 0;
         } finally {
             JniUtils.setGradMode(previous);
         }
@@ -233,10 +312,16 @@ public final class CheckpointTape {
             }
             return;
         }
+        if (hole.graph != null) {
+            try (NDScope scope = new NDScope()) {
+                backwardThrough(hole.graph, hole);
+            }
+            return;
+        }
         // The recomputation's activations and graph exist only inside this scope, one segment at a time.
         try (NDScope scope = new NDScope()) {
             NDList leaves = detach(hole.inputs, true);
-            CheckpointTape nested = new CheckpointTape();
+            CheckpointTape nested = new CheckpointTape(0);
             NDList recomputed;
             Iterator<Kept> enclosingReusable = REUSABLE.get();
             Iterator<Kept> kept = hole.kept.iterator();
@@ -247,25 +332,33 @@ public final class CheckpointTape {
                 restore(REUSABLE, enclosingReusable);
                 kept.forEachRemaining(Kept::discard); // asked for by no call of the replay
             }
-            NDArray seed = null;
-            for (int i = 0; i < recomputed.size(); i++) {
-                NDArray upstream = gradientOrNull(hole.outputs.get(i));
-                if (upstream == null) {
-                    continue;
-                }
-                NDArray term = recomputed.get(i).mul(upstream).sum();
-                seed = seed == null ? term : seed.add(term);
-            }
-            if (seed == null) {
-                return; // no output of this segment reached the loss
-            }
-            nested.backward(seed);
-            NDList grads = new NDList(leaves.size());
-            for (NDArray leaf : leaves) {
-                grads.add(gradientOrNull(leaf));
-            }
-            push(hole.inputs, grads);
+            backwardThrough(new KeptGraph(leaves, recomputed, nested), hole);
         }
+    }
+
+    /**
+     * Back-propagates a segment's output gradients through its graph (kept or just recomputed) and pushes the
+     * resulting input gradients on into the recorded graph.
+     */
+    private static void backwardThrough(KeptGraph graph, Hole hole) {
+        NDArray seed = null;
+        for (int i = 0; i < graph.outputs.size(); i++) {
+            NDArray upstream = gradientOrNull(hole.outputs.get(i));
+            if (upstream == null) {
+                continue;
+            }
+            NDArray term = graph.outputs.get(i).mul(upstream).sum();
+            seed = seed == null ? term : seed.add(term);
+        }
+        if (seed == null) {
+            return; // no output of this segment reached the loss
+        }
+        graph.nested.backward(seed);
+        NDList grads = new NDList(graph.leaves.size());
+        for (NDArray leaf : graph.leaves) {
+            grads.add(gradientOrNull(leaf));
+        }
+        push(hole.inputs, grads);
     }
 
     /**

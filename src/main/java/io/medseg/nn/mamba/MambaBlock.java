@@ -132,7 +132,18 @@ public final class MambaBlock extends AbstractBlock {
         if (!checkpoint) {
             return new NDList(compute(ps, x, training));
         }
-        return CheckpointTape.checkpoint(in -> new NDList(compute(ps, in.singletonOrThrow(), training)), new NDList(x));
+        return CheckpointTape.checkpoint(in -> new NDList(compute(ps, in.singletonOrThrow(), training)), new NDList(x),
+                Float.BYTES * x.getShape().size() / modelDim * graphFloatsPerToken(modelDim));
+    }
+
+    /**
+     * Values per token that autograd keeps for the block's backward pass, computed in fp32 whatever the input type:
+     * x and z (2E), the padded and the convolved x (2E), SiLU's sigmoid and product (2E), δ, B and C (R + 2N), Δ before
+     * and after softplus (2E), y (E), the gate's sigmoid and product (2E), y·gate (E) and the output (C).
+     */
+    public static long graphFloatsPerToken(long c) {
+        long e = EXPAND * c;
+        return 12 * e + c + (c + 15) / 16 + 2L * STATES;
     }
 
     private NDArray compute(ParameterStore ps, NDArray input, boolean training) {

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -57,12 +59,17 @@ class LightMTrainingTest extends EngineTest {
      * a step at 32² creates about a gigabyte of them.
      */
     private double step(LightMUNet n, NDArray image, NDArray labels, boolean tape) {
+        return step(n, image, labels, tape, CheckpointTape.defaultGraphBudget());
+    }
+
+    /** As above, with a tape of this graph budget (0: every RVM layer recomputed; the default keeps them all here). */
+    private double step(LightMUNet n, NDArray image, NDArray labels, boolean tape, long graphBudget) {
         ParameterStore ps = new ParameterStore(manager, false);
         try (NDScope scope = new NDScope(); GradientCollector gc = engine.newGradientCollector()) {
             zeroGradients(n);
             NDArray loss;
             if (tape) {
-                CheckpointTape t = new CheckpointTape();
+                CheckpointTape t = new CheckpointTape(graphBudget);
                 try (CheckpointTape.Scope s = t.activate()) {
                     loss = crossEntropy(n.forward(ps, new NDList(image), true).singletonOrThrow(), labels);
                 }
@@ -110,8 +117,9 @@ class LightMTrainingTest extends EngineTest {
         assertTrue(without.isEmpty(), "parameters without gradient: " + without);
     }
 
-    @Test
-    void checkpointedStepGivesTheSameGradientsAsPlainAutograd() {
+    @ParameterizedTest(name = "graph budget {0}")
+    @ValueSource(longs = { 0, Long.MAX_VALUE })
+    void checkpointedStepGivesTheSameGradientsAsPlainAutograd(long graphBudget) {
         Shape input = new Shape(1, 1, 8, 16);
         engine.setRandomSeed(4);
         LightMUNet plain = net(false, DataType.FLOAT64, input);
@@ -120,7 +128,7 @@ class LightMTrainingTest extends EngineTest {
         NDArray labels = manager.randomInteger(0, 2, new Shape(1, 8, 16), DataType.INT32);
         NDArray image = manager.randomNormal(0, 1, input, DataType.FLOAT64);
         double lossPlain = step(plain, image, labels, false);
-        double lossTaped = step(taped, image, labels, true);
+        double lossTaped = step(taped, image, labels, true, graphBudget);
         assertTrue(Math.abs(lossPlain - lossTaped) < 1e-12, lossPlain + " vs " + lossTaped);
         Map<String, NDArray> tapedGrads = new HashMap<>();
         taped.getParameters().forEach(p -> tapedGrads.put(p.getKey(), p.getValue().getArray().getGradient()));
