@@ -39,12 +39,17 @@ public abstract class EngineTest {
      * segments recomputed in the backward pass) or by plain autograd. Parameter gradients accumulate in the block.
      */
     protected NDArray inputGradient(Block block, NDArray x, NDArray w, boolean tape) {
+        return inputGradient(block, x, w, tape, CheckpointTape.defaultGraphBudget());
+    }
+
+    /** As above, on a tape of this graph budget (0: checkpointed blocks recomputed; large: their graphs kept). */
+    protected NDArray inputGradient(Block block, NDArray x, NDArray w, boolean tape, long graphBudget) {
         NDArray leaf = x.duplicate();
         leaf.setRequiresGradient(true);
         try (GradientCollector gc = engine.newGradientCollector()) {
             ParameterStore ps = new ParameterStore(manager, false);
             if (tape) {
-                CheckpointTape t = new CheckpointTape();
+                CheckpointTape t = new CheckpointTape(graphBudget);
                 NDArray loss;
                 try (CheckpointTape.Scope s = t.activate()) {
                     loss = block.forward(ps, new NDList(leaf), true).singletonOrThrow().mul(w).sum();
