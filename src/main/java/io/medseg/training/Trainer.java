@@ -32,6 +32,7 @@ import io.medseg.model.ModelMetadata;
 import io.medseg.nn.checkpoint.CheckpointTape;
 import io.medseg.nn.networks.NetworkConfig;
 import io.medseg.nn.networks.Networks;
+import io.medseg.preprocessing.ArchitectureMemory;
 import io.medseg.preprocessing.ChannelNormalization;
 import io.medseg.preprocessing.PreprocessedCase;
 import io.medseg.preprocessing.PreprocessingPlan;
@@ -242,6 +243,7 @@ public final class Trainer {
         private final SegmentationLoss loss;
         private final int[] patch;
         private final FiniteStepGuard guard;
+        private final long graphBudget;
         private TrainingCheckpoint position;
 
         Run(Engine engine, NDManager manager, Block network, Replicas replicas, Optimizer optimizer,
@@ -265,6 +267,17 @@ public final class Trainer {
             this.loss = new SegmentationLoss(settings.batchDice());
             this.patch = ints(plan.patchSize());
             this.guard = new FiniteStepGuard(FiniteStepGuard.DEFAULT_PATIENCE, listener::message);
+            this.graphBudget = graphBudget();
+        }
+
+        /**
+         * What a CPU step may spend on keeping sequence layers' activations instead of recomputing them (see
+         * {@link CheckpointTape}): the plan's memory budget less the step's estimated peak with recomputation, at most
+         * the tape's default (a quarter of the machine's memory), so a run stays within its {@code --memory}.
+         */
+        private long graphBudget() {
+            long step = ArchitectureMemory.trainingBytes(plan.network(), plan.patchSize(), settings.batchSize());
+            return Math.max(0, Math.min(plan.memoryBudgetBytes() - step, CheckpointTape.defaultGraphBudget()));
         }
 
         Result execute() {
@@ -360,7 +373,7 @@ public final class Trainer {
                     NDArray y = BatchTensors.labels(batch, from, to, replica.manager());
                     NDArray value;
                     try (GradientCollector collector = engine.newGradientCollector()) {
-                        CheckpointTape tape = new CheckpointTape();
+                        CheckpointTape tape = new CheckpointTape(graphBudget);
                         try (CheckpointTape.Scope recording = tape.activate()) {
                             NDList heads = replica.network().forward(replica.store(), new NDList(x), true);
                             value = lossOf(inFloat32(heads), y);
