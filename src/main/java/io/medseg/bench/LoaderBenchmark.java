@@ -66,8 +66,8 @@ public final class LoaderBenchmark {
                 cases.add(toCase(PhantomGenerator.generate(s.caseShape(), 7, i)));
             }
             long[] patchLong = Arrays.stream(s.patch()).asLongStream().toArray();
-            double stepMs = s.train() ? ChildMeasurement.run(NetworkBenchmark.Probe.class,
-                    Architecture.LIGHTM_UNET.id(), join(patchLong), String.valueOf(repeats))[1] : Double.NaN;
+            double stepMs = s.train() ? ChildMeasurement.runForTime(NetworkBenchmark.Probe.class,
+                    Architecture.LIGHTM_UNET.id(), join(patchLong), String.valueOf(repeats), "1")[1] : Double.NaN;
             double trainRate = stepMs > 0 ? 1000 / stepMs : Double.NaN;
             for (int threads = 1; threads <= 2; threads++) {
                 double loadRate = loaderRate(cases, s, threads);

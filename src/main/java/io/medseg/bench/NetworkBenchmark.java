@@ -26,8 +26,8 @@ import io.medseg.nn.networks.NetworkConfig;
 import io.medseg.nn.networks.Networks;
 
 /**
- * Per architecture (all, or a chosen subset), for a 2D 128² and a 3D 64³ patch (or one of them; batch 1 or as chosen, 1 channel,
- * 3 classes, default plans): forward (inference) time, training-step time (forward + checkpointed backward) and the
+ * Per architecture (all, or a chosen subset), for a 2D 128² and a 3D 64³ patch (or one of them; batch 1 or as
+ * chosen, 1 channel, 3 classes, default plans): forward (inference) time, training-step time (forward + checkpointed backward) and the
  * step's peak memory on CPU, and the achieved multiply-accumulates per second of the forward pass as a fraction of the
  * dense matrix-multiply rate measured in the same run (2048×2048 float products). Then, per patch, LightM-UNet's step
  * time over the residual UNet's (the ratio issue 17 tracks) and LightM-UNet's step in a JVM without the Vector API

@@ -36,9 +36,10 @@ import io.medseg.nn.mamba.MambaBlock;
  * step keeps only its input and output between the forward and backward passes, and recomputes the layer norms, the
  * Mamba block and the projection when the backward pass reaches it; on the CPU the tape keeps the layer's graph
  * instead while its budget allows (the Mamba block's activations plus the two norms, the skip, the sum and the
- * projection: 4·Cin + 2·Cout values per token), which spares the recomputation. The inner Mamba block is then built without its
- * own checkpoint: nesting would run its forward a third time to save only this layer's transient working set. Measured
- * on the 2-core CPU, one training step of RVM(32→32) at L = 4,096 took 258–360 ms unnested and 350–386 ms nested.
+ * projection: 4·Cin + 2·Cout values per token), which spares the recomputation. The inner Mamba block is then built
+ * without its own checkpoint: nesting would run its forward a third time to save only this layer's transient working
+ * set. Measured on the 2-core CPU, one training step of RVM(32→32) at L = 4,096 took 258–360 ms unnested and
+ * 350–386 ms nested.
  */
 public final class RvmLayer extends AbstractBlock {
     private final int in;
