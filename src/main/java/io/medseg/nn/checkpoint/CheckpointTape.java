@@ -341,19 +341,15 @@ public final class CheckpointTape {
      * resulting input gradients on into the recorded graph.
      */
     private static void backwardThrough(KeptGraph graph, Hole hole) {
-        NDArray seed = null;
-        for (int i = 0; i < graph.outputs.size(); i++) {
-            NDArray upstream = gradientOrNull(hole.outputs.get(i));
-            if (upstream == null) {
-                continue;
-            }
-            NDArray term = graph.outputs.get(i).mul(upstream).sum();
-            seed = seed == null ? term : seed.add(term);
+        NDList upstream = new NDList(hole.outputs.size());
+        for (NDArray o : hole.outputs) {
+            upstream.add(gradientOrNull(o));
         }
+        GradientSeed seed = GradientSeed.of(graph.outputs, upstream);
         if (seed == null) {
             return; // no output of this segment reached the loss
         }
-        graph.nested.backward(seed);
+        graph.nested.backward(seed.target(), seed.gradient());
         NDList grads = new NDList(graph.leaves.size());
         for (NDArray leaf : graph.leaves) {
             grads.add(gradientOrNull(leaf));
@@ -363,25 +359,16 @@ public final class CheckpointTape {
 
     /**
      * Continues back-propagation from a segment's inputs into the recorded graph that produced them, in one backward
-     * pass of Σ_i sum(input_i ⊙ gradient_i): its gradient with respect to each input is exactly that input's
-     * gradient, and the graph upstream of several inputs (a layer's projections feeding a scan's u, Δ, B and C) is
-     * traversed once instead of once per input.
+     * pass ({@link GradientSeed}): the graph upstream of several inputs (a layer's projections feeding a scan's u, Δ,
+     * B and C) is traversed once instead of once per input.
      */
     private static void push(NDList inputs, NDList grads) {
-        NDArray seed = null;
-        for (int i = 0; i < inputs.size(); i++) {
-            NDArray g = i < grads.size() ? grads.get(i) : null;
-            if (g == null) {
-                continue;
-            }
-            NDArray term = inputs.get(i).mul(g).sum();
-            seed = seed == null ? term : seed.add(term);
-        }
+        GradientSeed seed = GradientSeed.of(inputs, grads);
         if (seed == null) {
             return;
         }
         try {
-            JniUtils.backward((PtNDArray) seed, (PtNDArray) seed.onesLike(), true, false);
+            JniUtils.backward((PtNDArray) seed.target(), (PtNDArray) seed.gradient(), true, false);
         } catch (EngineException e) {
             // DJL cannot ask a non-leaf tensor whether it is in the graph (its requiresGrad only reports leaves), so
             // a segment whose inputs are all outside the graph, such as the image, is recognised by PyTorch's refusal.

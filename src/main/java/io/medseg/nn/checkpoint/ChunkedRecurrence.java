@@ -189,15 +189,12 @@ public final class ChunkedRecurrence implements ExplicitGradient {
                     state.add(leaf(s));
                 }
                 NDList out = step.apply(slices, shared, state);
-                NDArray seed = out.get(0).mul(slice(upstream, outputAxis, start, end)).sum();
+                NDList exitGrads = new NDList(slice(upstream, outputAxis, start, end));
                 if (stateGrads != null) {
-                    for (int i = 0; i < stateGrads.size(); i++) {
-                        if (stateGrads.get(i) != null) {
-                            seed = seed.add(out.get(i + 1).mul(stateGrads.get(i)).sum());
-                        }
-                    }
+                    exitGrads.addAll(stateGrads);
                 }
-                JniUtils.backward((PtNDArray) seed, (PtNDArray) seed.onesLike(), false, false);
+                GradientSeed seed = GradientSeed.of(out, exitGrads);
+                JniUtils.backward((PtNDArray) seed.target(), (PtNDArray) seed.gradient(), false, false);
                 sliceGrads[k] = new NDList();
                 for (NDArray s : slices) {
                     sliceGrads[k].add(CheckpointTape.gradientOrNull(s));
