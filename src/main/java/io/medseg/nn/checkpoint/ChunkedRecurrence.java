@@ -26,7 +26,11 @@ import ai.djl.pytorch.jni.JniUtils;
  * chunk (which a slice's own backward would do, costing O(L²/T)). Shared inputs are leaves reused by every chunk, so
  * their gradients accumulate.
  *
- * <p>Memory: the saved entry states (one carry per chunk) plus one chunk's activations during the replay.
+ * <p>Memory: the saved entry states (one carry per chunk) plus one chunk's activations during the replay. A
+ * {@link DifferentiatedStep}, whose state has the initial state's size, may return residuals after its output and
+ * exit state: values of its forward that its
+ * {@link DifferentiatedStep#gradients} takes back (the selective scan's states at sub-block starts), kept per chunk
+ * only when a backward pass will follow.
  *
  * <p>Inputs to {@link #apply}: the {@code sequenceCount} sequence inputs first, then the shared inputs, then the
  * initial state (possibly empty). Output: the concatenated chunk outputs.
@@ -45,10 +49,12 @@ public final class ChunkedRecurrence implements ExplicitGradient {
      */
     public interface DifferentiatedStep extends Step {
         /**
-         * Gradients of (slices, shared, entry state), in that order, given the chunk output's gradient and the exit
-         * state's gradient (null for the last chunk). Called with autograd off.
+         * Gradients of (slices, shared, entry state), in that order, given the chunk output's gradient, the exit
+         * state's gradient (null for the last chunk) and the residuals {@link #apply} returned after the exit state
+         * (possibly empty). Called with autograd off.
          */
-        NDList gradients(NDList slices, NDList shared, NDList state, NDArray outputGradient, NDList exitStateGradient);
+        NDList gradients(NDList slices, NDList shared, NDList state, NDList residuals, NDArray outputGradient,
+                NDList exitStateGradient);
     }
 
     private final Step step;
@@ -59,6 +65,8 @@ public final class ChunkedRecurrence implements ExplicitGradient {
     private final long chunk;
     private final boolean keepStates;
     private final List<NDList> entryStates = new ArrayList<>();
+    /** Per chunk, what a {@link DifferentiatedStep} returned after the exit state. */
+    private final List<NDList> residuals = new ArrayList<>();
 
     /**
      * @param step the chunk computation
@@ -116,6 +124,8 @@ public final class ChunkedRecurrence implements ExplicitGradient {
             }
         }
         entryStates.clear();
+        residuals.forEach(NDList::close);
+        residuals.clear();
     }
 
     @Override
@@ -125,6 +135,11 @@ public final class ChunkedRecurrence implements ExplicitGradient {
         NDList state = in.subNDList(sequenceCount + sharedCount);
         NDList outputs = new NDList();
         entryStates.clear();
+        residuals.forEach(NDList::close); // a previous forward's, unused
+        residuals.clear();
+        // a differentiated step's state has the initial state's size, and what follows it are residuals; a plain
+        // step may start from an empty state and return its state from the first chunk on
+        int stateEnd = step instanceof DifferentiatedStep ? 1 + state.size() : Integer.MAX_VALUE;
         boolean ownsState = false; // the initial state belongs to the caller and is never closed here
         for (long start = 0; start < length; start += chunk) {
             long end = Math.min(length, start + chunk);
@@ -133,7 +148,13 @@ public final class ChunkedRecurrence implements ExplicitGradient {
                 NDList out = step.apply(slices(in, start, end), shared, state);
                 NDScope.unregister(out);
                 outputs.add(out.get(0));
-                state = out.subNDList(1);
+                state = out.subNDList(1, Math.min(out.size(), stateEnd));
+                NDList rest = out.subNDList(Math.min(out.size(), stateEnd));
+                if (keepStates) {
+                    residuals.add(rest);
+                } else {
+                    rest.close();
+                }
             }
             if (keepStates) {
                 // the first entry state is one of the inputs, which the backward pass receives again
@@ -250,8 +271,9 @@ public final class ChunkedRecurrence implements ExplicitGradient {
         try (NDScope scope = new NDScope()) {
             NDList shared = in.subNDList(sequenceCount, sequenceCount + sharedCount);
             NDList state = k == 0 ? in.subNDList(sequenceCount + sharedCount) : entryStates.get(k);
-            NDList g = explicit.gradients(slices(in, start, end), shared, state, slice(upstream, outputAxis, start, end),
-                    exitGrads);
+            NDList g = explicit.gradients(slices(in, start, end), shared, state, residuals.get(k),
+                    slice(upstream, outputAxis, start, end), exitGrads);
+            residuals.get(k).close();
             sliceGrads[k] = g.subNDList(0, sequenceCount);
             NDScope.unregister(sliceGrads[k]);
             for (int i = 0; i < sharedCount; i++) {

@@ -58,8 +58,9 @@ final class CpuScanKernel {
     }
 
     /**
-     * A block's outputs y (B, T, E) and exit state (B, E, N) from the entry state h0 (B, E, N); shapes as in
-     * {@link SelectiveScan}.
+     * A block's outputs y (B, T, E) and exit state (B, E, N) from the entry state h0 (B, E, N), and the states entering
+     * every {@link StateLoops#SUB}-th token (B, E, {@link StateLoops#subBlocks}, N) for {@link #gradients}; shapes as
+     * in {@link SelectiveScan}.
      */
     static NDList forward(NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d, NDArray h0) {
         return forward(LOOPS, u, delta, a, b, c, d, h0);
@@ -81,39 +82,48 @@ final class CpuScanKernel {
         float[] skip = read(d);
         float[] h = read(h0); // becomes the exit state
         float[] y = new float[uu.length];
+        int subs = StateLoops.subBlocks(length);
+        float[] starts = new float[batch * channels * subs * states];
         int group = loops.channelGroup();
         int groups = (channels + group - 1) / group;
         IntStream.range(0, batch * groups).parallel().forEach(p -> {
             int bi = p / groups;
             int e0 = p % groups * group;
-            // (bi, 0, 0) in (B, T, E), (B, T, N) and (B, E, N)
+            // (bi, 0, 0) in (B, T, E), (B, T, N) and (B, E, N); (bi, 0, 0, 0) in the kept states
             loops.forwardChannels(aa, dd, uu, bi * length * channels, channels, e0, Math.min(channels, e0 + group),
-                    length, bb, cc, bi * length * states, h, bi * channels * states, skip, y, states);
+                    length, bb, cc, bi * length * states, h, bi * channels * states, skip, y, states, starts,
+                    bi * channels * subs * states);
         });
-        return new NDList(write(u, y, s), write(u, h, h0.getShape()));
+        return new NDList(write(u, y, s), write(u, h, h0.getShape()),
+                write(u, starts, new Shape(batch, channels, subs, states)));
     }
 
     /**
      * The block's input gradients (gU, gΔ, gB, gC, gA, gD, gH0), given the output gradient gy (B, T, E) and the exit
      * state's gradient (B, E, N, or null): with r_t = ∂L/∂h_t = C_t·gy_t (+ the exit gradient at the last t) +
      * exp(Δ_{t+1}A)·r_{t+1}, ∂L/∂(Δ_t u_t B_t) = r_t and ∂L/∂(Δ_t A) = r_t·h_{t−1}·exp(Δ_t A). The block's states are
-     * recomputed per (batch, channel) from h0, T·N values at a time.
+     * recomputed per (batch, channel) from h0 or from the states its forward kept ({@code starts}, (B, E,
+     * sub-blocks, N), or null), T·N values at a time.
      */
     static NDList gradients(NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d, NDArray h0,
-            NDArray gy, NDArray exitGrad) {
-        return gradients(LOOPS, u, delta, a, b, c, d, h0, gy, exitGrad);
+            NDArray gy, NDArray exitGrad, NDArray starts) {
+        return gradients(LOOPS, u, delta, a, b, c, d, h0, gy, exitGrad, starts);
     }
 
-    /** {@link #gradients} with the given inner loops. */
+    /**
+     * {@link #gradients} with the given inner loops; {@code starts} are the states the block's {@link #forward} kept,
+     * or null to recompute them.
+     */
     static NDList gradients(StateLoops loops, NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d,
-            NDArray h0, NDArray gy, NDArray exitGrad) {
+            NDArray h0, NDArray gy, NDArray exitGrad, NDArray starts) {
         Shape s = u.getShape();
         int batch = (int) s.get(0);
         int length = (int) s.get(1);
         int channels = (int) s.get(2);
         int states = (int) a.getShape().get(1);
         ScanGradients g = new ScanGradients(batch, length, channels, states, read(u), read(delta), read(a), read(b),
-                read(c), read(d), read(h0), read(gy), exitGrad == null ? null : read(exitGrad));
+                read(c), read(d), read(h0), read(gy), exitGrad == null ? null : read(exitGrad),
+                starts == null ? null : read(starts));
         float[] gB = new float[g.b.length];
         float[] gC = new float[g.c.length];
         int ranges = Math.max(1, Math.min(RANGES, channels / RANGE_CHANNELS));

@@ -139,11 +139,12 @@ public final class MambaBlock extends AbstractBlock {
     /**
      * Values per token that autograd keeps for the block's backward pass, computed in fp32 whatever the input type:
      * x and z (2E), the padded and the convolved x (2E), SiLU's sigmoid and product (2E), δ, B and C (R + 2N), Δ before
-     * and after softplus (2E), y (E), the gate's sigmoid and product (2E), y·gate (E) and the output (C).
+     * and after softplus (2E), y (E), the gate's sigmoid and product (2E), y·gate (E) and the output (C); and the CPU
+     * scan's states kept every {@link StateLoops#SUB} tokens (E·N/SUB).
      */
     public static long graphFloatsPerToken(long c) {
         long e = EXPAND * c;
-        return 12 * e + c + (c + 15) / 16 + 2L * STATES;
+        return 12 * e + c + (c + 15) / 16 + 2L * STATES + e * STATES / StateLoops.SUB;
     }
 
     private NDArray compute(ParameterStore ps, NDArray input, boolean training) {

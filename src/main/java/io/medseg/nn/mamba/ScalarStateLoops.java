@@ -7,8 +7,11 @@ package io.medseg.nn.mamba;
 class ScalarStateLoops implements StateLoops {
     @Override
     public void forwardChannel(float[] a, int aOff, float[] dd, float[] uu, int i0, int stride, int length, float[] b,
-            float[] c, int bc0, float[] h, int hOff, float skip, float[] y, int states) {
+            float[] c, int bc0, float[] h, int hOff, float skip, float[] y, int states, float[] starts, int sOff) {
         for (int t = 0; t < length; t++) {
+            if (t % SUB == 0) {
+                System.arraycopy(h, hOff, starts, sOff + t / SUB * states, states);
+            }
             int i = i0 + t * stride;
             float dt = dd[i];
             float du = dt * uu[i];

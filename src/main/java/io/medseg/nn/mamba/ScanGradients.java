@@ -5,7 +5,7 @@ package io.medseg.nn.mamba;
  * (B, T, E); B, C (B, T, N); A (E, N); D (E); h0 and the exit gradient (B, E, N), the latter null for the last block),
  * and the gradient arrays the {@link StateLoops} fill: gU and gΔ (B, T, E), gA (E, N) and gD (E) summed in double,
  * gH0 (B, E, N). gB and gC, sums over channels, are taken per channel range ({@link RangeBuffers}) and added by the
- * kernel in range order.
+ * kernel in range order. {@link #starts}, when the block's forward kept them, are its states at every sub-block start.
  */
 final class ScanGradients {
     final int batch;
@@ -21,6 +21,8 @@ final class ScanGradients {
     final float[] h0;
     final float[] gy;
     final float[] exit;
+    /** The states entering every {@link StateLoops#SUB}-th token, (B, E, sub-blocks, N), or null (recomputed). */
+    final float[] starts;
     final float[] gU;
     final float[] gDelta;
     final double[] gA;
@@ -28,7 +30,7 @@ final class ScanGradients {
     final float[] gH0;
 
     ScanGradients(int batch, int length, int channels, int states, float[] u, float[] delta, float[] a, float[] b,
-            float[] c, float[] d, float[] h0, float[] gy, float[] exit) {
+            float[] c, float[] d, float[] h0, float[] gy, float[] exit, float[] starts) {
         this.batch = batch;
         this.length = length;
         this.channels = channels;
@@ -42,6 +44,7 @@ final class ScanGradients {
         this.h0 = h0;
         this.gy = gy;
         this.exit = exit;
+        this.starts = starts;
         gU = new float[u.length];
         gDelta = new float[u.length];
         gA = new double[a.length];
@@ -57,6 +60,11 @@ final class ScanGradients {
     /** (bi, 0, 0) in (B, T, N). */
     int selections(int bi) {
         return bi * length * states;
+    }
+
+    /** (bi, e, 0, 0) in {@link #starts}. */
+    int kept(int bi, int e) {
+        return (bi * channels + e) * StateLoops.subBlocks(length) * states;
     }
 
     /** (bi, e, 0) in (B, E, N). */

@@ -29,9 +29,9 @@ import io.medseg.nn.checkpoint.ChunkedRecurrence;
  * blocks of at most {@link #blockTokens} tokens. Only products of decays ≤ 1 and sums occur, so it is as stable as the
  * sequential loop.
  * <li>CPU path ({@link CpuScanKernel}): Java loops over the block's values in float, a group of channels per set of
- * SIMD lanes where the JVM has the Vector API: one walk forward, and backward a walk keeping the state at every
- * sub-block start, then per sub-block (from the end) a recompute of its decays and a reverse walk, in blocks of
- * {@link #CPU_BLOCK_TOKENS} tokens. Its
+ * SIMD lanes where the JVM has the Vector API: one walk forward, which keeps the state at every sub-block start
+ * ({@link StateLoops#SUB} tokens, a residual of the block for its gradients), and backward per sub-block (from the
+ * end) a recompute of its decays from there and a reverse walk, in blocks of {@link #CPU_BLOCK_TOKENS} tokens. Its
  * outputs are not part of the autograd graph, so it computes a block's forward only when PyTorch's grad mode is off:
  * in inference, and under a recording {@link CheckpointTape}, whose unrecorded forward of the scan's segment switches
  * it off (also when a checkpointed layer around the scan is replayed: the scan is then recorded on a nested tape). It
@@ -45,7 +45,8 @@ import io.medseg.nn.checkpoint.ChunkedRecurrence;
  * one (B, E, N) state per block, i.e. about B·L·E·N/T extra values; its backward pass replays the blocks in reverse,
  * one at a time, each holding about 12·B·T·E·N values. Without a tape (plain autograd) the whole scan is recorded:
  * O(B·L·E·N·log T). The CPU path holds only copies of a block's inputs and outputs, plus per channel range in the
- * backward pass 4·T·N values, and for its SIMD groups one state per 64 tokens and 4·64·N values per lane.
+ * backward pass 4·T·N values, and for its SIMD groups 4·64·N values per lane; between a training step's forward and
+ * backward it keeps one state per 64 tokens, B·L·E·N/64 values.
  */
 public final class SelectiveScan {
     /** Upper bound on B·T·E·N elements per block: 4M floats (16 MB) per materialised block tensor. */
@@ -144,11 +145,14 @@ public final class SelectiveScan {
         }
 
         @Override
-        public NDList gradients(NDList slices, NDList shared, NDList state, NDArray gy, NDList exitGrad) {
+        public NDList gradients(NDList slices, NDList shared, NDList state, NDList residuals, NDArray gy,
+                NDList exitGrad) {
             Block x = Block.of(slices, shared, state);
             NDArray exit = exitGrad == null ? null : exitGrad.get(0);
             if (cpuKernel && x.onCpuKernel()) {
-                return CpuScanKernel.gradients(x.u, x.delta, x.a, x.b, x.c, x.d, x.h0, gy, exit);
+                // the states the kernel's forward kept, unless the forward took the tensor path
+                NDArray starts = residuals.isEmpty() ? null : residuals.get(0);
+                return CpuScanKernel.gradients(x.u, x.delta, x.a, x.b, x.c, x.d, x.h0, gy, exit, starts);
             }
             return tensorGradients(x.u, x.delta, x.a, x.b, x.c, x.d, x.h0, gy, exit);
         }

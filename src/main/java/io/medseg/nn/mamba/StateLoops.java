@@ -13,26 +13,40 @@ import java.util.Arrays;
 interface StateLoops {
     /** Tokens between two flushes of a channel's float gA sums into the double totals (bounds their rounding). */
     int FLUSH = 32;
+    /**
+     * Tokens per sub-block: the forward walk keeps each channel's state at every sub-block start, from which the SIMD
+     * backward recomputes one sub-block at a time in cache (as mamba_ssm's kernel keeps its chunk states).
+     */
+    int SUB = 64;
+
+    /** Sub-blocks of a block of {@code length} tokens: the number of states kept per channel. */
+    static int subBlocks(int length) {
+        return (length + SUB - 1) / SUB;
+    }
 
     /**
      * The forward walk over one channel's block: for t in [0, length), with Δ_t = {@code dd[i]}, u_t = {@code uu[i]}
      * at {@code i = i0 + t·stride}, h ← exp(Δ_t·a)·h + Δ_t u_t·b_t in place on {@code h[hOff, hOff+states)} (the
      * entry state on entry, the exit state on return) and {@code y[i] = Σ_n c_t,n·h_n + skip·u_t}. a at {@code aOff},
-     * b and c at {@code bc0 + t·states}.
+     * b and c at {@code bc0 + t·states}. The state entering token s·{@link #SUB} is kept at
+     * {@code starts[sOff + s·states, +states)}.
      */
     void forwardChannel(float[] a, int aOff, float[] dd, float[] uu, int i0, int stride, int length, float[] b,
-            float[] c, int bc0, float[] h, int hOff, float skip, float[] y, int states);
+            float[] c, int bc0, float[] h, int hOff, float skip, float[] y, int states, float[] starts, int sOff);
 
     /**
      * The forward walk of channels [e0, e1) of one batch element, as {@link #forwardChannel} for each: x0 is
-     * (bi, 0, 0) in (B, T, E), hBase (bi, 0, 0) in (B, E, N); skip holds D. Implementations may walk several
-     * channels at once ({@link #channelGroup}).
+     * (bi, 0, 0) in (B, T, E), hBase (bi, 0, 0) in (B, E, N), sBase (bi, 0, 0, 0) in the kept states
+     * (B, E, {@link #subBlocks}, N); skip holds D. Implementations may walk several channels at once
+     * ({@link #channelGroup}).
      */
     default void forwardChannels(float[] a, float[] dd, float[] uu, int x0, int channels, int e0, int e1, int length,
-            float[] b, float[] c, int bc0, float[] h, int hBase, float[] skip, float[] y, int states) {
+            float[] b, float[] c, int bc0, float[] h, int hBase, float[] skip, float[] y, int states, float[] starts,
+            int sBase) {
+        int kept = subBlocks(length) * states;
         for (int e = e0; e < e1; e++) {
             forwardChannel(a, e * states, dd, uu, x0 + e, channels, length, b, c, bc0, h, hBase + e * states, skip[e],
-                    y, states);
+                    y, states, starts, sBase + e * kept);
         }
     }
 

@@ -34,9 +34,11 @@ final class VectorStateLoops extends ScalarStateLoops implements StateLoops.Vect
      */
     @Override
     public void forwardChannels(float[] a, float[] dd, float[] uu, int x0, int channels, int e0, int e1, int length,
-            float[] b, float[] c, int bc0, float[] h, int hBase, float[] skip, float[] y, int states) {
+            float[] b, float[] c, int bc0, float[] h, int hBase, float[] skip, float[] y, int states, float[] starts,
+            int sBase) {
         float[] aT = new float[states * LANES];
         float[] hT = new float[states * LANES];
+        int kept = StateLoops.subBlocks(length) * states;
         int e = e0;
         for (; e + LANES <= e1; e += LANES) {
             for (int lane = 0; lane < LANES; lane++) {
@@ -46,21 +48,15 @@ final class VectorStateLoops extends ScalarStateLoops implements StateLoops.Vect
                 }
             }
             FloatVector skipV = FloatVector.fromArray(SPECIES, skip, e);
-            for (int t = 0; t < length; t++) {
-                int i = x0 + t * channels + e;
-                int bc = bc0 + t * states;
-                FloatVector dt = FloatVector.fromArray(SPECIES, dd, i);
-                FloatVector ut = FloatVector.fromArray(SPECIES, uu, i);
-                FloatVector du = dt.mul(ut);
-                FloatVector acc = FloatVector.zero(SPECIES);
-                for (int n = 0; n < states; n++) {
-                    int o = n * LANES;
-                    FloatVector decay = exp(dt.mul(FloatVector.fromArray(SPECIES, aT, o)));
-                    FloatVector hn = bc(b[bc + n]).fma(du, decay.mul(FloatVector.fromArray(SPECIES, hT, o)));
-                    hn.intoArray(hT, o);
-                    acc = bc(c[bc + n]).fma(hn, acc);
+            for (int t0 = 0; t0 < length; t0 += SUB) {
+                for (int lane = 0; lane < LANES; lane++) {
+                    int s = sBase + (e + lane) * kept + t0 / SUB * states;
+                    for (int n = 0; n < states; n++) {
+                        starts[s + n] = hT[n * LANES + lane];
+                    }
                 }
-                skipV.fma(ut, acc).intoArray(y, i);
+                forwardSubBlock(aT, dd, uu, x0 + e, channels, t0, Math.min(length, t0 + SUB), b, c, bc0, hT, skipV, y,
+                        states);
             }
             for (int lane = 0; lane < LANES; lane++) {
                 for (int n = 0; n < states; n++) {
@@ -68,14 +64,36 @@ final class VectorStateLoops extends ScalarStateLoops implements StateLoops.Vect
                 }
             }
         }
-        super.forwardChannels(a, dd, uu, x0, channels, e, e1, length, b, c, bc0, h, hBase, skip, y, states);
+        super.forwardChannels(a, dd, uu, x0, channels, e, e1, length, b, c, bc0, h, hBase, skip, y, states, starts,
+                sBase);
+    }
+
+    /** A group's forward walk over tokens [t0, t1) from its state hT (N, lanes), in place; x0 is (bi, 0, e). */
+    private static void forwardSubBlock(float[] aT, float[] dd, float[] uu, int x0, int channels, int t0, int t1,
+            float[] b, float[] c, int bc0, float[] hT, FloatVector skipV, float[] y, int states) {
+        for (int t = t0; t < t1; t++) {
+            int i = x0 + t * channels;
+            int bc = bc0 + t * states;
+            FloatVector dt = FloatVector.fromArray(SPECIES, dd, i);
+            FloatVector ut = FloatVector.fromArray(SPECIES, uu, i);
+            FloatVector du = dt.mul(ut);
+            FloatVector acc = FloatVector.zero(SPECIES);
+            for (int n = 0; n < states; n++) {
+                int o = n * LANES;
+                FloatVector decay = exp(dt.mul(FloatVector.fromArray(SPECIES, aT, o)));
+                FloatVector hn = bc(b[bc + n]).fma(du, decay.mul(FloatVector.fromArray(SPECIES, hT, o)));
+                hn.intoArray(hT, o);
+                acc = bc(c[bc + n]).fma(hn, acc);
+            }
+            skipV.fma(ut, acc).intoArray(y, i);
+        }
     }
 
     /**
      * Full groups of {@code LANES} channels walk together, a channel per lane, as the forward does: the block is cut
-     * into sub-blocks of {@link #SUB} tokens whose decays and carried states (SUB·N·LANES values each) stay in cache. A
-     * first forward walk keeps each group's state at every sub-block start; then, sub-block by sub-block from the
-     * end, each group recomputes its decays and states from there and walks backwards, carrying r across
+     * into sub-blocks of {@link #SUB} tokens whose decays and carried states (SUB·N·LANES values each) stay in cache.
+     * Each group's state at every sub-block start is the one the forward kept ({@link ScanGradients#starts}; without
+     * them, a first forward walk computes them); then, sub-block by sub-block from the end, each group recomputes its decays and states from there and walks backwards, carrying r across
      * sub-blocks. gB and gC, sums over channels, gather per lane over the range's groups and are summed across lanes
      * once per sub-block. Remaining channels take the per-channel walks.
      */
@@ -91,9 +109,6 @@ final class VectorStateLoops extends ScalarStateLoops implements StateLoops.Vect
         }
     }
 
-    /** Tokens per sub-block of {@link #backwardChannels}. */
-    static final int SUB = 64;
-
     /** Scratch slots of {@link RangeBuffers} used by {@link #backwardGroups}. */
     private static final int A_T = 0, STARTS = 1, CARRY = 2, DEC = 3, Q = 4, SUM_B = 5, SUM_C = 6, H = 7, G_A = 8,
             G_D = 9;
@@ -105,7 +120,7 @@ final class VectorStateLoops extends ScalarStateLoops implements StateLoops.Vect
     private static void backwardGroups(ScanGradients g, int bi, int e0, int groups, RangeBuffers w) {
         int states = g.states;
         int nw = states * LANES;
-        int subs = (g.length + SUB - 1) / SUB;
+        int subs = StateLoops.subBlocks(g.length);
         float[] aT = w.scratch(A_T, groups * nw); // A rows as (N, lanes) per group
         float[] starts = w.scratch(STARTS, groups * subs * nw); // each group's state at each sub-block start
         float[] carry = w.scratch(CARRY, groups * nw); // r carried to the previous token: exp(Δ_{t+1}A)·r_{t+1}
@@ -122,7 +137,11 @@ final class VectorStateLoops extends ScalarStateLoops implements StateLoops.Vect
                     carry[k * nw + n * LANES + lane] = g.exit == null ? 0 : g.exit[hOff + n];
                 }
             }
-            keepSubBlockStarts(g, bi, e, aT, k * nw, h, starts, k * subs * nw);
+            if (g.starts == null) {
+                keepSubBlockStarts(g, bi, e, aT, k * nw, h, starts, k * subs * nw);
+            } else {
+                gatherSubBlockStarts(g, bi, e, starts, k * subs * nw);
+            }
         }
         for (int sub = subs - 1; sub >= 0; sub--) {
             int t0 = sub * SUB;
@@ -159,6 +178,20 @@ final class VectorStateLoops extends ScalarStateLoops implements StateLoops.Vect
                 int hOff = g.state(bi, e + lane);
                 for (int n = 0; n < states; n++) {
                     g.gH0[hOff + n] = carry[k * nw + n * LANES + lane];
+                }
+            }
+        }
+    }
+
+    /** The group's states at every sub-block start as its forward kept them, transposed to (sub-block, N, lanes). */
+    private static void gatherSubBlockStarts(ScanGradients g, int bi, int e, float[] starts, int sOff) {
+        int states = g.states;
+        int subs = StateLoops.subBlocks(g.length);
+        for (int lane = 0; lane < LANES; lane++) {
+            int from = g.kept(bi, e + lane);
+            for (int sub = 0; sub < subs; sub++) {
+                for (int n = 0; n < states; n++) {
+                    starts[sOff + sub * states * LANES + n * LANES + lane] = g.starts[from + sub * states + n];
                 }
             }
         }

@@ -113,16 +113,45 @@ class CpuScanKernelTest extends EngineTest {
         for (int i = 0; i < 2; i++) {
             assertClose(wide(actual.get(i)), expected.get(i), tolerance(type), what + " output " + i);
         }
+        assertKeptStates(actual.get(2), h0, u, delta, a, b, what);
         for (NDArray exitGrad : new NDArray[] { exit, null }) {
             NDList ge = SelectiveScan.tensorGradients(wide(u), wide(delta), wide(a), wide(b), wide(c), wide(d), wide(h0),
                     wide(gy), exitGrad == null ? null : wide(exitGrad));
-            NDList ga = CpuScanKernel.gradients(loops, u, delta, a, b, c, d, h0, gy, exitGrad);
+            NDList ga = CpuScanKernel.gradients(loops, u, delta, a, b, c, d, h0, gy, exitGrad, actual.get(2));
             assertEquals(7, ga.size());
             for (int i = 0; i < ge.size(); i++) {
                 assertEquals(type, ga.get(i).getDataType());
                 assertClose(wide(ga.get(i)), ge.get(i), tolerance(type),
                         what + " exit " + (exitGrad != null) + " gradient " + i);
             }
+            // recomputing the states instead of taking the forward's: the same walk, so the same bits
+            NDList recomputed = CpuScanKernel.gradients(loops, u, delta, a, b, c, d, h0, gy, exitGrad, null);
+            for (int i = 0; i < ga.size(); i++) {
+                assertTrue(ga.get(i).contentEquals(recomputed.get(i)), what + " gradient " + i + " with kept states");
+            }
+        }
+    }
+
+    /**
+     * The forward's kept states (B, E, S, N) are h0 and then the states after every {@link StateLoops#SUB}-th token,
+     * as the sequential recurrence gives them (in fp64).
+     */
+    private void assertKeptStates(NDArray starts, NDArray h0, NDArray u, NDArray delta, NDArray a, NDArray b,
+            String what) {
+        int length = (int) u.getShape().get(1);
+        assertEquals(new Shape(h0.getShape().get(0), h0.getShape().get(1), StateLoops.subBlocks(length),
+                h0.getShape().get(2)), starts.getShape());
+        NDArray h = wide(h0);
+        NDArray aw = wide(a);
+        for (int t = 0; t < length; t++) {
+            if (t % StateLoops.SUB == 0) {
+                NDArray kept = starts.get(new NDIndex(":, :, {}", t / StateLoops.SUB));
+                assertClose(wide(kept), h, tolerance(DataType.FLOAT32), what + " kept state at token " + t);
+            }
+            NDArray dt = wide(delta.get(new NDIndex(":, {}", t))).expandDims(2); // (B, E, 1)
+            NDArray ut = wide(u.get(new NDIndex(":, {}", t))).expandDims(2);
+            NDArray bt = wide(b.get(new NDIndex(":, {}", t))).expandDims(1); // (B, 1, N)
+            h = dt.mul(aw).exp().mul(h).add(dt.mul(ut).mul(bt));
         }
     }
 
@@ -141,10 +170,10 @@ class CpuScanKernelTest extends EngineTest {
         NDArray h0 = manager.randomNormal(new Shape(BATCH, CHANNELS, STATES));
         NDArray gy = manager.randomNormal(new Shape(BATCH, 257, CHANNELS));
         NDList first = CpuScanKernel.gradients(in.get(0), in.get(1), in.get(2), in.get(3), in.get(4), in.get(5), h0, gy,
-                null);
+                null, null);
         for (int run = 0; run < 3; run++) {
             NDList again = CpuScanKernel.gradients(in.get(0), in.get(1), in.get(2), in.get(3), in.get(4), in.get(5), h0,
-                    gy, null);
+                    gy, null, null);
             for (int i = 0; i < first.size(); i++) {
                 assertTrue(first.get(i).contentEquals(again.get(i)), "gradient " + i + " changed in run " + run);
             }
