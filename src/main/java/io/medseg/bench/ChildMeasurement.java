@@ -69,7 +69,10 @@ final class ChildMeasurement {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
         if (exactPeak) {
+            // every block of 64 KB or more gets its own mapping and is returned when freed, so the peak RSS is the
+            // peak of live memory; without the launcher's huge pages, which would round each mapping up to 2 MB
             pb.environment().put("MALLOC_MMAP_THRESHOLD_", "65536");
+            pb.environment().remove("GLIBC_TUNABLES");
         }
         pb.environment().put("OMP_NUM_THREADS", "1");
         try {

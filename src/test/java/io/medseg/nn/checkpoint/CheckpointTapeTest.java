@@ -1,6 +1,8 @@
 package io.medseg.nn.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -8,8 +10,10 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.medseg.engine.DjlEnvironment;
 
@@ -88,6 +92,36 @@ class CheckpointTapeTest {
                 }
                 assertArrayEquals(expected[k], applied, "segment runs with a graph budget of " + budgets[k]);
             }
+        }
+    }
+
+    /**
+     * Inference (no tape, autograd off): a segment's intermediates are freed when it returns, its outputs belong to
+     * the caller's scope, and its inputs stay untouched.
+     */
+    @Test
+    void inferenceFreesASegmentsIntermediatesWhenItReturns() {
+        Engine engine = DjlEnvironment.pytorch();
+        boolean gradMode = JniUtils.isGradMode();
+        try (NDManager m = engine.newBaseManager()) {
+            JniUtils.setGradMode(false);
+            NDArray x = m.randomNormal(new Shape(5, 4));
+            NDArray[] intermediate = new NDArray[1];
+            Segment segment = in -> {
+                intermediate[0] = in.get(0).mul(2);
+                return new NDList(intermediate[0].exp());
+            };
+            NDArray out;
+            try (NDScope caller = new NDScope()) {
+                out = CheckpointTape.checkpoint(segment, new NDList(x), SIZE).singletonOrThrow();
+                assertTrue(intermediate[0].isReleased(), "the segment's intermediate outlived it");
+                assertFalse(out.isReleased());
+                assertArrayEquals(x.mul(2).exp().toFloatArray(), out.toFloatArray());
+            }
+            assertTrue(out.isReleased(), "the output does not belong to the caller's scope");
+            assertFalse(x.isReleased());
+        } finally {
+            JniUtils.setGradMode(gradMode);
         }
     }
 }
