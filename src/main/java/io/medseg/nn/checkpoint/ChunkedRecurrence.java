@@ -28,9 +28,8 @@ import ai.djl.pytorch.jni.JniUtils;
  *
  * <p>Memory: the saved entry states (one carry per chunk) plus one chunk's activations during the replay. A
  * {@link DifferentiatedStep}, whose state has the initial state's size, may return residuals after its output and
- * exit state: values of its forward that its
- * {@link DifferentiatedStep#gradients} takes back (the selective scan's states at sub-block starts), kept per chunk
- * only when a backward pass will follow.
+ * exit state: values of its forward that its {@link DifferentiatedStep#gradients} takes back (the selective scan's
+ * states at sub-block starts), kept per chunk only when a backward pass will follow.
  *
  * <p>Inputs to {@link #apply}: the {@code sequenceCount} sequence inputs first, then the shared inputs, then the
  * initial state (possibly empty). Output: the concatenated chunk outputs.

@@ -93,9 +93,10 @@ final class VectorStateLoops extends ScalarStateLoops implements StateLoops.Vect
      * Full groups of {@code LANES} channels walk together, a channel per lane, as the forward does: the block is cut
      * into sub-blocks of {@link #SUB} tokens whose decays and carried states (SUB·N·LANES values each) stay in cache.
      * Each group's state at every sub-block start is the one the forward kept ({@link ScanGradients#starts}; without
-     * them, a first forward walk computes them); then, sub-block by sub-block from the end, each group recomputes its decays and states from there and walks backwards, carrying r across
-     * sub-blocks. gB and gC, sums over channels, gather per lane over the range's groups and are summed across lanes
-     * once per sub-block. Remaining channels take the per-channel walks.
+     * them, a first forward walk computes them); then, sub-block by sub-block from the end, each group recomputes its
+     * decays and states from there and walks backwards, carrying r across sub-blocks. gB and gC, sums over channels,
+     * gather per lane over the range's groups and are summed across lanes once per sub-block. Remaining channels take
+     * the per-channel walks.
      */
     @Override
     public void backwardChannels(ScanGradients g, int bi, int e0, int e1, RangeBuffers w) {
