@@ -27,13 +27,13 @@ import io.medseg.nn.networks.Networks;
 
 /**
  * Per architecture (all, or a chosen subset), for a 2D 128² and a 3D 64³ patch (or one of them; batch 1 or as
- * chosen, 1 channel, 3 classes, default plans): forward (inference) time, training-step time (forward + checkpointed backward) and the
- * step's peak memory on CPU, and the achieved multiply-accumulates per second of the forward pass as a fraction of the
- * dense matrix-multiply rate measured in the same run (2048×2048 float products). Then, per patch, LightM-UNet's step
+ * chosen, 1 channel, 3 classes, default plans): forward (inference) time, training-step time (forward + checkpointed
+ * backward) and the step's peak memory on CPU, and the achieved multiply-accumulates per second of the forward pass as
+ * a fraction of the dense matrix-multiply rate measured in the same run (2048×2048 float products). Then, per patch, LightM-UNet's step
  * time over the residual UNet's (the ratio issue 17 tracks) and LightM-UNet's step in a JVM without the Vector API
  * module, as KNIME starts one. All in child JVMs on one PyTorch thread, by CPU time (see {@link ChildMeasurement}; the
- * CPU scan's Java loops count with the time of every core they use); times with glibc's default allocator, the peak
- * memory in a separate child with the exact-peak setting, which slows large allocations.
+ * CPU scan's Java loops count with the time of every core they use); times with the launcher's allocator settings, the
+ * peak memory in a separate child with the exact-peak setting, which slows large allocations.
  */
 public final class NetworkBenchmark {
     private static final int MATRIX = 2048;
@@ -78,7 +78,7 @@ public final class NetworkBenchmark {
             for (Architecture a : models) {
                 NetworkConfig config = Networks.defaultConfig(a, patch.length, 1, 3, patch);
                 ModelSummary s = Networks.summary(config, patch);
-                // times with glibc's default allocator, as a user's run has it; the peak in a child of its own
+                // times with the allocator settings a user's run has; the peak in a child of its own
                 double[] m = ChildMeasurement.runForTime(Probe.class, a.id(), join(patch), String.valueOf(repeats),
                         String.valueOf(batch));
                 double peak = ChildMeasurement.run(Probe.class, a.id(), join(patch), "1", String.valueOf(batch))[2];

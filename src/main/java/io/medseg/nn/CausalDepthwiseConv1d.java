@@ -58,8 +58,7 @@ public final class CausalDepthwiseConv1d extends AbstractBlock {
                 .zeros(new Shape(s.get(0), groups, kernel - 1), x.getDataType(), x.getDevice()).concat(channelsFirst, 2);
         NDArray y = FullChannelBlocks.convolve(padded, w, b, groups, (xs, ws, bs, g) -> Conv1d
                 .conv1d(xs, ws, bs, new Shape(1), new Shape(0), new Shape(1), g).singletonOrThrow());
-        // reshaping the transposed view through a shape it cannot be viewed as makes PyTorch copy it contiguously
-        return y.transpose(0, 2, 1).reshape(s.get(0), -1).reshape(s);
+        return SequenceLayout.contiguous(y.transpose(0, 2, 1));
     }
 
     @Override

@@ -23,9 +23,15 @@ public final class SequenceLayout {
      */
     public static NDArray toPatchTokens(NDArray map) {
         Shape s = map.getShape();
-        NDArray view = map.reshape(s.get(0), s.get(1), -1).transpose(0, 2, 1);
-        // reshaping the transposed view through a shape it cannot be viewed as makes PyTorch copy it contiguously
-        return view.reshape(s.get(0), -1).reshape(view.getShape());
+        return contiguous(map.reshape(s.get(0), s.get(1), -1).transpose(0, 2, 1));
+    }
+
+    /**
+     * A contiguous copy of a transposed (B, L, C) view (DJL has no {@code contiguous()}): reshaping it through a shape
+     * it cannot be viewed as makes PyTorch copy it.
+     */
+    public static NDArray contiguous(NDArray transposed) {
+        return transposed.reshape(transposed.getShape().get(0), -1).reshape(transposed.getShape());
     }
 
     /** (B, L, C) → (B, C, *S) for the spatial shape S of the original map. */

@@ -143,10 +143,11 @@ public final class CheckpointTape {
      */
     public static NDList checkpoint(Segment segment, NDList inputs, long graphBytes) {
         CheckpointTape tape = CURRENT.get();
-        if (tape == null && !JniUtils.isGradMode()) {
-            return applyScoped(segment, inputs);
+        if (!JniUtils.isGradMode()) {
+            // inference frees the segment's intermediates when it returns; a tape's unrecorded forward has its own scope
+            return tape == null ? applyInOwnScope(segment, inputs) : segment.apply(inputs);
         }
-        if (tape == null || !JniUtils.isGradMode()) {
+        if (tape == null) {
             return segment.apply(inputs);
         }
         if (graphBytes >= 0 && !inputs.get(0).getDevice().isGpu() && tape.graphBytes + graphBytes <= tape.graphBudget) {
@@ -157,17 +158,19 @@ public final class CheckpointTape {
     }
 
     /**
-     * Inference: nothing will differentiate the segment, so its intermediates are freed as soon as it returns. DJL
-     * frees native memory only when an NDArray is closed; without this scope a forward pass would hold every
-     * intermediate of the network until its caller's scope ends (LightM-UNet, 4 tiles of 64³: over 24 GB, not 9).
+     * Runs the segment in its own scope: everything it creates except its outputs is closed when it returns, and the
+     * caller's scope owns the outputs. DJL frees native memory only when an NDArray is closed; without the scope a
+     * segment's intermediates would live until the training step, or in inference the tile batch, ends (LightM-UNet,
+     * 4 tiles of 64³: over 24 GB, not 9).
      */
-    private static NDList applyScoped(Segment segment, NDList inputs) {
+    private static NDList applyInOwnScope(Segment segment, NDList inputs) {
         NDList outputs;
         try (NDScope scope = new NDScope()) {
             outputs = segment.apply(inputs);
             NDScope.unregister(outputs);
         }
-        outputs.forEach(NDScope::register); // the caller's scope owns them, like any computed result
+        // unregistering took the outputs out of every scope (DJL registers an array only in the innermost one)
+        outputs.forEach(NDScope::register);
         return outputs;
     }
 
@@ -183,14 +186,7 @@ public final class CheckpointTape {
         try (Scope active = nested.activate()) {
             computed = segment.apply(leaves);
         }
-        NDList outputs = new NDList(computed.size());
-        for (NDArray o : computed) {
-            NDArray leaf = o.stopGradient();
-            if (leaf.getDataType().isFloating()) {
-                leaf.setRequiresGradient(true);
-            }
-            outputs.add(leaf);
-        }
+        NDList outputs = detach(computed, true);
         holes.add(new Hole(segment, inputs, outputs, List.of(), new KeptGraph(leaves, computed, nested)));
         return outputs;
     }
@@ -204,23 +200,17 @@ public final class CheckpointTape {
         // A segment recorded while an enclosing one is replayed computes its nested results itself; the enclosing
         // replay's remaining kept results would no longer line up with its calls, so it stops reusing them.
         REUSABLE.remove();
-        // Everything the segment creates except its outputs is closed here: DJL frees native memory only when an
-        // NDArray is closed, so without the scope the unrecorded intermediates would live until the step ends.
-        try (NDScope scope = new NDScope()) {
-            outputs = segment.apply(detach(inputs, false));
-            NDScope.unregister(outputs);
+        try {
+            outputs = applyInOwnScope(segment, detach(inputs, false));
         } finally {
             JniUtils.setGradMode(true);
             restore(KEEPING, enclosingKept);
         }
         for (Kept k : kept) {
-            // like the outputs below: the enclosing scope closes them if no replay takes them over
+            // like the outputs: the enclosing scope closes them if no replay takes them over
             k.outputs.forEach(NDScope::register);
         }
         for (NDArray o : outputs) {
-            // unregistering took the outputs out of every scope (DJL registers an array only in the innermost one);
-            // the enclosing scope (the training step, or the replay of an enclosing segment) closes them
-            NDScope.register(o);
             if (o.getDataType().isFloating()) {
                 o.setRequiresGradient(true);
             }
@@ -316,14 +306,8 @@ public final class CheckpointTape {
 
     private static void replay(Hole hole) {
         if (hole.segment instanceof ExplicitGradient) {
-            NDList upstream = new NDList(hole.outputs.size());
-            boolean any = false;
-            for (NDArray o : hole.outputs) {
-                NDArray g = gradientOrNull(o);
-                any |= g != null;
-                upstream.add(g);
-            }
-            if (any) {
+            NDList upstream = upstream(hole);
+            if (upstream.stream().anyMatch(g -> g != null)) {
                 try (NDScope scope = new NDScope()) {
                     NDList grads = ((ExplicitGradient) hole.segment).gradients(detach(hole.inputs, false), upstream);
                     push(hole.inputs, grads);
@@ -355,16 +339,21 @@ public final class CheckpointTape {
         }
     }
 
+    /** The gradients that reached a segment's outputs (null for an output that did not reach the loss). */
+    private static NDList upstream(Hole hole) {
+        NDList upstream = new NDList(hole.outputs.size());
+        for (NDArray o : hole.outputs) {
+            upstream.add(gradientOrNull(o));
+        }
+        return upstream;
+    }
+
     /**
      * Back-propagates a segment's output gradients through its graph (kept or just recomputed) and pushes the
      * resulting input gradients on into the recorded graph.
      */
     private static void backwardThrough(KeptGraph graph, Hole hole) {
-        NDList upstream = new NDList(hole.outputs.size());
-        for (NDArray o : hole.outputs) {
-            upstream.add(gradientOrNull(o));
-        }
-        GradientSeed seed = GradientSeed.of(graph.outputs, upstream);
+        GradientSeed seed = GradientSeed.of(graph.outputs, upstream(hole));
         if (seed == null) {
             return; // no output of this segment reached the loss
         }

@@ -1,5 +1,6 @@
 package io.medseg.nn.checkpoint;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import ai.djl.ndarray.NDArray;
@@ -21,30 +22,22 @@ record GradientSeed(NDArray target, NDArray gradient) {
      * gradient flows at all.
      */
     static GradientSeed of(List<NDArray> tensors, List<NDArray> gradients) {
-        NDArray single = null;
-        NDArray singleGradient = null;
-        NDArray sum = null;
-        int pairs = 0;
-        for (int i = 0; i < tensors.size(); i++) {
-            NDArray g = i < gradients.size() ? gradients.get(i) : null;
-            if (g == null) {
-                continue;
+        List<NDArray> xs = new ArrayList<>();
+        List<NDArray> gs = new ArrayList<>();
+        for (int i = 0; i < Math.min(tensors.size(), gradients.size()); i++) {
+            if (gradients.get(i) != null) {
+                xs.add(tensors.get(i));
+                gs.add(gradients.get(i));
             }
-            NDArray x = tensors.get(i);
-            if (pairs++ == 0) {
-                single = x;
-                singleGradient = g;
-                continue;
-            }
-            if (sum == null) {
-                sum = inner(single, singleGradient);
-            }
-            sum = sum.add(inner(x, g));
         }
-        if (pairs == 0) {
-            return null;
+        if (xs.size() <= 1) {
+            return xs.isEmpty() ? null : new GradientSeed(xs.get(0), gs.get(0));
         }
-        return pairs == 1 ? new GradientSeed(single, singleGradient) : new GradientSeed(sum, sum.onesLike());
+        NDArray sum = inner(xs.get(0), gs.get(0));
+        for (int i = 1; i < xs.size(); i++) {
+            sum = sum.add(inner(xs.get(i), gs.get(i)));
+        }
+        return new GradientSeed(sum, sum.onesLike());
     }
 
     private static NDArray inner(NDArray x, NDArray g) {
