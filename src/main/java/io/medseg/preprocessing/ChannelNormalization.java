@@ -43,4 +43,10 @@ public record ChannelNormalization(NormalizationScheme scheme, double mean, doub
         return new ChannelNormalization(NormalizationScheme.NONE, 0, 1, Double.NEGATIVE_INFINITY,
                 Double.POSITIVE_INFINITY, false);
     }
+
+    /** One line for a model's metadata, e.g. "CT mean 100 std 50 clip [-1000, 1000]". */
+    public String describe() {
+        return String.format(java.util.Locale.ROOT, "%s mean %.6g std %.6g clip [%.6g, %.6g]", scheme, mean, std, lower,
+                upper);
+    }
 }

@@ -476,9 +476,7 @@ public final class Trainer {
             Map<String, String> normalisation = new LinkedHashMap<>();
             List<ChannelNormalization> norms = plan.normalization();
             for (int c = 0; c < norms.size(); c++) {
-                ChannelNormalization n = norms.get(c);
-                normalisation.put(String.valueOf(c), String.format(Locale.ROOT,
-                        "%s mean %.6g std %.6g clip [%.6g, %.6g]", n.scheme(), n.mean(), n.std(), n.lower(), n.upper()));
+                normalisation.put(String.valueOf(c), norms.get(c).describe());
             }
             Map<String, String> allNotes = new LinkedHashMap<>(notes);
             allNotes.put("epochs", String.valueOf(history.size()));

@@ -1,6 +1,8 @@
 package io.medseg.nn.networks;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import ai.djl.nn.Block;
 import ai.djl.ndarray.types.Shape;
@@ -40,8 +42,23 @@ public final class Networks {
      */
     public static Block build(NetworkConfig config, long[] patch) {
         checkPatch(config.dims(), patch);
+        long[] networkPatch = config.toNetworkOrder(patch);
+        Block network;
+        if (config.foldCount() > 1) {
+            List<Block> folds = new ArrayList<>();
+            for (int f = 0; f < config.foldCount(); f++) {
+                folds.add(buildOne(config, networkPatch));
+            }
+            network = new FoldEnsemble(folds);
+        } else {
+            network = buildOne(config, networkPatch);
+        }
+        return config.axisOrder() == null ? network : new AxisOrderedNetwork(network, config.axisOrder());
+    }
+
+    private static Block buildOne(NetworkConfig config, long[] networkPatch) {
         return config.architecture() == Architecture.LIGHTM_UNET ? LightMUNet.of(config)
-                : BackboneNetworks.build(config, patch);
+                : BackboneNetworks.build(config, networkPatch);
     }
 
     /**
@@ -65,7 +82,7 @@ public final class Networks {
                 d[a] *= stride[a];
             }
         }
-        return d;
+        return config.toImageOrder(d);
     }
 
     /** The input shape (1, in, *patch) to initialise a network with. */
@@ -76,6 +93,7 @@ public final class Networks {
     /** True parameters and MACs, and thop's view, of one forward pass on one patch. */
     public static ModelSummary summary(NetworkConfig config, long[] patch) {
         checkPatch(config.dims(), patch);
+        patch = config.toNetworkOrder(patch);
         if (config.architecture() == Architecture.LIGHTM_UNET) {
             return LightMCost.count(LightMCost.Variant.RELEASED, config.inChannels(), config.classes(),
                     ThopConvention.CLASSIC, patch);
