@@ -86,9 +86,7 @@ public final class SlidingWindowBenchmark {
             boolean mirroring = Boolean.parseBoolean(args[3]);
             int repeats = Integer.parseInt(args[4]);
             Engine engine = DjlEnvironment.pytorch();
-            NetworkConfig d = Networks.defaultConfig(a, patch.length, 1, 3, patch);
-            NetworkConfig config = new NetworkConfig(d.architecture(), d.dims(), d.inChannels(), d.classes(), d.plan(),
-                    false);
+            NetworkConfig config = Networks.defaultConfig(a, patch.length, 1, 3, patch).withoutDeepSupervision();
             SlidingWindowSettings settings = new SlidingWindowSettings(0.5, mirroring,
                     SlidingWindowSettings.DEFAULT_TILE_BATCH);
             try (NDManager m = engine.newBaseManager()) {

@@ -128,8 +128,7 @@ public final class CasePredictor implements AutoCloseable {
             // every decoder stage has a head whether or not deep supervision is on, so the weights load into a
             // network that evaluates only the full-resolution head: the lower heads would be computed for nothing
             ModelFile.Loaded loaded = ModelFile.load(file, manager,
-                    c -> Networks.build(new NetworkConfig(c.architecture(), c.dims(), c.inChannels(), c.classes(),
-                            c.plan(), false), patch),
+                    c -> Networks.build(c.withoutDeepSupervision(), patch),
                     c -> Networks.inputShape(c, patch));
             return new CasePredictor(loaded.network(), loaded.config(), loaded.metadata(), settings, postprocess,
                     manager, file.toString());

@@ -72,6 +72,7 @@ public final class StateDictLoader {
                 continue;
             }
             unused.remove(e.officialKey());
+            e.aliases().forEach(unused::remove); // a misfit key's duplicates are not unexpected keys on top
             if (!new Shape(t.shape()).equals(target.getShape())) {
                 wrongShape.add(e.officialKey() + " " + Arrays.toString(t.shape()) + " (expected "
                         + Arrays.toString(target.getShape().getShape()) + ")");
@@ -87,7 +88,6 @@ public final class StateDictLoader {
                 if (twin == null) {
                     continue; // a checkpoint written without the duplicates is fine
                 }
-                unused.remove(alias);
                 if (twin != t && !Arrays.equals(checkpoint.floats(twin), values)) {
                     disagree.add(alias + " ≠ " + e.officialKey());
                 }
@@ -95,14 +95,14 @@ public final class StateDictLoader {
             target.set(values);
         }
         List<String> problems = new ArrayList<>();
+        if (!wrongShape.isEmpty()) {
+            problems.add("wrong shape " + listed(wrongShape));
+        }
         if (!missing.isEmpty()) {
             problems.add("missing " + listed(missing));
         }
         if (!unused.isEmpty()) {
             problems.add("unexpected " + listed(new ArrayList<>(unused)));
-        }
-        if (!wrongShape.isEmpty()) {
-            problems.add("wrong shape " + listed(wrongShape));
         }
         if (!notFloat.isEmpty()) {
             problems.add("not floating point " + listed(notFloat));

@@ -60,6 +60,11 @@ public record NetworkConfig(Architecture architecture, int dims, int inChannels,
         }
     }
 
+    /** The same network without deep supervision: what prediction evaluates (only the full-resolution head). */
+    public NetworkConfig withoutDeepSupervision() {
+        return new NetworkConfig(architecture, dims, inChannels, classes, plan, false, axisOrder, folds);
+    }
+
     @Override
     public int[] axisOrder() {
         return axisOrder == null ? null : axisOrder.clone();

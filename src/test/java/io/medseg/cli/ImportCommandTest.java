@@ -1,0 +1,94 @@
+package io.medseg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import io.medseg.image.Volume;
+import io.medseg.io.ImageFiles;
+import net.imglib2.Cursor;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.view.Views;
+
+/**
+ * {@code medseg import} then {@code medseg predict --probabilities} on a NIfTI image at the plans' spacing, against
+ * the probabilities PyTorch computes the way nnU-Net's pipeline feeds the network (SimpleITK's (z, y, x) arrays,
+ * z-score, a 2D configuration slice by slice, five folds averaged): fixtures/make_fixtures.py.
+ */
+class ImportCommandTest {
+    @TempDir
+    Path tmp;
+
+    private static Path fixture(String name) throws Exception {
+        return Path.of(ImportCommandTest.class.getResource("/io/medseg/model/nnunet/fixtures/" + name).toURI());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "umamba-enc-3d", "umamba-bot-2d" })
+    void importedModelsPredictWhatPyTorchPredicts(String name) throws Exception {
+        Path folder = fixture(name);
+        CliRunner imported = CliRunner.run("import", folder.toString(), "--out", tmp.resolve("model").toString());
+        assertEquals(0, imported.status(), imported.err());
+        CliRunner predicted = CliRunner.run("predict", tmp.resolve("model").toString(), "--in",
+                folder.resolve("case_0000.nii.gz").toString(), "--out", tmp.resolve("pred").toString(),
+                "--probabilities");
+        assertEquals(0, predicted.status(), predicted.err());
+        JsonObject e = JsonParser.parseString(Files.readString(folder.resolve("case_expected.json"))).getAsJsonObject();
+        long[] s = e.getAsJsonArray("shape").asList().stream().mapToLong(x -> x.getAsLong()).toArray();
+        List<Float> want = e.getAsJsonArray("probabilities").asList().stream().map(x -> x.getAsFloat()).toList();
+        Volume probs = ImageFiles.read(tmp.resolve("pred/case_probabilities.nii.gz"));
+        Cursor<? extends RealType<?>> c = Views.flatIterable(probs.pixels()).localizingCursor();
+        float worst = 0;
+        while (c.hasNext()) { // (i, j, k, class), i fastest; expected (class, i, j, k) in C order
+            c.fwd();
+            long index = ((c.getLongPosition(3) * s[0] + c.getLongPosition(0)) * s[1] + c.getLongPosition(1)) * s[2]
+                    + c.getLongPosition(2);
+            worst = Math.max(worst, Math.abs(c.get().getRealFloat() - want.get((int) index)));
+        }
+        assertTrue(worst <= 1e-4f, name + ": max |difference| " + worst);
+    }
+
+    @Test
+    void weightsThatDoNotFitThePlansAreNamedAndNothingIsWritten() throws Exception {
+        Path copy = Files.createDirectories(tmp.resolve("copy/fold_0"));
+        Path source = fixture("umamba-bot-2d");
+        Files.copy(source.resolve("dataset.json"), tmp.resolve("copy/dataset.json"));
+        Files.copy(source.resolve("fold_0/checkpoint_final.pth"), copy.resolve("checkpoint_final.pth"));
+        Files.writeString(tmp.resolve("copy/plans.json"), Files.readString(source.resolve("plans.json"))
+                .replace("\"UNet_base_num_features\": 4", "\"UNet_base_num_features\": 8"));
+        CliRunner r = CliRunner.run("import", tmp.resolve("copy").toString(), "--out", tmp.resolve("out").toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("checkpoint_final.pth: the network weights do not fit a umamba-bot built from the"
+                + " plans: wrong shape encoder.stem.0.conv1.weight [4, 1, 3, 3] (expected [8, 1, 3, 3])"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertFalse(Files.exists(tmp.resolve("out/model.medseg")));
+    }
+
+    @Test
+    void badFoldersAndOptionsGetOneLine() throws Exception {
+        Path source = fixture("umamba-enc-2d");
+        CliRunner folds = CliRunner.run("import", source.toString(), "--out", tmp.toString(), "--folds", "3");
+        assertEquals(1, folds.status());
+        assertTrue(folds.err().contains("fold_3/checkpoint_final.pth: missing"), folds.err());
+        CliRunner best = CliRunner.run("import", source.toString(), "--out", tmp.toString(), "--checkpoint", "best");
+        assertTrue(best.err().contains("no fold_N/checkpoint_best.pth"), best.err());
+        CliRunner none = CliRunner.run("import", tmp.resolve("nowhere").toString(), "--out", tmp.toString());
+        assertTrue(none.err().contains("nowhere: no such folder"), none.err());
+        assertEquals(0, CliRunner.run("import", source.toString(), "--out", tmp.toString()).status());
+        CliRunner again = CliRunner.run("import", source.toString(), "--out", tmp.toString());
+        assertTrue(again.err().contains("model.medseg: exists; pass --overwrite"), again.err());
+        assertEquals(0, CliRunner.run("import", source.toString(), "--out", tmp.toString(), "--overwrite").status());
+    }
+}
