@@ -50,10 +50,10 @@ final class ImportCommand extends MedSegCommand {
                         + " or all");
             }
         }
-        NnUNetImporter.Result r = NnUNetImporter.run(folder, folds, which, out, overwrite);
+        NnUNetImporter.Prepared r = NnUNetImporter.run(folder, folds, which, out, overwrite);
         out().printf(Locale.ROOT, "imported %s (%s, %s, patch %s in the images' axis order) from %s into %s%n",
-                r.architecture(), r.configuration(), String.join(", ", r.folds()), Arrays.toString(r.patchSize()),
-                folder, r.model());
+                r.architecture(), r.configuration(), String.join(", ", r.folds()),
+                Arrays.toString(r.plan().patchSize()), folder, out.resolve(NnUNetImporter.MODEL_FILE));
         return 0;
     }
 }

@@ -11,7 +11,7 @@ class NodesCommandTest {
     void listsAndDescribesNodeTypes() {
         CliRunner list = CliRunner.run("nodes");
         assertEquals(0, list.status(), list.err());
-        assertEquals(10, list.out().lines().count(), list.out());
+        assertEquals(11, list.out().lines().count(), list.out());
         CliRunner one = CliRunner.run("nodes", "segmentation-predictor");
         assertEquals(0, one.status(), one.err());
         assertTrue(one.out().contains("model              model: A trained model."), one.out());

@@ -59,7 +59,7 @@ class WorkflowValidatorTest {
         assertEquals(List.of(
                 "node 'x': unknown type 'segmentation-magic'; types are synthetic-dataset, dataset-reader,"
                         + " segmentation-preprocessor, segmentation-learner, segmentation-predictor,"
-                        + " segmentation-scorer, model-writer, model-reader, segmentation-viewer",
+                        + " segmentation-scorer, model-writer, model-reader, model-importer, segmentation-viewer",
                 "connection pre.plan -> learner.preprocessed: a plan output cannot feed a table input",
                 "connection pre.nothing -> learner.plan: node 'pre' has no output 'nothing'; its outputs are"
                         + " preprocessed, plan",

@@ -52,20 +52,35 @@ public final class NnUNetImporter {
         }
     }
 
-    /** What an import wrote. */
-    public record Result(Path model, Architecture architecture, String configuration, List<String> folds,
-            long[] patchSize) {
-    }
+    /** The model file an import writes into its output folder. */
+    public static final String MODEL_FILE = "model.medseg";
 
     private NnUNetImporter() {
     }
 
     /**
-     * Imports {@code folder} into {@code out/model.medseg}.
+     * Everything an import decides before reading weights: the architecture, the checkpoints, the MedSeg plan (with
+     * the network config) and the model's metadata. Cheap (only the checkpoints' pickles are read), so a KNIME node
+     * configures with it.
+     */
+    public record Prepared(Architecture architecture, String configuration, List<Path> checkpoints,
+            PreprocessingPlan plan, ModelMetadata metadata) {
+        public Prepared {
+            checkpoints = List.copyOf(checkpoints);
+        }
+
+        /** The fold folder names, e.g. fold_0. */
+        public List<String> folds() {
+            return checkpoints.stream().map(p -> p.getParent().getFileName().toString()).toList();
+        }
+    }
+
+    /**
+     * Reads what {@link #run} imports, without the weights.
      *
      * @param folds fold names ("0", "1", ..., "all"), or empty for every fold_N folder holding the checkpoint
      */
-    public static Result run(Path folder, List<String> folds, Checkpoint checkpoint, Path out, boolean overwrite) {
+    public static Prepared prepare(Path folder, List<String> folds, Checkpoint checkpoint) {
         if (!Files.isDirectory(folder)) {
             throw new MedSegException(folder + ": no such folder (expected an nnU-Net trained-model folder with"
                     + " plans.json, dataset.json and fold_N/)");
@@ -73,55 +88,59 @@ public final class NnUNetImporter {
         DatasetDescriptor dataset = dataset(folder);
         NnUNetPlans plans = NnUNetPlans.read(require(folder.resolve("plans.json")));
         List<Path> checkpoints = checkpoints(folder, folds, checkpoint);
-        Path model = out.resolve("model.medseg");
+        String trainer = null;
+        String configurationName = null;
+        for (Path p : checkpoints) {
+            try (TorchCheckpoint c = TorchCheckpoint.open(p)) {
+                Map<?, ?> root = checkpointDict(c);
+                String t = string(c, root, "trainer_name");
+                String conf = string(c, (Map<?, ?>) value(c, root, "init_args", Map.class), "configuration");
+                if (trainer != null && (!trainer.equals(t) || !configurationName.equals(conf))) {
+                    throw new MedSegException(p + ": trainer " + t + " / configuration " + conf + " differs from "
+                            + checkpoints.get(0) + " (" + trainer + " / " + configurationName
+                            + "); import folds of one training only");
+                }
+                trainer = t;
+                configurationName = conf;
+            }
+        }
+        Architecture architecture = NnUNetTrainers.architecture(trainer);
+        if (architecture == null) {
+            throw new MedSegException(checkpoints.get(0) + ": trainer_name " + trainer + " is not supported; MedSeg"
+                    + " imports " + NnUNetTrainers.supported());
+        }
+        NnUNetPlanImport planImport = new NnUNetPlanImport(plans, plans.configuration(configurationName), dataset,
+                architecture, checkpoints.size());
+        return new Prepared(architecture, configurationName, checkpoints, planImport.plan(),
+                planImport.metadata(notes(folder, trainer, configurationName, checkpoints)));
+    }
+
+    /**
+     * Imports {@code folder} into {@code out/model.medseg}, written only when every fold's weights have loaded.
+     *
+     * @param folds fold names ("0", "1", ..., "all"), or empty for every fold_N folder holding the checkpoint
+     */
+    public static Prepared run(Path folder, List<String> folds, Checkpoint checkpoint, Path out, boolean overwrite) {
+        Path model = out.resolve(MODEL_FILE);
         if (Files.exists(model) && !overwrite) {
             throw new MedSegException(model + ": exists; pass --overwrite to replace it");
         }
+        Prepared prepared = prepare(folder, folds, checkpoint);
+        PreprocessingPlan plan = prepared.plan();
+        NetworkConfig config = plan.network();
         try (NDManager manager = DjlEnvironment.pytorch().newBaseManager()) {
-            String trainer = null;
-            String configurationName = null;
-            List<TorchCheckpoint> opened = new ArrayList<>();
-            try {
-                for (Path p : checkpoints) {
-                    TorchCheckpoint c = TorchCheckpoint.open(p);
-                    opened.add(c);
-                    Map<?, ?> root = checkpointDict(c);
-                    String t = string(c, root, "trainer_name");
-                    String conf = string(c, (Map<?, ?>) value(c, root, "init_args", Map.class), "configuration");
-                    if (trainer != null && (!trainer.equals(t) || !configurationName.equals(conf))) {
-                        throw new MedSegException(p + ": trainer " + t + " / configuration " + conf + " differs from "
-                                + checkpoints.get(0) + " (" + trainer + " / " + configurationName
-                                + "); import folds of one training only");
-                    }
-                    trainer = t;
-                    configurationName = conf;
-                }
-                Architecture architecture = NnUNetTrainers.architecture(trainer);
-                if (architecture == null) {
-                    throw new MedSegException(checkpoints.get(0) + ": trainer_name " + trainer + " is not supported;"
-                            + " MedSeg imports " + NnUNetTrainers.supported());
-                }
-                NnUNetPlanImport planImport = new NnUNetPlanImport(plans, plans.configuration(configurationName),
-                        dataset, architecture, checkpoints.size());
-                PreprocessingPlan plan = planImport.plan();
-                NetworkConfig config = plan.network();
-                Block network = Networks.build(config, plan.patchSize());
-                network.initialize(manager, DataType.FLOAT32, Networks.inputShape(config, plan.patchSize()));
-                List<Block> foldNetworks = foldNetworks(network);
-                for (int f = 0; f < opened.size(); f++) {
-                    TorchCheckpoint c = opened.get(f);
+            Block network = Networks.build(config, plan.patchSize());
+            network.initialize(manager, DataType.FLOAT32, Networks.inputShape(config, plan.patchSize()));
+            List<Block> foldNetworks = foldNetworks(network);
+            for (int f = 0; f < foldNetworks.size(); f++) {
+                try (TorchCheckpoint c = TorchCheckpoint.open(prepared.checkpoints().get(f))) {
                     StateDictLoader.load(c, StateDictLoader.tensors(c, value(c, checkpointDict(c), "network_weights",
-                            Map.class), "network_weights"), architecture, foldNetworks.get(f));
+                            Map.class), "network_weights"), prepared.architecture(), foldNetworks.get(f));
                 }
-                ModelMetadata metadata = planImport.metadata(notes(folder, trainer, configurationName, checkpoints));
-                Files.createDirectories(out);
-                ModelFile.save(model, config, metadata, network, overwrite);
-                return new Result(model, architecture, configurationName,
-                        checkpoints.stream().map(p -> p.getParent().getFileName().toString()).toList(),
-                        plan.patchSize());
-            } finally {
-                opened.forEach(TorchCheckpoint::close);
             }
+            Files.createDirectories(out);
+            ModelFile.save(model, config, prepared.metadata(), network, overwrite);
+            return prepared;
         } catch (IOException e) {
             throw new MedSegException(out + ": cannot create (" + AtomicFiles.describe(e) + ")", e);
         }

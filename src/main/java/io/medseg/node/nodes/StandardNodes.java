@@ -10,6 +10,6 @@ public final class StandardNodes {
     public static NodeRegistry registry() {
         return new NodeRegistry(new SyntheticDatasetNode(), new DatasetReaderNode(), new PreprocessorNode(),
                 new LearnerNode(), new PredictorNode(), new ScorerNode(), new ModelWriterNode(),
-                new ModelReaderNode(), new ViewerNode());
+                new ModelReaderNode(), new ModelImporterNode(), new ViewerNode());
     }
 }

@@ -70,10 +70,10 @@ class NnUNetImportTest {
     void everyFoldComputesWhatPyTorchComputes(String name) throws Exception {
         Path folder = fixture(name);
         Expected expected = Expected.of(folder);
-        NnUNetImporter.Result r = NnUNetImporter.run(folder, List.of(), NnUNetImporter.Checkpoint.FINAL, tmp, false);
+        NnUNetImporter.Prepared r = NnUNetImporter.run(folder, List.of(), NnUNetImporter.Checkpoint.FINAL, tmp, false);
         assertEquals(expected.logits().size(), r.folds().size());
         try (NDManager m = DjlEnvironment.pytorch().newBaseManager()) {
-            ModelFile.Loaded loaded = ModelFile.load(r.model(), m);
+            ModelFile.Loaded loaded = ModelFile.load(tmp.resolve(NnUNetImporter.MODEL_FILE), m);
             List<Block> folds = NnUNetImporter.foldNetworks(loaded.network());
             NDArray x = m.create(expected.input(), new Shape(expected.inputShape()));
             for (int f = 0; f < folds.size(); f++) {
@@ -88,10 +88,10 @@ class NnUNetImportTest {
     void aFiveFoldImportPredictsTheMeanOfItsFoldsProbabilities() throws Exception {
         Path folder = fixture("umamba-bot-2d");
         Expected expected = Expected.of(folder);
-        NnUNetImporter.Result r = NnUNetImporter.run(folder, List.of(), NnUNetImporter.Checkpoint.FINAL, tmp, false);
+        NnUNetImporter.Prepared r = NnUNetImporter.run(folder, List.of(), NnUNetImporter.Checkpoint.FINAL, tmp, false);
         assertEquals(List.of("fold_0", "fold_1", "fold_2", "fold_3", "fold_4"), r.folds());
         try (NDManager m = DjlEnvironment.pytorch().newBaseManager()) {
-            ModelFile.Loaded loaded = ModelFile.load(r.model(), m);
+            ModelFile.Loaded loaded = ModelFile.load(tmp.resolve(NnUNetImporter.MODEL_FILE), m);
             long[] s = expected.inputShape(); // (1, 1, y, x) in nnU-Net's order: MedSeg's (i, j) is (x, y)
             NDArray x = m.create(expected.input(), new Shape(s)).transpose(0, 1, 3, 2);
             NDArray mean = null;
