@@ -78,7 +78,7 @@ final class BenchCommand extends MedSegCommand {
 
     private List<Architecture> architectures() {
         if (models == null || models.isEmpty()) {
-            return List.of(Architecture.values());
+            return List.of(Architecture.trainable());
         }
         return models.stream().map(Architecture::of).toList(); // an unknown name is a one-line error naming the choices
     }

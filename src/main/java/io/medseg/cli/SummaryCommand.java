@@ -49,7 +49,7 @@ final class SummaryCommand extends MedSegCommand {
     static final class ModelNames implements Iterable<String> {
         @Override
         public java.util.Iterator<String> iterator() {
-            return Arrays.stream(Architecture.values()).map(Architecture::id).iterator();
+            return Arrays.stream(Architecture.trainable()).map(Architecture::id).iterator();
         }
     }
 

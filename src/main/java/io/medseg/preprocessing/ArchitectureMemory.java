@@ -48,6 +48,7 @@ public final class ArchitectureMemory {
             case UMAMBA_ENC -> two ? 90_374 : 30_661;
             case XLSTM_UNET_BOT -> two ? 10_373 : 14_056;
             case XLSTM_UNET_ENC -> two ? 29_045 : 16_785;
+            case PLAIN_UNET, RESENC_UNET -> throw architecture.notTrainable();
         };
     }
 

@@ -73,6 +73,7 @@ public record TrainingRecipe(OptimizerKind optimizer, double learningRate, doubl
             case LIGHTM_UNET -> LIGHTM_UNET;
             case XLSTM_UNET_BOT, XLSTM_UNET_ENC -> XLSTM_UNET;
             case UMAMBA_BOT, UMAMBA_ENC, RESIDUAL_UNET -> NNUNET;
+            case PLAIN_UNET, RESENC_UNET -> throw architecture.notTrainable();
         };
     }
 

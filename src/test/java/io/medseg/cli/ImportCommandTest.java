@@ -36,7 +36,7 @@ class ImportCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "umamba-enc-3d", "umamba-bot-2d" })
+    @ValueSource(strings = { "umamba-enc-3d", "umamba-bot-2d", "resenc-unet-3d" })
     void importedModelsPredictWhatPyTorchPredicts(String name) throws Exception {
         Path folder = fixture(name);
         CliRunner imported = CliRunner.run("import", folder.toString(), "--out", tmp.resolve("model").toString());

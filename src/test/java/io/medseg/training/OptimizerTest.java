@@ -201,7 +201,7 @@ class OptimizerTest extends EngineTest {
         assertEquals(100, lightm.epochs());
         assertFalse(lightm.deepSupervision());
         assertEquals(Adam.class, lightm.newOptimizer().getClass());
-        for (var arch : io.medseg.nn.networks.Architecture.values()) {
+        for (var arch : io.medseg.nn.networks.Architecture.trainable()) {
             TrainingRecipe r = TrainingRecipe.of(arch);
             assertEquals(250, r.iterationsPerEpoch());
             assertEquals(12, r.gradientClipNorm());
@@ -223,5 +223,16 @@ class OptimizerTest extends EngineTest {
         assertEquals(5e-3, xlstm.learningRate());
         assertEquals(4000, xlstm.epochs());
         assertEquals(50, xlstm.withEpochs(50).schedule() instanceof PolyLr p ? p.epochs() : -1);
+    }
+
+    @Test
+    void nnUNetsOwnNetworksAreImportedNotTrained() {
+        for (var arch : java.util.List.of(io.medseg.nn.networks.Architecture.PLAIN_UNET,
+                io.medseg.nn.networks.Architecture.RESENC_UNET)) {
+            String message = org.junit.jupiter.api.Assertions.assertThrows(io.medseg.MedSegException.class,
+                    () -> TrainingRecipe.of(arch)).getMessage();
+            org.junit.jupiter.api.Assertions.assertTrue(message.startsWith(arch.id() + " is nnU-Net's own network")
+                    && message.contains("medseg import"), message);
+        }
     }
 }

@@ -104,13 +104,14 @@ public final class NnUNetImporter {
                 configurationName = conf;
             }
         }
-        Architecture architecture = NnUNetTrainers.architecture(trainer);
+        NnUNetPlans.Configuration configuration = plans.configuration(configurationName);
+        Architecture architecture = NnUNetTrainers.architecture(trainer, configuration.networkClass());
         if (architecture == null) {
-            throw new MedSegException(checkpoints.get(0) + ": trainer_name " + trainer + " is not supported; MedSeg"
-                    + " imports " + NnUNetTrainers.supported());
+            throw new MedSegException(checkpoints.get(0) + ": trainer_name " + trainer + " (network "
+                    + configuration.networkClass() + ") is not supported; MedSeg imports " + NnUNetTrainers.supported());
         }
-        NnUNetPlanImport planImport = new NnUNetPlanImport(plans, plans.configuration(configurationName), dataset,
-                architecture, checkpoints.size());
+        NnUNetPlanImport planImport = new NnUNetPlanImport(plans, configuration, dataset, architecture,
+                checkpoints.size());
         return new Prepared(architecture, configurationName, checkpoints, planImport.plan(),
                 planImport.metadata(notes(folder, trainer, configurationName, checkpoints)));
     }

@@ -205,10 +205,21 @@ public final class NnUNetPlans {
             }
         }
 
-        /** The network class named by newer plans, or null for the flat format (the trainer decides). */
+        /**
+         * The network class the plans name: the newer plans' architecture.network_class_name, else the flat plans'
+         * UNet_class_name; null if neither is there. Trainers of other networks (U-Mamba, ...) ignore it.
+         */
         public String networkClass() {
-            return c.has("architecture") ? c.getAsJsonObject("architecture").get("network_class_name").getAsString()
-                    : null;
+            if (c.has("architecture")) {
+                JsonObject a = c.getAsJsonObject("architecture");
+                JsonObject kw = a.getAsJsonObject("arch_kwargs");
+                if (kw != null && kw.has("conv_bias") && !kw.get("conv_bias").getAsBoolean()) {
+                    throw new MedSegException(path + ": configuration \"" + name + "\" sets conv_bias false; MedSeg"
+                            + " imports nnU-Net networks with the default conv_bias true");
+                }
+                return a.get("network_class_name").getAsString();
+            }
+            return c.has("UNet_class_name") ? c.get("UNet_class_name").getAsString() : null;
         }
 
         private JsonElement field(String key) {

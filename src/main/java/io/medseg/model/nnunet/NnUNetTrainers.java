@@ -18,13 +18,27 @@ final class NnUNetTrainers {
     private NnUNetTrainers() {
     }
 
-    /** The architecture a trainer builds, or null for one MedSeg does not know. */
-    static Architecture architecture(String trainer) {
-        return TRAINERS.get(trainer);
+    /**
+     * The architecture a trainer builds: the sequence-model trainers' own network, else, for nnU-Net's trainers
+     * (nnUNetTrainer and its variants, which build what the plans name), PlainConvUNet or ResidualEncoderUNet; null
+     * for anything else.
+     */
+    static Architecture architecture(String trainer, String networkClass) {
+        Architecture own = TRAINERS.get(trainer);
+        if (own != null || !trainer.startsWith("nnUNetTrainer") || networkClass == null) {
+            return own;
+        }
+        String simple = networkClass.substring(networkClass.lastIndexOf('.') + 1);
+        return switch (simple) {
+        case "PlainConvUNet" -> Architecture.PLAIN_UNET;
+        case "ResidualEncoderUNet" -> Architecture.RESENC_UNET;
+        default -> null;
+        };
     }
 
     /** The trainers MedSeg imports, for error messages. */
     static String supported() {
-        return String.join(", ", new java.util.TreeSet<>(TRAINERS.keySet()));
+        return String.join(", ", new java.util.TreeSet<>(TRAINERS.keySet()))
+                + ", and nnU-Net's trainers with PlainConvUNet or ResidualEncoderUNet plans";
     }
 }

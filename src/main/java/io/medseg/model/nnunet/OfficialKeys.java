@@ -60,9 +60,32 @@ public final class OfficialKeys {
 
     /** The official key first, then its aliases. */
     private static List<String> keys(Architecture a, List<String> path, String leaf, String medsegName) {
-        List<String> keys = a == Architecture.LIGHTM_UNET ? LightMKeys.keys(path, leaf) : BackboneKeys.keys(a, path, leaf);
+        List<String> keys = switch (a) {
+        case LIGHTM_UNET -> LightMKeys.keys(path, leaf);
+        case PLAIN_UNET, RESENC_UNET -> nnUNetKeys(path, leaf);
+        default -> BackboneKeys.keys(a, path, leaf);
+        };
         if (keys == null) {
             throw new MedSegException("no official key for MedSeg's " + a + " parameter " + medsegName);
+        }
+        return keys;
+    }
+
+    /**
+     * nnU-Net's own networks name their blocks by the PyTorch module paths ({@link
+     * io.medseg.nn.networks.nnunet.NnUNetUNet}), so a key is the path; a conv-norm unit's conv and norm are also
+     * stored under all_modules, and the encoder again under the decoder.
+     */
+    private static List<String> nnUNetKeys(List<String> path, String leaf) {
+        String key = String.join(".", path) + "." + torchLeaf(leaf);
+        List<String> keys = new ArrayList<>(List.of(key));
+        String unit = path.get(path.size() - 1);
+        if (path.size() > 1 && (unit.equals("conv") || unit.equals("norm"))) {
+            keys.add(String.join(".", path.subList(0, path.size() - 1)) + ".all_modules."
+                    + (unit.equals("conv") ? 0 : 1) + "." + torchLeaf(leaf));
+        }
+        if (key.startsWith("encoder.")) {
+            List.copyOf(keys).forEach(k -> keys.add("decoder." + k));
         }
         return keys;
     }

@@ -19,7 +19,11 @@ public enum Architecture {
     /** U-Mamba with Mamba layers in the encoder stages. */
     UMAMBA_ENC("umamba-enc"),
     /** The nnU-Net-style residual UNet with no sequence layer: the baseline. */
-    RESIDUAL_UNET("residual-unet");
+    RESIDUAL_UNET("residual-unet"),
+    /** nnU-Net's default PlainConvUNet; imported from nnU-Net for prediction, not trained by MedSeg. */
+    PLAIN_UNET("plain-unet"),
+    /** nnU-Net's ResidualEncoderUNet (ResEnc presets); imported from nnU-Net for prediction, not trained by MedSeg. */
+    RESENC_UNET("resenc-unet");
 
     private final String id;
 
@@ -32,9 +36,26 @@ public enum Architecture {
         return id;
     }
 
-    /** True for the networks built on the planned nnU-Net residual backbone (all but LightM-UNet). */
+    /** True for the networks whose topology is a planned nnU-Net backbone (all but LightM-UNet). */
     public boolean usesBackbonePlan() {
         return this != LIGHTM_UNET;
+    }
+
+    /** True for nnU-Net's own networks, which MedSeg imports and predicts with but does not plan or train. */
+    public boolean importOnly() {
+        return this == PLAIN_UNET || this == RESENC_UNET;
+    }
+
+    /** The networks MedSeg plans and trains, for choice lists. */
+    public static Architecture[] trainable() {
+        return Arrays.stream(values()).filter(a -> !a.importOnly()).toArray(Architecture[]::new);
+    }
+
+    /** The one-line refusal of an import-only network where MedSeg would plan or train it. */
+    public MedSegException notTrainable() {
+        return new MedSegException(id + " is nnU-Net's own network: MedSeg imports trained ones (medseg import) and"
+                + " predicts with them, but does not plan or train it; choose one of "
+                + Arrays.stream(trainable()).map(Architecture::id).collect(Collectors.joining(", ")));
     }
 
     public static Architecture of(String name) {

@@ -11,6 +11,7 @@ import io.medseg.nn.networks.backbone.BackboneCost;
 import io.medseg.nn.networks.backbone.BackboneNetworks;
 import io.medseg.nn.networks.lightm.LightMCost;
 import io.medseg.nn.networks.lightm.LightMUNet;
+import io.medseg.nn.networks.nnunet.NnUNetUNet;
 
 /** Builds and measures any of the networks from its config: the one entry point for commands, training and nodes. */
 public final class Networks {
@@ -57,8 +58,12 @@ public final class Networks {
     }
 
     private static Block buildOne(NetworkConfig config, long[] networkPatch) {
-        return config.architecture() == Architecture.LIGHTM_UNET ? LightMUNet.of(config)
-                : BackboneNetworks.build(config, networkPatch);
+        return switch (config.architecture()) {
+        case LIGHTM_UNET -> LightMUNet.of(config);
+        case PLAIN_UNET, RESENC_UNET -> new NnUNetUNet(config.architecture() == Architecture.RESENC_UNET,
+                config.plan(), config.inChannels(), config.classes(), config.deepSupervision());
+        default -> BackboneNetworks.build(config, networkPatch);
+        };
     }
 
     /**
@@ -94,6 +99,9 @@ public final class Networks {
     public static ModelSummary summary(NetworkConfig config, long[] patch) {
         checkPatch(config.dims(), patch);
         patch = config.toNetworkOrder(patch);
+        if (config.architecture().importOnly()) {
+            throw config.architecture().notTrainable();
+        }
         if (config.architecture() == Architecture.LIGHTM_UNET) {
             return LightMCost.count(LightMCost.Variant.RELEASED, config.inChannels(), config.classes(),
                     ThopConvention.CLASSIC, patch);

@@ -15,7 +15,7 @@ final class Architectures {
 
     static Setting setting(String defaultValue) {
         return Setting.choice(KEY, defaultValue, "The network to plan and train.",
-                Arrays.stream(Architecture.values()).map(Architecture::id).toArray(String[]::new));
+                Arrays.stream(Architecture.trainable()).map(Architecture::id).toArray(String[]::new));
     }
 
     /** The chosen network; for the nodes' {@code Settings.from}. */

@@ -66,7 +66,7 @@ class NnUNetImportTest {
 
     @ParameterizedTest
     @ValueSource(strings = { "umamba-bot-2d", "umamba-enc-2d", "umamba-enc-3d", "uxlstm-bot-2d", "uxlstm-enc-2d",
-            "uxlstm-enc-3d" })
+            "uxlstm-enc-3d", "plain-unet-2d", "plain-unet-3d", "resenc-unet-2d", "resenc-unet-3d" })
     void everyFoldComputesWhatPyTorchComputes(String name) throws Exception {
         Path folder = fixture(name);
         Expected expected = Expected.of(folder);

@@ -37,7 +37,8 @@ public enum SequenceLayerPlacement {
             case UMAMBA_ENC -> MAMBA_ENCODER;
             case XLSTM_UNET_BOT -> VIL_BOTTLENECK;
             case XLSTM_UNET_ENC -> VIL_ENCODER;
-            case LIGHTM_UNET -> throw new MedSegException("lightm-unet is not built on the residual backbone");
+            case LIGHTM_UNET, PLAIN_UNET, RESENC_UNET -> throw new MedSegException(architecture
+                    + " is not built on the residual backbone");
         };
     }
 
