@@ -1,14 +1,20 @@
 package io.medseg.knime.nodes;
 
-import org.knime.core.node.NodeFactory.NodeType;
-import org.knime.node.DefaultNodeFactory;
+import java.util.Set;
 
-import io.medseg.knime.node.DefaultNodes;
+import io.medseg.knime.node.MedSegNodeFactory;
+import io.medseg.knime.node.MedSegNodeModel;
 
-/** The Segmentation Model Importer node (engine type "model-importer"): it keeps no files of its own, so DefaultNodeFactory describes it all. */
-public final class ModelImporterNodeFactory extends DefaultNodeFactory {
+/** The Segmentation Model Importer node (engine type "model-importer"): a classic factory, because the imported model is a file kept in the node's folder. */
+public final class ModelImporterNodeFactory
+        extends MedSegNodeFactory<ModelImporterParameters, MedSegNodeModel<ModelImporterParameters>> {
     public ModelImporterNodeFactory() {
-        super(DefaultNodes.create(ModelImporterParameters.TYPE, ModelImporterParameters.class, "../../../../icons/model-importer.png",
-                NodeType.Source));
+        super(ModelImporterParameters.TYPE, ModelImporterParameters.class, "../../../../icons/model-importer.png",
+                NodeType.Source, false);
+    }
+
+    @Override
+    public MedSegNodeModel<ModelImporterParameters> createNodeModel() {
+        return new MedSegNodeModel<>(ModelImporterParameters.TYPE, ModelImporterParameters.class, Set.of(), false);
     }
 }
