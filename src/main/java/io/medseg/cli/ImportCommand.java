@@ -45,7 +45,7 @@ final class ImportCommand extends MedSegCommand {
         default -> throw new MedSegException("--checkpoint " + checkpoint + ": expected final or best");
         };
         for (String f : folds) {
-            if (!f.equals("all") && !f.matches("\\d+")) {
+            if (!NnUNetImporter.isFold(f)) {
                 throw new MedSegException("--folds " + String.join(",", folds) + ": expected fold numbers such as 0,1,2"
                         + " or all");
             }

@@ -52,6 +52,11 @@ public final class NnUNetImporter {
         }
     }
 
+    /** True for a fold name an import takes: a fold number, or "all" for fold_all. */
+    public static boolean isFold(String name) {
+        return name.equals("all") || name.matches("\\d+");
+    }
+
     /** The model file an import writes into its output folder. */
     public static final String MODEL_FILE = "model.medseg";
 

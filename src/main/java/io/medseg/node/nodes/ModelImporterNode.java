@@ -46,7 +46,7 @@ public final class ModelImporterNode extends AbstractMedSegNode {
             String folds = s.getString(FOLDS).trim();
             List<String> list = folds.isEmpty() ? List.of() : Arrays.stream(folds.split(",")).map(String::trim).toList();
             for (String f : list) {
-                if (!f.equals("all") && !f.matches("\\d+")) {
+                if (!NnUNetImporter.isFold(f)) {
                     throw s.invalid(FOLDS, "must list fold numbers such as 0,1,2, or all; got '" + folds + "'");
                 }
             }
