@@ -16,7 +16,7 @@ import picocli.CommandLine.ParseResult;
         description = "Medical image segmentation with LightM-UNet and xLSTM-UNet on DJL.",
         subcommands = { InfoCommand.class, ConvertCommand.class, SynthCommand.class, DescribeCommand.class,
                 SummaryCommand.class, PreprocessCommand.class, BenchCommand.class, PlanCommand.class,
-                ScoreCommand.class, TrainCommand.class, PredictCommand.class, ImportCommand.class, RunCommand.class,
+                ScoreCommand.class, TrainCommand.class, PredictCommand.class, ImportCommand.class, ExportCommand.class, RunCommand.class,
                 NodesCommand.class,
                 CommandLine.HelpCommand.class })
 public final class MedSegCli {
