@@ -7,7 +7,6 @@ import java.util.Map;
 
 import io.medseg.MedSegException;
 import io.medseg.dataset.DatasetDescriptor;
-import io.medseg.engine.Devices;
 import io.medseg.model.ModelMetadata;
 import io.medseg.nn.networks.Architecture;
 import io.medseg.nn.networks.NetworkConfig;
@@ -97,6 +96,10 @@ final class NnUNetPlanImport {
                 normalization(), resampling, patch, 1, network, PlannerSettings.DEFAULT_MEMORY, sliceAxis);
     }
 
+    /**
+     * The model's metadata. Its versions say where the weights come from, not MedSeg's engine: the training device is
+     * not in an nnU-Net checkpoint, and configuring a KNIME node must not need the engine.
+     */
     ModelMetadata metadata(Map<String, String> notes) {
         PreprocessingPlan plan = plan();
         Map<String, String> normalisation = new LinkedHashMap<>();
@@ -104,7 +107,8 @@ final class NnUNetPlanImport {
             normalisation.put(String.valueOf(c), plan.normalization().get(c).describe());
         }
         return new ModelMetadata(plan.labels(), plan.channelNames(), plan.patchSize(), normalisation,
-                Devices.versions(List.of()), notes, plan);
+                Map.of("trainer", notes.getOrDefault("trainer", ""), "device", "unknown (imported from nnU-Net)"), notes,
+                plan);
     }
 
     private double[] imageOrder(double[] networkOrder) {
