@@ -84,7 +84,8 @@ public final class CasePredictor implements AutoCloseable {
         this.postprocessing = postprocess ? metadata.postprocessing() : Postprocessing.NONE;
         this.source = source;
         this.labelValues = labelValues(metadata.labels(), config.classes(), source);
-        this.window = new SlidingWindow(network, config.inChannels(), config.classes(), metadata.patchSize(), settings);
+        this.window = new SlidingWindow(network, config.inChannels(), config.classes(), metadata.patchSize(), settings,
+                metadata.mirroringAxes());
         PreprocessingPlan plan = metadata.plan();
         this.slices = plan != null && plan.slicesVolumes()
                 ? new SliceWiseWindow(window, plan.sliceAxis(), config.inChannels(), config.classes())

@@ -50,6 +50,14 @@ public final class SlidingWindow {
      * @param patch the patch size the network was trained on (i, j[, k])
      */
     public SlidingWindow(Block network, int inChannels, int classes, long[] patch, SlidingWindowSettings settings) {
+        this(network, inChannels, classes, patch, settings, null);
+    }
+
+    /**
+     * @param mirrorAxes the patch axes mirroring may flip (an imported checkpoint may allow only some); null for all
+     */
+    public SlidingWindow(Block network, int inChannels, int classes, long[] patch, SlidingWindowSettings settings,
+            int[] mirrorAxes) {
         if (network.getParameters().isEmpty()) {
             throw new IllegalArgumentException("the network has no parameters; initialise it first");
         }
@@ -59,7 +67,8 @@ public final class SlidingWindow {
         this.patch = patch.clone();
         this.settings = settings;
         this.gaussian = GaussianImportance.map(patch);
-        this.flips = settings.mirroring() ? mirrorCombinations(patch.length) : new int[][] { {} };
+        this.flips = settings.mirroring() ? mirrorCombinations(mirrorAxes == null
+                ? java.util.stream.IntStream.range(0, patch.length).toArray() : mirrorAxes) : new int[][] { {} };
     }
 
     public SlidingWindowSettings settings() {
@@ -179,14 +188,14 @@ public final class SlidingWindow {
     }
 
     /** Every subset of the spatial axes (NDArray axes 2..), the empty one first: nnU-Net's mirroring combinations. */
-    static int[][] mirrorCombinations(int dims) {
+    static int[][] mirrorCombinations(int[] allowed) {
         List<int[]> combos = new ArrayList<>();
-        for (int mask = 0; mask < 1 << dims; mask++) {
+        for (int mask = 0; mask < 1 << allowed.length; mask++) {
             int[] axes = new int[Integer.bitCount(mask)];
             int i = 0;
-            for (int a = 0; a < dims; a++) {
+            for (int a = 0; a < allowed.length; a++) {
                 if ((mask & 1 << a) != 0) {
-                    axes[i++] = a + 2;
+                    axes[i++] = allowed[a] + 2;
                 }
             }
             combos.add(axes);

@@ -19,10 +19,19 @@ import io.medseg.preprocessing.PreprocessingPlan;
  *        for a bare network that was not trained by MedSeg
  * @param postprocessing what prediction applies to the argmax, as decided on the held-out validation cases;
  *        {@link Postprocessing#NONE} until then (and in model files written before MedSeg decided it)
+ * @param mirroringAxes the patch axes test-time mirroring may flip (an imported nnU-Net checkpoint's
+ *        inference_allowed_mirroring_axes, in the patch's axis order); null for all
  */
 public record ModelMetadata(Map<String, Integer> labels, Map<String, String> channelNames, long[] patchSize,
         Map<String, String> normalisation, Map<String, String> versions, Map<String, String> notes,
-        PreprocessingPlan plan, Postprocessing postprocessing) {
+        PreprocessingPlan plan, Postprocessing postprocessing, int[] mirroringAxes) {
+
+    /** Metadata whose mirroring may flip every axis. */
+    public ModelMetadata(Map<String, Integer> labels, Map<String, String> channelNames, long[] patchSize,
+            Map<String, String> normalisation, Map<String, String> versions, Map<String, String> notes,
+            PreprocessingPlan plan, Postprocessing postprocessing) {
+        this(labels, channelNames, patchSize, normalisation, versions, notes, plan, postprocessing, null);
+    }
 
     public ModelMetadata {
         labels = copy(labels);
@@ -32,6 +41,7 @@ public record ModelMetadata(Map<String, Integer> labels, Map<String, String> cha
         versions = copy(versions);
         notes = copy(notes);
         postprocessing = postprocessing == null ? Postprocessing.NONE : postprocessing;
+        mirroringAxes = mirroringAxes == null ? null : mirroringAxes.clone();
     }
 
     /** Metadata of a trained model before its postprocessing is decided. */
@@ -49,11 +59,23 @@ public record ModelMetadata(Map<String, Integer> labels, Map<String, String> cha
 
     /** The same metadata with another postprocessing. */
     public ModelMetadata withPostprocessing(Postprocessing p) {
-        return new ModelMetadata(labels, channelNames, patchSize, normalisation, versions, notes, plan, p);
+        return new ModelMetadata(labels, channelNames, patchSize, normalisation, versions, notes, plan, p,
+                mirroringAxes);
     }
 
     private static <V> Map<String, V> copy(Map<String, V> m) {
         return m == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(m));
+    }
+
+    /** The same metadata with test-time mirroring limited to {@code axes} (null: all). */
+    public ModelMetadata withMirroringAxes(int[] axes) {
+        return new ModelMetadata(labels, channelNames, patchSize, normalisation, versions, notes, plan, postprocessing,
+                axes);
+    }
+
+    @Override
+    public int[] mirroringAxes() {
+        return mirroringAxes == null ? null : mirroringAxes.clone();
     }
 
     @Override

@@ -98,6 +98,28 @@ class SlidingWindowTest extends EngineTest {
     }
 
     @Test
+    void mirroringFlipsOnlyTheAllowedAxes() {
+        // an imported nnU-Net checkpoint may allow some axes only (inference_allowed_mirroring_axes)
+        long[] patch = { 32, 16 };
+        Block net = TestModels.network(manager, 1, patch);
+        float[] image = random(32 * 16, 7);
+        float[] mean = new float[CLASSES * 32 * 16];
+        int[][] combos = { {}, { 3 } };
+        for (int[] axes : combos) {
+            float[] p = softmaxOfForward(net, image, 1, patch, axes);
+            for (int v = 0; v < mean.length; v++) {
+                mean[v] += p[v] / combos.length;
+            }
+        }
+        SlidingWindow sw = new SlidingWindow(net, 1, CLASSES, patch, new SlidingWindowSettings(0.5, true, 2),
+                new int[] { 1 });
+        assertArrayEquals(mean, sw.predict(image, patch), 1e-5f);
+        SlidingWindow none = new SlidingWindow(net, 1, CLASSES, patch, new SlidingWindowSettings(0.5, true, 2),
+                new int[0]);
+        assertArrayEquals(softmaxOfForward(net, image, 1, patch, new int[0]), none.predict(image, patch), 1e-6f);
+    }
+
+    @Test
     void mirroringAveragesTheSoftmaxOfAllFlips() {
         long[] patch = { 32, 16 };
         Block net = TestModels.network(manager, 1, patch);

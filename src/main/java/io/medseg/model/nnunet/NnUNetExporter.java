@@ -64,7 +64,7 @@ public final class NnUNetExporter {
                 names.add("fold_" + f);
                 Path dir = Files.createDirectories(out.resolve(names.get(f)));
                 writeCheckpoint(dir.resolve("checkpoint_final.pth"), config, folds.get(f), trainer, configuration,
-                        plans, export.dataset(), f, overwrite);
+                        plans, export.dataset(), f, mirroringAxes(config, metadata), overwrite);
             }
             write(out.resolve("plans.json"), plans, overwrite);
             write(out.resolve("dataset.json"), export.dataset(), overwrite);
@@ -76,7 +76,7 @@ public final class NnUNetExporter {
 
     /** nnU-Net's checkpoint dictionary, as its trainer saves it, with a fresh optimiser state (none). */
     private static void writeCheckpoint(Path file, NetworkConfig config, Block fold, String trainer,
-            String configuration, Map<String, Object> plans, Map<String, Object> dataset, int index,
+            String configuration, Map<String, Object> plans, Map<String, Object> dataset, int index, Object[] mirroring,
             boolean overwrite) {
         TorchWriter writer = new TorchWriter();
         PythonDict weights = new PythonDict();
@@ -94,10 +94,6 @@ public final class NnUNetExporter {
         initArgs.put("fold", index);
         initArgs.put("dataset_json", dataset);
         initArgs.put("device", new TorchWriter.Device("cpu"));
-        Object[] mirroring = new Object[config.dims()];
-        for (int a = 0; a < mirroring.length; a++) {
-            mirroring[a] = a;
-        }
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("network_weights", weights);
         root.put("optimizer_state", null);
@@ -109,6 +105,20 @@ public final class NnUNetExporter {
         root.put("trainer_name", trainer);
         root.put("inference_allowed_mirroring_axes", mirroring);
         writer.write(file, root, overwrite);
+    }
+
+    /** The network axes mirroring may flip, as nnU-Net's inference_allowed_mirroring_axes; every axis by default. */
+    private static Object[] mirroringAxes(NetworkConfig config, ModelMetadata metadata) {
+        int[] image = metadata.mirroringAxes();
+        int[] order = config.axisOrder();
+        java.util.List<Object> out = new java.util.ArrayList<>();
+        for (int n = 0; n < config.dims(); n++) {
+            int axis = order == null ? n : order[n];
+            if (image == null || java.util.Arrays.stream(image).anyMatch(a -> a == axis)) {
+                out.add(n);
+            }
+        }
+        return out.toArray();
     }
 
     /** The released trainer that builds this network: the imported one where the model came from nnU-Net. */

@@ -95,9 +95,13 @@ public final class NnUNetImporter {
         List<Path> checkpoints = checkpoints(folder, folds, checkpoint);
         String trainer = null;
         String configurationName = null;
+        Object mirroring = null;
         for (Path p : checkpoints) {
             try (TorchCheckpoint c = TorchCheckpoint.open(p)) {
                 Map<?, ?> root = checkpointDict(c);
+                if (trainer == null) { // nnU-Net's predictor takes it from the first fold too
+                    mirroring = root.get("inference_allowed_mirroring_axes");
+                }
                 String t = string(c, root, "trainer_name");
                 String conf = string(c, (Map<?, ?>) value(c, root, "init_args", Map.class), "configuration");
                 if (trainer != null && (!trainer.equals(t) || !configurationName.equals(conf))) {
@@ -117,8 +121,10 @@ public final class NnUNetImporter {
         }
         NnUNetPlanImport planImport = new NnUNetPlanImport(plans, configuration, dataset, architecture,
                 checkpoints.size());
-        return new Prepared(architecture, configurationName, checkpoints, planImport.plan(),
-                planImport.metadata(notes(folder, trainer, configurationName, checkpoints)));
+        PreprocessingPlan plan = planImport.plan();
+        return new Prepared(architecture, configurationName, checkpoints, plan,
+                planImport.metadata(notes(folder, trainer, configurationName, checkpoints))
+                        .withMirroringAxes(mirroringAxes(mirroring, plan.network(), checkpoints.get(0))));
     }
 
     /**
@@ -197,6 +203,33 @@ public final class NnUNetImporter {
         for (String n : names) {
             out.add(require(folder.resolve("fold_" + n).resolve(checkpoint.file())));
         }
+        return out;
+    }
+
+    /**
+     * A checkpoint's inference_allowed_mirroring_axes (network axes; None: no mirroring) as patch axes in MedSeg's
+     * order.
+     */
+    private static int[] mirroringAxes(Object allowed, NetworkConfig network, Path checkpoint) {
+        if (allowed == null) {
+            return new int[0];
+        }
+        Object[] axes = allowed instanceof List<?> l ? l.toArray() : allowed instanceof Object[] a ? a : null;
+        int[] order = network.axisOrder();
+        if (axes == null) {
+            throw new MedSegException(checkpoint + ": inference_allowed_mirroring_axes is a "
+                    + StateDictLoader.typeName(allowed) + ", expected a tuple of axes");
+        }
+        int[] out = new int[axes.length];
+        for (int i = 0; i < axes.length; i++) {
+            int n = ((Number) axes[i]).intValue();
+            if (n < 0 || n >= network.dims()) {
+                throw new MedSegException(checkpoint + ": inference_allowed_mirroring_axes names axis " + n + " of a "
+                        + network.dims() + "D network");
+            }
+            out[i] = order == null ? n : order[n];
+        }
+        java.util.Arrays.sort(out);
         return out;
     }
 

@@ -72,6 +72,9 @@ class NnUNetImportTest {
         Expected expected = Expected.of(folder);
         NnUNetImporter.Prepared r = NnUNetImporter.run(folder, List.of(), NnUNetImporter.Checkpoint.FINAL, tmp, false);
         assertEquals(expected.logits().size(), r.folds().size());
+        // the fixtures allow mirroring every axis (nnU-Net's default); as patch axes in MedSeg's order
+        assertArrayEquals(name.endsWith("3d") ? new int[] { 0, 1, 2 } : new int[] { 0, 1 },
+                r.metadata().mirroringAxes());
         try (NDManager m = DjlEnvironment.pytorch().newBaseManager()) {
             ModelFile.Loaded loaded = ModelFile.load(tmp.resolve(NnUNetImporter.MODEL_FILE), m);
             List<Block> folds = NnUNetImporter.foldNetworks(loaded.network());
