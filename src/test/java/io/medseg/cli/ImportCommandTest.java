@@ -91,4 +91,26 @@ class ImportCommandTest {
         assertTrue(again.err().contains("model.medseg: exists; pass --overwrite"), again.err());
         assertEquals(0, CliRunner.run("import", source.toString(), "--out", tmp.toString(), "--overwrite").status());
     }
+
+    @Test
+    void regionsAndCascadesAreRefusedByName() throws Exception {
+        Path source = fixture("umamba-enc-2d");
+        Path regions = Files.createDirectories(tmp.resolve("regions/fold_0"));
+        Files.copy(source.resolve("fold_0/checkpoint_final.pth"), regions.resolve("checkpoint_final.pth"));
+        Files.copy(source.resolve("plans.json"), tmp.resolve("regions/plans.json"));
+        Files.writeString(tmp.resolve("regions/dataset.json"), "{\"channel_names\": {\"0\": \"T1\"}, \"labels\":"
+                + " {\"background\": 0, \"whole_tumor\": [1, 2], \"core\": 2}, \"regions_class_order\": [1, 2],"
+                + " \"numTraining\": 1, \"file_ending\": \".nii.gz\"}");
+        CliRunner r = CliRunner.run("import", tmp.resolve("regions").toString(), "--out", tmp.resolve("o").toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("dataset.json") && r.err().contains("region"), r.err());
+        Path cascade = Files.createDirectories(tmp.resolve("cascade/fold_0"));
+        Files.copy(source.resolve("fold_0/checkpoint_final.pth"), cascade.resolve("checkpoint_final.pth"));
+        Files.copy(source.resolve("dataset.json"), tmp.resolve("cascade/dataset.json"));
+        Files.writeString(tmp.resolve("cascade/plans.json"), Files.readString(source.resolve("plans.json"))
+                .replace("\"batch_dice\": true", "\"batch_dice\": true, \"previous_stage\": \"3d_lowres\""));
+        CliRunner c = CliRunner.run("import", tmp.resolve("cascade").toString(), "--out", tmp.resolve("o").toString());
+        assertEquals(1, c.status());
+        assertTrue(c.err().contains("second stage of a cascade"), c.err());
+    }
 }

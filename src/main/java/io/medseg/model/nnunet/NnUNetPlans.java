@@ -113,6 +113,11 @@ public final class NnUNetPlans {
             c.entrySet().forEach(e -> merged.add(e.getKey(), e.getValue()));
             c = merged;
         }
+        if (c.has("previous_stage")) {
+            throw new MedSegException(path + ": configuration \"" + name + "\" is the second stage of a cascade (it takes"
+                    + " the segmentation of " + c.get("previous_stage").getAsString() + " as extra input); MedSeg imports"
+                    + " single-stage configurations (2d, 3d_fullres, 3d_lowres)");
+        }
         return new Configuration(name, c);
     }
 
