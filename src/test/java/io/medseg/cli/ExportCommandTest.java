@@ -24,6 +24,7 @@ import io.medseg.inference.TestModels;
 import io.medseg.io.torch.TorchCheckpoint;
 import io.medseg.model.ModelFile;
 import io.medseg.model.ModelMetadata;
+import io.medseg.model.nnunet.NnUNetFixtures;
 import io.medseg.nn.networks.Architecture;
 import io.medseg.nn.networks.NetworkConfig;
 import io.medseg.nn.networks.Networks;
@@ -36,8 +37,8 @@ class ExportCommandTest {
     @TempDir
     Path tmp;
 
-    private static Path fixture(String name) throws Exception {
-        return Path.of(ExportCommandTest.class.getResource("/io/medseg/model/nnunet/fixtures/" + name).toURI());
+    private static Path fixture(String name) {
+        return NnUNetFixtures.folder(name);
     }
 
     @ParameterizedTest

@@ -18,6 +18,7 @@ import com.google.gson.JsonParser;
 
 import io.medseg.image.Volume;
 import io.medseg.io.ImageFiles;
+import io.medseg.model.nnunet.NnUNetFixtures;
 import net.imglib2.Cursor;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.view.Views;
@@ -31,8 +32,8 @@ class ImportCommandTest {
     @TempDir
     Path tmp;
 
-    private static Path fixture(String name) throws Exception {
-        return Path.of(ImportCommandTest.class.getResource("/io/medseg/model/nnunet/fixtures/" + name).toURI());
+    private static Path fixture(String name) {
+        return NnUNetFixtures.folder(name);
     }
 
     @ParameterizedTest

@@ -97,20 +97,25 @@ class SlidingWindowTest extends EngineTest {
         }
     }
 
-    @Test
-    void mirroringFlipsOnlyTheAllowedAxes() {
-        // an imported nnU-Net checkpoint may allow some axes only (inference_allowed_mirroring_axes)
-        long[] patch = { 32, 16 };
-        Block net = TestModels.network(manager, 1, patch);
-        float[] image = random(32 * 16, 7);
-        float[] mean = new float[CLASSES * 32 * 16];
-        int[][] combos = { {}, { 3 } };
+    /** The mean of the softmax of one forward pass per flip combination (NDArray axes): the reference. */
+    private float[] meanOfFlips(Block net, float[] image, long[] patch, int[][] combos) {
+        float[] mean = new float[CLASSES * (int) (patch[0] * patch[1])];
         for (int[] axes : combos) {
             float[] p = softmaxOfForward(net, image, 1, patch, axes);
             for (int v = 0; v < mean.length; v++) {
                 mean[v] += p[v] / combos.length;
             }
         }
+        return mean;
+    }
+
+    @Test
+    void mirroringFlipsOnlyTheAllowedAxes() {
+        // an imported nnU-Net checkpoint may allow some axes only (inference_allowed_mirroring_axes)
+        long[] patch = { 32, 16 };
+        Block net = TestModels.network(manager, 1, patch);
+        float[] image = random(32 * 16, 7);
+        float[] mean = meanOfFlips(net, image, patch, new int[][] { {}, { 3 } });
         SlidingWindow sw = new SlidingWindow(net, 1, CLASSES, patch, new SlidingWindowSettings(0.5, true, 2),
                 new int[] { 1 });
         assertArrayEquals(mean, sw.predict(image, patch), 1e-5f);
@@ -124,14 +129,7 @@ class SlidingWindowTest extends EngineTest {
         long[] patch = { 32, 16 };
         Block net = TestModels.network(manager, 1, patch);
         float[] image = random(32 * 16, 6);
-        float[] mean = new float[CLASSES * 32 * 16];
-        int[][] combos = { {}, { 2 }, { 3 }, { 2, 3 } };
-        for (int[] axes : combos) {
-            float[] p = softmaxOfForward(net, image, 1, patch, axes);
-            for (int v = 0; v < mean.length; v++) {
-                mean[v] += p[v] / combos.length;
-            }
-        }
+        float[] mean = meanOfFlips(net, image, patch, new int[][] { {}, { 2 }, { 3 }, { 2, 3 } });
         SlidingWindow sw = new SlidingWindow(net, 1, CLASSES, patch, new SlidingWindowSettings(0.5, true, 2));
         float[] got = sw.predict(image, patch);
         assertArrayEquals(mean, got, 1e-5f);

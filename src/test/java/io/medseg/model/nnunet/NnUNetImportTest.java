@@ -42,8 +42,8 @@ class NnUNetImportTest {
     @TempDir
     Path tmp;
 
-    static Path fixture(String name) throws Exception {
-        return Path.of(NnUNetImportTest.class.getResource("fixtures/" + name).toURI());
+    static Path fixture(String name) {
+        return NnUNetFixtures.folder(name);
     }
 
     record Expected(long[] inputShape, float[] input, List<float[]> logits) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.medseg.model.ModelFile;
+import io.medseg.model.nnunet.NnUNetFixtures;
 import io.medseg.node.ModelPort;
 import io.medseg.node.ModelPortSpec;
 import io.medseg.node.RunContext;
@@ -28,7 +29,7 @@ class ModelImporterNodeTest {
 
     @Test
     void configuresFromThePlansAndImportsIntoItsOutputFolder() throws Exception {
-        Path folder = Path.of(getClass().getResource("/io/medseg/model/nnunet/fixtures/umamba-bot-2d").toURI());
+        Path folder = NnUNetFixtures.folder("umamba-bot-2d");
         ModelImporterNode node = new ModelImporterNode();
         SettingValues s = node.settings().resolve("n", Map.of("folder", folder.toString(), "folds", "0, 2"));
         ModelPortSpec spec = (ModelPortSpec) node.configure(List.of(), s).get(0);
