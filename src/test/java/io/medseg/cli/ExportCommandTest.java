@@ -42,7 +42,7 @@ class ExportCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "umamba-bot-2d", "uxlstm-enc-2d", "resenc-unet-3d" })
+    @ValueSource(strings = { "umamba-bot-2d", "uxlstm-enc-2d", "resenc-unet-3d", "resenc-unet-3d-transposed" })
     void importExportImportIsLossless(String name) throws Exception {
         Path folder = fixture(name);
         assertEquals(0, CliRunner.run("import", folder.toString(), "--out", tmp.resolve("a").toString()).status());
@@ -54,6 +54,9 @@ class ExportCommandTest {
         assertEquals(keys(folder.resolve("fold_0/checkpoint_final.pth")),
                 keys(tmp.resolve("nn/fold_0/checkpoint_final.pth")), "the official keys, duplicates included");
         assertSameModel(tmp.resolve("a/model.medseg"), tmp.resolve("b/model.medseg"));
+        assertEquals(com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(folder.resolve("plans.json")))
+                .getAsJsonObject().get("transpose_forward"), com.google.gson.JsonParser.parseString(java.nio.file.Files
+                        .readString(tmp.resolve("nn/plans.json"))).getAsJsonObject().get("transpose_forward"));
     }
 
     @ParameterizedTest

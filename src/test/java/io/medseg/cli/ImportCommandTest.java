@@ -37,7 +37,7 @@ class ImportCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "umamba-enc-3d", "umamba-bot-2d", "resenc-unet-3d" })
+    @ValueSource(strings = { "umamba-enc-3d", "umamba-bot-2d", "resenc-unet-3d", "resenc-unet-3d-transposed" })
     void importedModelsPredictWhatPyTorchPredicts(String name) throws Exception {
         Path folder = fixture(name);
         CliRunner imported = CliRunner.run("import", folder.toString(), "--out", tmp.resolve("model").toString());
