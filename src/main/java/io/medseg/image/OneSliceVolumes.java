@@ -81,4 +81,27 @@ public final class OneSliceVolumes {
         return new Volume(Views.hyperSlice(v.pixels(), axis, 0), Geometry.ofAffine(2, planar), v.storedType(),
                 v.scaling(), null);
     }
+
+    /**
+     * A 2D image as the one-slice volume it is to a model trained on slices of 3D volumes: the inverse of
+     * {@link #asImage(Volume)}, with the single-voxel axis at {@code sliceAxis}. The image's (i, j) become the
+     * volume's other two axes in order, and the 2D geometry's unused slice-axis column becomes that axis's. The flat
+     * voxel order is unchanged.
+     */
+    public static Volume asVolume(Volume image, int sliceAxis) {
+        if (image.spatialDims() != 2) {
+            return image;
+        }
+        double[][] planar = image.geometry().affine();
+        double[][] a = new double[4][4];
+        for (int r = 0; r < 4; r++) {
+            for (int c = 0, q = 0; c < 3; c++) {
+                a[r][c] = c == sliceAxis ? planar[r][2] : planar[r][q++];
+            }
+            a[r][3] = planar[r][3];
+        }
+        // pixels (i, j, channel) -> (i, j, channel, 1) -> the new axis moved to sliceAxis
+        var pixels = Views.moveAxis(Views.addDimension(image.pixels(), 0, 0), 3, sliceAxis);
+        return new Volume(pixels, Geometry.ofAffine(3, a), image.storedType(), image.scaling(), null);
+    }
 }

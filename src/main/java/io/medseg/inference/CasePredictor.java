@@ -201,6 +201,11 @@ public final class CasePredictor implements AutoCloseable {
         if (plan == null) {
             throw new MedSegException(source + ": has no preprocessing plan, cannot predict on raw images");
         }
+        // outputs keep the input's own shape, geometry and header, whatever the plan looks at
+        Volume output = channels.get(0);
+        if (plan.slicesVolumes() && output.spatialDims() == 2) { // a 2D image is one slice to a slicing model
+            channels = channels.stream().map(v -> OneSliceVolumes.asVolume(v, plan.sliceAxis())).toList();
+        }
         checkInputs(id, channels, plan);
         Volume first = channels.get(0);
         PreprocessedCase pre = Preprocessor.preprocess(id, channels, null, plan);
@@ -230,10 +235,10 @@ public final class CasePredictor implements AutoCloseable {
                     labelValues[0]);
         }
         // written with the input file's own shape, geometry and header
-        Volume labels = labelVolume(values, first);
+        Volume labels = labelVolume(values, output);
         Volume probs = all == null ? null
-                : new Volume(ArrayImgs.floats(all, withAxis(first.shape(), classes)), first.geometry(),
-                        ImageDataType.FLOAT32, Volume.Scaling.IDENTITY, first.sourceHeader().orElse(null));
+                : new Volume(ArrayImgs.floats(all, withAxis(output.shape(), classes)), output.geometry(),
+                        ImageDataType.FLOAT32, Volume.Scaling.IDENTITY, output.sourceHeader().orElse(null));
         return new CasePrediction(id, labels, probs, slices != null ? slices.tileCount(pre.shape())
                 : window.tileCount(pre.shape()));
     }

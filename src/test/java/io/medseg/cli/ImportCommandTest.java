@@ -114,4 +114,35 @@ class ImportCommandTest {
         assertEquals(1, c.status());
         assertTrue(c.err().contains("second stage of a cascade"), c.err());
     }
+
+    @Test
+    void aTwoDImageIsOneSliceToAModelOfSlices() throws Exception {
+        // nnU-Net's 2d configuration reads a 2D image as a volume of one slice; so does MedSeg
+        assertEquals(0, CliRunner.run("import", fixture("umamba-bot-2d").toString(), "--out",
+                tmp.resolve("m").toString()).status());
+        Volume volume = ImageFiles.read(fixture("umamba-bot-2d").resolve("case_0000.nii.gz"));
+        Volume slice = new Volume(Views.hyperSlice(volume.pixels(), 2, 1), io.medseg.image.Geometry.identity(2),
+                volume.storedType(), volume.scaling(), null);
+        ImageFiles.write(slice, tmp.resolve("in2d/a_0000.nii.gz"), false);
+        ImageFiles.write(io.medseg.image.OneSliceVolumes.asVolume(slice, 2), tmp.resolve("in3d/a_0000.nii.gz"), false);
+        for (String in : List.of("in2d", "in3d")) {
+            CliRunner r = CliRunner.run("predict", tmp.resolve("m").toString(), "--in", tmp.resolve(in).toString(),
+                    "--out", tmp.resolve("out-" + in).toString(), "--probabilities");
+            assertEquals(0, r.status(), r.err());
+        }
+        assertEquals(2, ImageFiles.read(tmp.resolve("out-in2d/a.nii.gz")).spatialDims(), "written as the input is");
+        float[] p2 = floats(ImageFiles.read(tmp.resolve("out-in2d/a_probabilities.nii.gz")));
+        float[] p3 = floats(ImageFiles.read(tmp.resolve("out-in3d/a_probabilities.nii.gz")));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(p3, p2, 0f);
+    }
+
+    private static float[] floats(Volume v) {
+        List<Float> out = new java.util.ArrayList<>();
+        Views.flatIterable(v.pixels()).forEach(t -> out.add(t.getRealFloat()));
+        float[] a = new float[out.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = out.get(i);
+        }
+        return a;
+    }
 }
