@@ -249,11 +249,20 @@ class CasePredictorTest extends EngineTest {
             }
         }
         assertEquals(tiles, r.tiles());
+        // a 2D image is one slice to a model of slices, as nnU-Net's 2d configuration reads it: here slice 0
         Volume flat = plane(volume, 0, 0, inPlane);
-        MedSegException e = assertThrows(MedSegException.class, () -> slices.predict("f", List.of(flat), false));
-        assertEquals("case f: the image is 2D [40, 20] but the model is 2D (trained on slices of 3D volumes)",
-                e.getMessage());
-        e = assertThrows(MedSegException.class, () -> images.predict("w", List.of(volume), false));
+        CasePrediction f = slices.predict("f", List.of(flat), true);
+        assertArrayEquals(new long[] { 40, 20 }, f.labels().shape());
+        RandomAccess<? extends RealType<?>> fq = f.probabilities().pixels().randomAccess();
+        for (int j = 0; j < 40; j++) {
+            for (int k = 0; k < 20; k++) {
+                for (int c = 0; c < 3; c++) {
+                    assertEquals(q.setPositionAndGet(0, j, k, c).getRealDouble(),
+                            fq.setPositionAndGet(j, k, c).getRealDouble(), 1e-6);
+                }
+            }
+        }
+        MedSegException e = assertThrows(MedSegException.class, () -> images.predict("w", List.of(volume), false));
         assertEquals("case w: the image is 3D [3, 40, 20] but the model is 2D", e.getMessage());
     }
 
