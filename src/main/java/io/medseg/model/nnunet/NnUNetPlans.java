@@ -218,13 +218,35 @@ public final class NnUNetPlans {
             if (c.has("architecture")) {
                 JsonObject a = c.getAsJsonObject("architecture");
                 JsonObject kw = a.getAsJsonObject("arch_kwargs");
-                if (kw != null && kw.has("conv_bias") && !kw.get("conv_bias").getAsBoolean()) {
-                    throw new MedSegException(path + ": configuration \"" + name + "\" sets conv_bias false; MedSeg"
-                            + " imports nnU-Net networks with the default conv_bias true");
+                if (kw != null) {
+                    checkKwarg(kw, "conv_bias", "true");
+                    checkKwarg(kw, "norm_op", "InstanceNorm");
+                    checkKwarg(kw, "nonlin", "LeakyReLU");
+                    checkKwarg(kw, "dropout_op", "null");
+                    if (kw.has("norm_op_kwargs") && kw.get("norm_op_kwargs").isJsonObject()) {
+                        JsonObject norm = kw.getAsJsonObject("norm_op_kwargs");
+                        if (norm.has("eps") && Math.abs(norm.get("eps").getAsDouble() - 1e-5) > 1e-12
+                                || norm.has("affine") && !norm.get("affine").getAsBoolean()) {
+                            throw new MedSegException(path + ": configuration \"" + name + "\" sets norm_op_kwargs "
+                                    + norm + "; MedSeg imports nnU-Net's default {eps: 1e-05, affine: true}");
+                        }
+                    }
                 }
                 return a.get("network_class_name").getAsString();
             }
             return c.has("UNet_class_name") ? c.get("UNet_class_name").getAsString() : null;
+        }
+
+        /** nnU-Net's defaults, which MedSeg's networks implement: anything else is refused by name. */
+        private void checkKwarg(JsonObject kw, String key, String expected) {
+            if (!kw.has(key)) {
+                return;
+            }
+            String value = kw.get(key).isJsonNull() ? "null" : kw.get(key).getAsString();
+            if (!value.contains(expected)) {
+                throw new MedSegException(path + ": configuration \"" + name + "\" sets " + key + " " + value
+                        + "; MedSeg imports nnU-Net's default (" + expected + ")");
+            }
         }
 
         private JsonElement field(String key) {

@@ -1,19 +1,24 @@
 package io.medseg.model.nnunet;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.medseg.nn.networks.Architecture;
 
-/** The released trainers whose checkpoints MedSeg imports, by the class name nnU-Net stores as trainer_name. */
+/**
+ * The released trainers whose checkpoints MedSeg imports, by the class name nnU-Net stores as trainer_name. Users
+ * subclass trainers to change epochs or learning rates (nnUNetTrainerUMambaBot_100epochs, ...), so a name is matched
+ * by the released trainer's name it contains.
+ */
 final class NnUNetTrainers {
-    private static final Map<String, Architecture> TRAINERS = Map.of(
-            "nnUNetTrainerLightMUNet", Architecture.LIGHTM_UNET,
-            "nnUNetTrainerUMambaBot", Architecture.UMAMBA_BOT,
-            "nnUNetTrainerUMambaEnc", Architecture.UMAMBA_ENC,
-            "nnUNetTrainerUMambaEncNoAMP", Architecture.UMAMBA_ENC,
-            "nnUNetTrainerUxLSTMBot", Architecture.XLSTM_UNET_BOT,
-            "nnUNetTrainerUxLSTMEnc", Architecture.XLSTM_UNET_ENC,
-            "nnUNetTrainerUxLSTMEncNoAMP", Architecture.XLSTM_UNET_ENC);
+    private static final Map<String, Architecture> TRAINERS = new LinkedHashMap<>();
+    static {
+        TRAINERS.put("nnUNetTrainerLightMUNet", Architecture.LIGHTM_UNET);
+        TRAINERS.put("nnUNetTrainerUMambaBot", Architecture.UMAMBA_BOT);
+        TRAINERS.put("nnUNetTrainerUMambaEnc", Architecture.UMAMBA_ENC); // also ...EncNoAMP
+        TRAINERS.put("nnUNetTrainerUxLSTMBot", Architecture.XLSTM_UNET_BOT);
+        TRAINERS.put("nnUNetTrainerUxLSTMEnc", Architecture.XLSTM_UNET_ENC); // also ...EncNoAMP
+    }
 
     private NnUNetTrainers() {
     }
@@ -24,9 +29,13 @@ final class NnUNetTrainers {
      * for anything else.
      */
     static Architecture architecture(String trainer, String networkClass) {
-        Architecture own = TRAINERS.get(trainer);
-        if (own != null || !trainer.startsWith("nnUNetTrainer") || networkClass == null) {
-            return own;
+        for (Map.Entry<String, Architecture> e : TRAINERS.entrySet()) {
+            if (trainer.startsWith(e.getKey())) {
+                return e.getValue();
+            }
+        }
+        if (!trainer.startsWith("nnUNetTrainer") || networkClass == null) {
+            return null;
         }
         String simple = networkClass.substring(networkClass.lastIndexOf('.') + 1);
         return switch (simple) {
@@ -38,7 +47,7 @@ final class NnUNetTrainers {
 
     /** The trainers MedSeg imports, for error messages. */
     static String supported() {
-        return String.join(", ", new java.util.TreeSet<>(TRAINERS.keySet()))
-                + ", and nnU-Net's trainers with PlainConvUNet or ResidualEncoderUNet plans";
+        return String.join(", ", TRAINERS.keySet()) + " (and their subclasses), and nnU-Net's trainers with"
+                + " PlainConvUNet or ResidualEncoderUNet plans";
     }
 }
