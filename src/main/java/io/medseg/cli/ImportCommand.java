@@ -15,9 +15,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = { "Import an nnU-Net v2 trained-model folder (plans.json, dataset.json, fold_N/checkpoint_final.pth)",
                 "written by the released trainers of LightM-UNet (nnUNetTrainerLightMUNet), U-Mamba",
-                "(nnUNetTrainerUMambaBot/Enc) or xLSTM-UNet (nnUNetTrainerUxLSTMBot/Enc), 2d or 3d_fullres. Writes",
-                "MODEL_DIR/model.medseg with the plan's preprocessing; several folds make one model that predicts the",
-                "mean of their softmax probabilities. Predict with: medseg predict MODEL_DIR --in ... --out ..." })
+                "(nnUNetTrainerUMambaBot/Enc), xLSTM-UNet (nnUNetTrainerUxLSTMBot/Enc) or nnU-Net itself (PlainConvUNet,",
+                "ResidualEncoderUNet), 2d, 3d_fullres or 3d_lowres. Writes MODEL_DIR/model.medseg with the plan's",
+                "preprocessing; several folds make one model that predicts the mean of their softmax probabilities.",
+                "Predict with: medseg predict MODEL_DIR --in ... --out ..." })
 final class ImportCommand extends MedSegCommand {
     @Parameters(index = "0", paramLabel = "NNUNET_MODEL_DIR", description = "The trained-model folder, e.g."
             + " nnUNet_results/Dataset001_X/nnUNetTrainerUMambaBot__nnUNetPlans__3d_fullres.")

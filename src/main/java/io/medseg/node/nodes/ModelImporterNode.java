@@ -58,8 +58,8 @@ public final class ModelImporterNode extends AbstractMedSegNode {
     public ModelImporterNode() {
         super(TYPE,
                 "Segmentation Model Importer",
-                "Imports a model trained with the official LightM-UNet, U-Mamba or xLSTM-UNet code (an nnU-Net v2"
-                        + " trained-model folder); it predicts as the official network does.",
+                "Imports a model trained with the official LightM-UNet, U-Mamba, xLSTM-UNet or nnU-Net code (an"
+                        + " nnU-Net v2 trained-model folder); it predicts as the official network does.",
                 List.of(),
                 List.of(PortDefinition.required("model", PortKind.MODEL, "The imported model.")),
                 SETTINGS);
