@@ -31,7 +31,6 @@ import io.medseg.nn.networks.BackbonePlan;
  * supervision one per lower decoder stage.
  */
 public final class NnUNetUNet extends AbstractBlock {
-    private final boolean residual;
     private final boolean deepSupervision;
     private final Block stem;
     private final List<List<Block>> stages = new ArrayList<>();
@@ -44,7 +43,6 @@ public final class NnUNetUNet extends AbstractBlock {
      *        (blocksPerStage conv units per stage)
      */
     public NnUNetUNet(boolean residual, BackbonePlan plan, int in, int classes, boolean deepSupervision) {
-        this.residual = residual;
         this.deepSupervision = deepSupervision;
         int n = plan.stages();
         int[] f = plan.features();
@@ -80,11 +78,6 @@ public final class NnUNetUNet extends AbstractBlock {
             heads.add(addChildBlock("decoder.seg_layers." + s, ConvNd.builder().setDims(plan.dims())
                     .setChannels(skip, classes).setKernel(one).optBias(true).optInit(WeightInit.HE_NORMAL).build()));
         }
-    }
-
-    /** True for ResidualEncoderUNet, false for PlainConvUNet. */
-    public boolean residual() {
-        return residual;
     }
 
     @Override
