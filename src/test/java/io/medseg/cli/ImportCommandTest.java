@@ -145,4 +145,25 @@ class ImportCommandTest {
         }
         return a;
     }
+
+    @Test
+    void nnUNetsIgnoreLabelIsNotAClass() throws Exception {
+        Path source = fixture("umamba-enc-2d");
+        Path folder = Files.createDirectories(tmp.resolve("ignore/fold_0"));
+        Files.copy(source.resolve("fold_0/checkpoint_final.pth"), folder.resolve("checkpoint_final.pth"));
+        Files.copy(source.resolve("plans.json"), tmp.resolve("ignore/plans.json"));
+        Files.writeString(tmp.resolve("ignore/dataset.json"), "{\"channel_names\": {\"0\": \"MRI\"}, \"labels\":"
+                + " {\"background\": 0, \"organ\": 1, \"lesion\": 2, \"ignore\": 3}, \"numTraining\": 4,"
+                + " \"file_ending\": \".nii.gz\"}");
+        assertEquals(0, CliRunner.run("import", tmp.resolve("ignore").toString(), "--out", tmp.resolve("m").toString())
+                .status());
+        assertEquals(List.of("background", "organ", "lesion"), List.copyOf(io.medseg.model.ModelFile
+                .readHeader(tmp.resolve("m/model.medseg")).metadata().labels().keySet()));
+        Volume volume = ImageFiles.read(fixture("umamba-bot-2d").resolve("case_0000.nii.gz"));
+        ImageFiles.write(new Volume(Views.hyperSlice(volume.pixels(), 2, 0), io.medseg.image.Geometry.identity(2),
+                volume.storedType(), volume.scaling(), null), tmp.resolve("in/a_0000.nii.gz"), false);
+        CliRunner r = CliRunner.run("predict", tmp.resolve("m").toString(), "--in", tmp.resolve("in").toString(),
+                "--out", tmp.resolve("out").toString());
+        assertEquals(0, r.status(), r.err());
+    }
 }

@@ -82,8 +82,10 @@ final class NnUNetPlanImport {
     }
 
     PreprocessingPlan plan() {
-        Map<String, Integer> labels = dataset.labels();
-        int classes = (int) labels.keySet().stream().filter(l -> !l.equals("ignore")).count();
+        // nnU-Net's "ignore" label only masks the training loss: it is not a class the network predicts
+        Map<String, Integer> labels = new LinkedHashMap<>(dataset.labels());
+        labels.remove("ignore");
+        int classes = labels.size();
         NetworkConfig network = new NetworkConfig(architecture, configuration.dims(), dataset.channelNames().size(),
                 classes, architecture.usesBackbonePlan() ? configuration.backbone() : null, false, order,
                 folds > 1 ? folds : null);
