@@ -36,6 +36,18 @@ class ImportCommandTest {
         return NnUNetFixtures.folder(name);
     }
 
+    /** A copy of a fixture's fold 0 under tmp/name, with another plans.json or dataset.json where given. */
+    private Path variant(String source, String name, String plans, String dataset) throws Exception {
+        Path from = fixture(source);
+        Path to = tmp.resolve(name);
+        Files.createDirectories(to.resolve("fold_0"));
+        Files.copy(from.resolve("fold_0/checkpoint_final.pth"), to.resolve("fold_0/checkpoint_final.pth"));
+        Files.writeString(to.resolve("plans.json"), plans != null ? plans : Files.readString(from.resolve("plans.json")));
+        Files.writeString(to.resolve("dataset.json"), dataset != null ? dataset
+                : Files.readString(from.resolve("dataset.json")));
+        return to;
+    }
+
     @ParameterizedTest
     @ValueSource(strings = { "umamba-enc-3d", "umamba-bot-2d", "resenc-unet-3d", "resenc-unet-3d-transposed" })
     void importedModelsPredictWhatPyTorchPredicts(String name) throws Exception {
@@ -63,12 +75,8 @@ class ImportCommandTest {
 
     @Test
     void weightsThatDoNotFitThePlansAreNamedAndNothingIsWritten() throws Exception {
-        Path copy = Files.createDirectories(tmp.resolve("copy/fold_0"));
-        Path source = fixture("umamba-bot-2d");
-        Files.copy(source.resolve("dataset.json"), tmp.resolve("copy/dataset.json"));
-        Files.copy(source.resolve("fold_0/checkpoint_final.pth"), copy.resolve("checkpoint_final.pth"));
-        Files.writeString(tmp.resolve("copy/plans.json"), Files.readString(source.resolve("plans.json"))
-                .replace("\"UNet_base_num_features\": 4", "\"UNet_base_num_features\": 8"));
+        variant("umamba-bot-2d", "copy", Files.readString(fixture("umamba-bot-2d").resolve("plans.json"))
+                .replace("\"UNet_base_num_features\": 4", "\"UNet_base_num_features\": 8"), null);
         CliRunner r = CliRunner.run("import", tmp.resolve("copy").toString(), "--out", tmp.resolve("out").toString());
         assertEquals(1, r.status());
         assertTrue(r.err().contains("checkpoint_final.pth: the network weights do not fit a umamba-bot built from the"
@@ -95,21 +103,14 @@ class ImportCommandTest {
 
     @Test
     void regionsAndCascadesAreRefusedByName() throws Exception {
-        Path source = fixture("umamba-enc-2d");
-        Path regions = Files.createDirectories(tmp.resolve("regions/fold_0"));
-        Files.copy(source.resolve("fold_0/checkpoint_final.pth"), regions.resolve("checkpoint_final.pth"));
-        Files.copy(source.resolve("plans.json"), tmp.resolve("regions/plans.json"));
-        Files.writeString(tmp.resolve("regions/dataset.json"), "{\"channel_names\": {\"0\": \"T1\"}, \"labels\":"
+        variant("umamba-enc-2d", "regions", null, "{\"channel_names\": {\"0\": \"T1\"}, \"labels\":"
                 + " {\"background\": 0, \"whole_tumor\": [1, 2], \"core\": 2}, \"regions_class_order\": [1, 2],"
                 + " \"numTraining\": 1, \"file_ending\": \".nii.gz\"}");
         CliRunner r = CliRunner.run("import", tmp.resolve("regions").toString(), "--out", tmp.resolve("o").toString());
         assertEquals(1, r.status());
         assertTrue(r.err().contains("dataset.json") && r.err().contains("region"), r.err());
-        Path cascade = Files.createDirectories(tmp.resolve("cascade/fold_0"));
-        Files.copy(source.resolve("fold_0/checkpoint_final.pth"), cascade.resolve("checkpoint_final.pth"));
-        Files.copy(source.resolve("dataset.json"), tmp.resolve("cascade/dataset.json"));
-        Files.writeString(tmp.resolve("cascade/plans.json"), Files.readString(source.resolve("plans.json"))
-                .replace("\"batch_dice\": true", "\"batch_dice\": true, \"previous_stage\": \"3d_lowres\""));
+        variant("umamba-enc-2d", "cascade", Files.readString(fixture("umamba-enc-2d").resolve("plans.json"))
+                .replace("\"batch_dice\": true", "\"batch_dice\": true, \"previous_stage\": \"3d_lowres\""), null);
         CliRunner c = CliRunner.run("import", tmp.resolve("cascade").toString(), "--out", tmp.resolve("o").toString());
         assertEquals(1, c.status());
         assertTrue(c.err().contains("second stage of a cascade"), c.err());
@@ -148,11 +149,7 @@ class ImportCommandTest {
 
     @Test
     void nnUNetsIgnoreLabelIsNotAClass() throws Exception {
-        Path source = fixture("umamba-enc-2d");
-        Path folder = Files.createDirectories(tmp.resolve("ignore/fold_0"));
-        Files.copy(source.resolve("fold_0/checkpoint_final.pth"), folder.resolve("checkpoint_final.pth"));
-        Files.copy(source.resolve("plans.json"), tmp.resolve("ignore/plans.json"));
-        Files.writeString(tmp.resolve("ignore/dataset.json"), "{\"channel_names\": {\"0\": \"MRI\"}, \"labels\":"
+        variant("umamba-enc-2d", "ignore", null, "{\"channel_names\": {\"0\": \"MRI\"}, \"labels\":"
                 + " {\"background\": 0, \"organ\": 1, \"lesion\": 2, \"ignore\": 3}, \"numTraining\": 4,"
                 + " \"file_ending\": \".nii.gz\"}");
         assertEquals(0, CliRunner.run("import", tmp.resolve("ignore").toString(), "--out", tmp.resolve("m").toString())
