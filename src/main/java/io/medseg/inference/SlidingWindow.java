@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -68,7 +69,7 @@ public final class SlidingWindow {
         this.settings = settings;
         this.gaussian = GaussianImportance.map(patch);
         this.flips = settings.mirroring() ? mirrorCombinations(mirrorAxes == null
-                ? java.util.stream.IntStream.range(0, patch.length).toArray() : mirrorAxes) : new int[][] { {} };
+                ? IntStream.range(0, patch.length).toArray() : mirrorAxes) : new int[][] { {} };
     }
 
     public SlidingWindowSettings settings() {

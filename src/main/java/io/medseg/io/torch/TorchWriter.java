@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,11 +94,11 @@ public final class TorchWriter {
         } else if (v instanceof String s) {
             string(s);
         } else if (v instanceof int[] a) {
-            value(java.util.Arrays.stream(a).boxed().toList());
+            value(Arrays.stream(a).boxed().toList());
         } else if (v instanceof long[] a) {
-            value(java.util.Arrays.stream(a).boxed().toList());
+            value(Arrays.stream(a).boxed().toList());
         } else if (v instanceof double[] a) {
-            value(java.util.Arrays.stream(a).boxed().toList());
+            value(Arrays.stream(a).boxed().toList());
         } else if (v instanceof Object[] tuple) {
             pickle.write('(');
             for (Object o : tuple) {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +61,7 @@ public final class NnUNetExporter {
             Block network = ModelFile.load(modelFile, manager).network();
             List<Block> folds = NnUNetImporter.foldNetworks(network);
             Files.createDirectories(out);
-            List<String> names = new java.util.ArrayList<>();
+            List<String> names = new ArrayList<>();
             for (int f = 0; f < folds.size(); f++) {
                 names.add("fold_" + f);
                 Path dir = Files.createDirectories(out.resolve(names.get(f)));
@@ -111,10 +113,10 @@ public final class NnUNetExporter {
     private static Object[] mirroringAxes(NetworkConfig config, ModelMetadata metadata) {
         int[] image = metadata.mirroringAxes();
         int[] order = config.axisOrder();
-        java.util.List<Object> out = new java.util.ArrayList<>();
+        List<Object> out = new ArrayList<>();
         for (int n = 0; n < config.dims(); n++) {
             int axis = order == null ? n : order[n];
-            if (image == null || java.util.Arrays.stream(image).anyMatch(a -> a == axis)) {
+            if (image == null || Arrays.stream(image).anyMatch(a -> a == axis)) {
                 out.add(n);
             }
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -229,7 +230,7 @@ public final class NnUNetImporter {
             }
             out[i] = order == null ? n : order[n];
         }
-        java.util.Arrays.sort(out);
+        Arrays.sort(out);
         return out;
     }
 

@@ -1,6 +1,8 @@
 package io.medseg.model.nnunet;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,7 +163,7 @@ final class NnUNetPlanExport {
         int max = f[f.length - 1];
         for (int s = 0; s < f.length; s++) {
             if (f[s] != Math.min((long) f[0] << s, max)) {
-                throw new MedSegException("features " + java.util.Arrays.toString(f) + " are not min(base·2^s, max),"
+                throw new MedSegException("features " + Arrays.toString(f) + " are not min(base·2^s, max),"
                         + " which the flat plans of the released trainers cannot express");
             }
         }
@@ -170,7 +172,7 @@ final class NnUNetPlanExport {
         c.put("unet_max_num_features", max);
         c.put("n_conv_per_stage_encoder", p.blocksPerStage());
         c.put("n_conv_per_stage_decoder", p.blocksPerDecoderStage());
-        c.put("num_pool_per_axis", java.util.Collections.nCopies(dims, f.length - 1));
+        c.put("num_pool_per_axis", Collections.nCopies(dims, f.length - 1));
         c.put("pool_op_kernel_sizes", p.strides());
         c.put("conv_kernel_sizes", p.kernels());
     }
@@ -220,7 +222,7 @@ final class NnUNetPlanExport {
 
     private static long[] filled(int n, long v) {
         long[] a = new long[n];
-        java.util.Arrays.fill(a, v);
+        Arrays.fill(a, v);
         return a;
     }
 }

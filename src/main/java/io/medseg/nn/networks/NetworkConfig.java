@@ -1,5 +1,8 @@
 package io.medseg.nn.networks;
 
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
 import io.medseg.MedSegException;
 
 /**
@@ -45,9 +48,9 @@ public record NetworkConfig(Architecture architecture, int dims, int inChannels,
             throw new MedSegException("lightm-unet has no deep supervision (its trainer disables it)");
         }
         if (axisOrder != null) {
-            if (axisOrder.length != dims || !java.util.Arrays.equals(java.util.Arrays.stream(axisOrder).sorted()
-                    .toArray(), java.util.stream.IntStream.range(0, dims).toArray())) {
-                throw new MedSegException("network axis order " + java.util.Arrays.toString(axisOrder)
+            if (axisOrder.length != dims || !Arrays.equals(Arrays.stream(axisOrder).sorted()
+                    .toArray(), IntStream.range(0, dims).toArray())) {
+                throw new MedSegException("network axis order " + Arrays.toString(axisOrder)
                         + " must be a permutation of the " + dims + " image axes");
             }
             axisOrder = isIdentity(axisOrder) ? null : axisOrder.clone();
