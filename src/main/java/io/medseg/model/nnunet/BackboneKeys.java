@@ -1,6 +1,5 @@
 package io.medseg.model.nnunet;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import io.medseg.nn.networks.Architecture;
@@ -40,14 +39,7 @@ final class BackboneKeys {
         } else {
             keys = null;
         }
-        if (keys == null || !keys.get(0).startsWith("encoder.")) {
-            return keys;
-        }
-        List<String> withDecoder = new ArrayList<>(keys); // the decoder holds the encoder: every key twice
-        for (String k : keys) {
-            withDecoder.add("decoder." + k);
-        }
-        return withDecoder;
+        return keys;
     }
 
     /** Block "res" (index 0, a BasicResBlock) or "blockB" (a BasicBlockD) of a stem or stage. */

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import io.medseg.MedSegException;
 import io.medseg.nn.networks.Architecture;
@@ -34,7 +35,7 @@ final class NnUNetPlanExport {
     int[] transposeForward() {
         NetworkConfig network = plan.network();
         int dims = network.dims();
-        int[] order = network.axisOrder() == null ? identity(dims) : network.axisOrder();
+        int[] order = network.axisOrder() == null ? IntStream.range(0, dims).toArray() : network.axisOrder();
         int[] tf = new int[3];
         if (dims == 3) {
             for (int n = 0; n < 3; n++) {
@@ -63,7 +64,7 @@ final class NnUNetPlanExport {
             backward[tf[a]] = a;
         }
         long[] patch = network.toNetworkOrder(plan.patchSize());
-        double[] spacing = networkOrder(plan.targetSpacing(), network);
+        double[] spacing = network.toNetworkOrder(plan.targetSpacing());
         List<Long> medianShape = new ArrayList<>();
         List<Double> medianSpacing = new ArrayList<>();
         if (network.dims() == 2) { // the first (sliced) axis: 1 voxel for 2D images, unknown depth for volumes
@@ -199,25 +200,8 @@ final class NnUNetPlanExport {
         return kw;
     }
 
-    private static double[] networkOrder(double[] imageOrder, NetworkConfig network) {
-        int[] order = network.axisOrder() == null ? identity(imageOrder.length) : network.axisOrder();
-        double[] out = new double[imageOrder.length];
-        for (int n = 0; n < out.length; n++) {
-            out[n] = imageOrder[order[n]];
-        }
-        return out;
-    }
-
     private static double finite(double v) {
         return Double.isFinite(v) ? v : 0.0;
-    }
-
-    private static int[] identity(int n) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = i;
-        }
-        return a;
     }
 
     private static long[] filled(int n, long v) {

@@ -90,7 +90,7 @@ final class NnUNetPlanImport {
                 classes, architecture.usesBackbonePlan() ? configuration.backbone() : null, false, order,
                 folds > 1 ? folds : null);
         long[] patch = network.toImageOrder(configuration.patchSize());
-        double[] spacing = imageOrder(configuration.spacing());
+        double[] spacing = network.toImageOrder(configuration.spacing());
         int[] orders = configuration.imageResamplingOrders();
         ResamplingSettings resampling = new ResamplingSettings(orders[0],
                 ResamplingSettings.LabelResampling.LINEAR_ARGMAX, 3.0, orders[1]);
@@ -111,14 +111,6 @@ final class NnUNetPlanImport {
         return new ModelMetadata(plan.labels(), plan.channelNames(), plan.patchSize(), normalisation,
                 Map.of("trainer", notes.getOrDefault("trainer", ""), "device", "unknown (imported from nnU-Net)"), notes,
                 plan);
-    }
-
-    private double[] imageOrder(double[] networkOrder) {
-        double[] out = new double[networkOrder.length];
-        for (int n = 0; n < out.length; n++) {
-            out[order[n]] = networkOrder[n];
-        }
-        return out;
     }
 
     private List<ChannelNormalization> normalization() {

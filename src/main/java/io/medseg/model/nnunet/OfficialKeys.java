@@ -65,6 +65,11 @@ public final class OfficialKeys {
         case PLAIN_UNET, RESENC_UNET -> nnUNetKeys(path, leaf);
         default -> BackboneKeys.keys(a, path, leaf);
         };
+        if (keys != null && keys.get(0).startsWith("encoder.")) { // nnU-Net-style decoders hold the encoder
+            List<String> withDecoder = new ArrayList<>(keys);
+            keys.forEach(k -> withDecoder.add("decoder." + k));
+            keys = withDecoder;
+        }
         if (keys == null) {
             throw new MedSegException("no official key for MedSeg's " + a + " parameter " + medsegName);
         }
@@ -74,7 +79,7 @@ public final class OfficialKeys {
     /**
      * nnU-Net's own networks name their blocks by the PyTorch module paths ({@link
      * io.medseg.nn.networks.nnunet.NnUNetUNet}), so a key is the path; a conv-norm unit's conv and norm are also
-     * stored under all_modules, and the encoder again under the decoder.
+     * stored under all_modules.
      */
     private static List<String> nnUNetKeys(List<String> path, String leaf) {
         String key = String.join(".", path) + "." + torchLeaf(leaf);
@@ -83,9 +88,6 @@ public final class OfficialKeys {
         if (path.size() > 1 && (unit.equals("conv") || unit.equals("norm"))) {
             keys.add(String.join(".", path.subList(0, path.size() - 1)) + ".all_modules."
                     + (unit.equals("conv") ? 0 : 1) + "." + torchLeaf(leaf));
-        }
-        if (key.startsWith("encoder.")) {
-            List.copyOf(keys).forEach(k -> keys.add("decoder." + k));
         }
         return keys;
     }

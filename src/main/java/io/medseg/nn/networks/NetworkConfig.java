@@ -90,6 +90,24 @@ public record NetworkConfig(Architecture architecture, int dims, int inChannels,
         return out;
     }
 
+    /** {@link #toNetworkOrder(long[])} for real values (a spacing). */
+    public double[] toNetworkOrder(double[] imageOrder) {
+        double[] out = imageOrder.clone();
+        for (int n = 0; axisOrder != null && n < out.length; n++) {
+            out[n] = imageOrder[axisOrder[n]];
+        }
+        return out;
+    }
+
+    /** {@link #toImageOrder(long[])} for real values (a spacing). */
+    public double[] toImageOrder(double[] networkOrder) {
+        double[] out = networkOrder.clone();
+        for (int n = 0; axisOrder != null && n < out.length; n++) {
+            out[axisOrder[n]] = networkOrder[n];
+        }
+        return out;
+    }
+
     /** The inverse of {@link #toNetworkOrder}. */
     public long[] toImageOrder(long[] networkOrder) {
         if (axisOrder == null) {

@@ -10,9 +10,10 @@ import io.medseg.nn.layers.WeightInit;
 /**
  * The conventions every convolution of the nnU-Net residual backbone shares, in one place: bias on, "same" padding,
  * nnU-Net's InitWeights_He(0.01) (He-normal weights, zero bias), LeakyReLU with slope 0.01 (PyTorch's default, which
- * the reference code keeps), and the parameter count of such a convolution.
+ * the reference code keeps), and the parameter count of such a convolution. nnU-Net's own networks
+ * ({@link io.medseg.nn.networks.nnunet}) share them.
  */
-final class ConvUnits {
+public final class ConvUnits {
     /** LeakyReLU's negative slope: nn.LeakyReLU() without arguments, as the plans' nonlin_kwargs leave it. */
     static final float LEAKY_SLOPE = 0.01f;
 
@@ -21,8 +22,13 @@ final class ConvUnits {
 
     /** A convolution with bias and He(0.01) init; kernel and stride per axis. */
     static ConvNd conv(int dims, int in, int out, long[] kernel, long[] stride) {
-        return ConvNd.builder().setDims(dims).setChannels(in, out).setKernel(kernel).optStride(stride).optBias(true)
-                .optInit(WeightInit.HE_NORMAL).build();
+        return conv(in, out, kernel, stride, true);
+    }
+
+    /** A convolution with He(0.01) init, with or without bias (nnU-Net's residual skips have none). */
+    public static ConvNd conv(int in, int out, long[] kernel, long[] stride, boolean bias) {
+        return ConvNd.builder().setDims(kernel.length).setChannels(in, out).setKernel(kernel).optStride(stride)
+                .optBias(bias).optInit(WeightInit.HE_NORMAL).build();
     }
 
     /** A 1×1(×1) convolution with bias and He(0.01) init. */
@@ -30,7 +36,7 @@ final class ConvUnits {
         return conv(dims, in, out, filled(dims, 1), stride);
     }
 
-    static NDArray leakyRelu(NDArray x) {
+    public static NDArray leakyRelu(NDArray x) {
         // torch's leaky_relu kernel with the slope passed as a scalar argument, not as a Java-buffer tensor
         return Activation.leakyRelu(x, LEAKY_SLOPE);
     }

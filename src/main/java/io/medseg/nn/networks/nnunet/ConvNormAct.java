@@ -6,31 +6,26 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.medseg.nn.layers.ConvNd;
 import io.medseg.nn.layers.Norm;
-import io.medseg.nn.layers.WeightInit;
+import io.medseg.nn.networks.backbone.ConvUnits;
 
 /**
  * dynamic-network-architectures' ConvDropoutNormReLU as nnU-Net's plans configure it: a convolution ("same" padding,
- * bias as conv_bias), instance norm (affine, eps 1e-5), and LeakyReLU(0.01) unless it is the last unit of a residual
- * branch. No dropout (the plans set none).
+ * bias as conv_bias, He(0.01) init), instance norm (affine, eps 1e-5), and LeakyReLU(0.01) unless it is the last unit
+ * of a residual branch ({@link ConvUnits}' conventions). No dropout (the plans set none).
  *
  * <p>Shapes: input (B, Cin, *S), output (B, Cout, *ceil(S/stride)).
  */
 final class ConvNormAct extends AbstractBlock {
-    /** nn.LeakyReLU's default slope, which the plans' nonlin_kwargs keep. */
-    static final float LEAKY_SLOPE = 0.01f;
-
     private final ConvNd conv;
     private final Norm norm;
     private final boolean activation;
 
     ConvNormAct(int in, int out, long[] kernel, long[] stride, boolean bias, boolean activation) {
-        conv = addChildBlock("conv", ConvNd.builder().setDims(kernel.length).setChannels(in, out).setKernel(kernel)
-                .optStride(stride).optBias(bias).optInit(WeightInit.HE_NORMAL).build());
+        conv = addChildBlock("conv", ConvUnits.conv(in, out, kernel, stride, bias));
         norm = addChildBlock("norm", Norm.instanceNorm(out));
         this.activation = activation;
     }
@@ -38,11 +33,7 @@ final class ConvNormAct extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray y = norm.forward(ps, conv.forward(ps, inputs, training), training).singletonOrThrow();
-        return new NDList(activation ? leakyRelu(y) : y);
-    }
-
-    static NDArray leakyRelu(NDArray x) {
-        return Activation.leakyRelu(x, LEAKY_SLOPE);
+        return new NDList(activation ? ConvUnits.leakyRelu(y) : y);
     }
 
     @Override

@@ -14,10 +14,10 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import io.medseg.nn.layers.ConvNd;
 import io.medseg.nn.layers.TransposedConvNd;
 import io.medseg.nn.layers.WeightInit;
 import io.medseg.nn.networks.BackbonePlan;
+import io.medseg.nn.networks.backbone.ConvUnits;
 
 /**
  * nnU-Net's own networks from dynamic-network-architectures, as its plans configure them: PlainConvUNet (stages of
@@ -75,8 +75,7 @@ public final class NnUNetUNet extends AbstractBlock {
                         skip, plan.kernels()[n - 2 - s], one, true, true)));
             }
             decoder.add(units);
-            heads.add(addChildBlock("decoder.seg_layers." + s, ConvNd.builder().setDims(plan.dims())
-                    .setChannels(skip, classes).setKernel(one).optBias(true).optInit(WeightInit.HE_NORMAL).build()));
+            heads.add(addChildBlock("decoder.seg_layers." + s, ConvUnits.conv(skip, classes, one, one, true)));
         }
     }
 

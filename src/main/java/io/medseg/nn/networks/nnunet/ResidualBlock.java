@@ -11,6 +11,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.medseg.nn.networks.backbone.ConvUnits;
 
 /**
  * dynamic-network-architectures' BasicBlockD as ResidualEncoderUNet builds it, the general form: conv1 (strided,
@@ -52,7 +53,7 @@ final class ResidualBlock extends AbstractBlock {
         if (skip != null) {
             identity = skip.forward(ps, new NDList(identity), training).singletonOrThrow();
         }
-        return new NDList(ConvNormAct.leakyRelu(y.add(identity)));
+        return new NDList(ConvUnits.leakyRelu(y.add(identity)));
     }
 
     @Override
