@@ -3,6 +3,8 @@ package io.medseg.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,6 +101,31 @@ final class ChildMeasurement {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MedSegException("bench: interrupted");
+        }
+    }
+
+    /** Most runs {@link #warmUp} takes. */
+    static final int MAX_WARM_UPS = 12;
+
+    /**
+     * Runs {@code step} until the JIT is done with it: until a run during which the JVM's compilers worked for less
+     * than 5% of the run's time (2 runs at least, {@link #MAX_WARM_UPS} at most); returns the runs taken. Timing from
+     * the second run measured the JIT at work instead: C2 takes several training steps to compile the CPU scan's
+     * Vector API loops, which run as slow Java until then (a LightM-UNet step at 128² took 1.6-2.1 s of CPU in its
+     * 2nd to 4th runs, 1.3 s from the 6th on).
+     */
+    static int warmUp(Runnable step) {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean monitored = jit != null && jit.isCompilationTimeMonitoringSupported();
+        for (int r = 1;; r++) {
+            long compiled = monitored ? jit.getTotalCompilationTime() : 0;
+            long t0 = System.nanoTime();
+            step.run();
+            double ms = (System.nanoTime() - t0) / 1e6;
+            boolean settled = monitored ? jit.getTotalCompilationTime() - compiled < 0.05 * ms : r >= 5;
+            if (r >= MAX_WARM_UPS || r >= 2 && settled) {
+                return r;
+            }
         }
     }
 

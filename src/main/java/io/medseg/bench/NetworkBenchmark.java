@@ -81,7 +81,8 @@ public final class NetworkBenchmark {
                 // times with the allocator settings a user's run has; the peak in a child of its own
                 double[] m = ChildMeasurement.runForTime(Probe.class, a.id(), join(patch), String.valueOf(repeats),
                         String.valueOf(batch));
-                double peak = ChildMeasurement.run(Probe.class, a.id(), join(patch), "1", String.valueOf(batch))[2];
+                double peak = ChildMeasurement.run(Probe.class, a.id(), join(patch), "1", String.valueOf(batch),
+                        Probe.ONE_WARM_UP)[2];
                 steps.put(a, m[1]);
                 double achieved = batch * s.macs() / (m[0] / 1e3);
                 out.printf(Locale.ROOT, "%-15s %-9s %,12d %9.2f %10.0f %11.0f %11.1f %13.3f%n", a.id(),
@@ -149,8 +150,14 @@ public final class NetworkBenchmark {
         }
     }
 
-    /** Child: forward ms, training-step ms (CPU time, medians) and the step's peak resident bytes. */
+    /**
+     * Child: forward ms, training-step ms (CPU time, medians) and the step's peak resident bytes, after warm-up runs
+     * until the JIT is done ({@link ChildMeasurement#warmUp}), or one warm-up run where a fifth argument says
+     * {@link #ONE_WARM_UP} (enough for the peak, which does not depend on compiled code).
+     */
     public static final class Probe {
+        static final String ONE_WARM_UP = "one-warm-up";
+
         public static void main(String[] args) {
             Architecture a = Architecture.of(args[0]);
             long[] patch = Arrays.stream(args[1].split(",")).mapToLong(Long::parseLong).toArray();
@@ -167,39 +174,52 @@ public final class NetworkBenchmark {
                 net.initialize(m, DataType.FLOAT32, Networks.inputShape(config, patch));
                 Shape one = Networks.inputShape(config, patch);
                 NDArray x = m.randomNormal(new Shape(batch).addAll(one.slice(1)));
-                for (int r = -1; r < repeats; r++) { // r = -1 warms up
-                    try (NDScope scope = new NDScope()) {
-                        double c0 = ChildMeasurement.cpuMillis();
-                        net.forward(new ParameterStore(m, false), new NDList(x), false).get(0).sum().getFloat();
-                        double c1 = ChildMeasurement.cpuMillis();
-                        if (r >= 0) {
-                            forward[r] = c1 - c0;
-                        }
-                    }
+                Runnable warm = () -> {
+                    forwardMillis(net, m, x);
+                    stepMillis(engine, net, m, x);
+                };
+                if (args.length > 4 && ONE_WARM_UP.equals(args[4])) {
+                    warm.run();
+                } else {
+                    ChildMeasurement.warmUp(warm);
+                }
+                for (int r = 0; r < repeats; r++) {
+                    forward[r] = forwardMillis(net, m, x);
                     long base = PeakMemory.residentBytes();
                     PeakMemory.reset();
-                    try (NDScope scope = new NDScope()) {
-                        double c0 = ChildMeasurement.cpuMillis();
-                        try (GradientCollector gc = engine.newGradientCollector()) {
-                            CheckpointTape tape = new CheckpointTape();
-                            NDArray loss;
-                            try (CheckpointTape.Scope s = tape.activate()) {
-                                NDList outputs = net.forward(new ParameterStore(m, false), new NDList(x), true);
-                                loss = outputs.get(0).square().mean();
-                            }
-                            tape.backward(loss);
-                        }
-                        double c1 = ChildMeasurement.cpuMillis();
-                        if (r >= 0) {
-                            step[r] = c1 - c0;
-                            peak = Math.max(peak, PeakMemory.peakBytes() - base);
-                        }
-                    }
+                    step[r] = stepMillis(engine, net, m, x);
+                    peak = Math.max(peak, PeakMemory.peakBytes() - base);
                 }
             }
             Arrays.sort(forward);
             Arrays.sort(step);
             ChildMeasurement.report(forward[repeats / 2], step[repeats / 2], peak);
+        }
+
+        /** CPU ms of one inference forward pass. */
+        private static double forwardMillis(Block net, NDManager m, NDArray x) {
+            try (NDScope scope = new NDScope()) {
+                double c0 = ChildMeasurement.cpuMillis();
+                net.forward(new ParameterStore(m, false), new NDList(x), false).get(0).sum().getFloat();
+                return ChildMeasurement.cpuMillis() - c0;
+            }
+        }
+
+        /** CPU ms of one training step (forward under a checkpoint tape, backward). */
+        private static double stepMillis(Engine engine, Block net, NDManager m, NDArray x) {
+            try (NDScope scope = new NDScope()) {
+                double c0 = ChildMeasurement.cpuMillis();
+                try (GradientCollector gc = engine.newGradientCollector()) {
+                    CheckpointTape tape = new CheckpointTape();
+                    NDArray loss;
+                    try (CheckpointTape.Scope s = tape.activate()) {
+                        NDList outputs = net.forward(new ParameterStore(m, false), new NDList(x), true);
+                        loss = outputs.get(0).square().mean();
+                    }
+                    tape.backward(loss);
+                }
+                return ChildMeasurement.cpuMillis() - c0;
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.medseg.nn.mamba;
 
 /**
- * {@link StateLoops} as plain loops, a channel at a time: one {@link ScanExp#exp} per state and step. Also the channels
+ * {@link StateLoops} as plain loops, a channel at a time: one {@link ScanExp#exp2} per state and step. Also the channels
  * after the last full SIMD group of {@link VectorStateLoops}.
  */
 class ScalarStateLoops implements StateLoops {
@@ -15,10 +15,11 @@ class ScalarStateLoops implements StateLoops {
             int i = i0 + t * stride;
             float dt = dd[i];
             float du = dt * uu[i];
+            float dt2 = dt * ScanExp.LOG2E;
             int bc = bc0 + t * states;
             float acc = 0;
             for (int n = 0; n < states; n++) {
-                float hn = Math.fma(b[bc + n], du, ScanExp.exp(dt * a[aOff + n]) * h[hOff + n]);
+                float hn = Math.fma(b[bc + n], du, ScanExp.exp2(dt2 * a[aOff + n]) * h[hOff + n]);
                 h[hOff + n] = hn;
                 acc = Math.fma(c[bc + n], hn, acc);
             }
@@ -35,11 +36,12 @@ class ScalarStateLoops implements StateLoops {
             int i = i0 + t * stride;
             float dt = dd[i];
             float du = dt * uu[i];
+            float dt2 = dt * ScanExp.LOG2E;
             float gi = g[i];
             int o = t * states;
             int bc = bc0 + o;
             for (int n = 0; n < states; n++) {
-                float decay = ScanExp.exp(dt * a[aOff + n]);
+                float decay = ScanExp.exp2(dt2 * a[aOff + n]);
                 dec[o + n] = decay;
                 float carried = decay * hc[n];
                 q[o + n] = carried;

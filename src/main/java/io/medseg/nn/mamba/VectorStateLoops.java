@@ -77,10 +77,11 @@ final class VectorStateLoops extends ScalarStateLoops implements StateLoops.Vect
             FloatVector dt = FloatVector.fromArray(SPECIES, dd, i);
             FloatVector ut = FloatVector.fromArray(SPECIES, uu, i);
             FloatVector du = dt.mul(ut);
+            FloatVector dt2 = dt.mul(ScanExp.LOG2E);
             FloatVector acc = FloatVector.zero(SPECIES);
             for (int n = 0; n < states; n++) {
                 int o = n * LANES;
-                FloatVector decay = exp(dt.mul(FloatVector.fromArray(SPECIES, aT, o)));
+                FloatVector decay = exp2(dt2.mul(FloatVector.fromArray(SPECIES, aT, o)));
                 FloatVector hn = bc(b[bc + n]).fma(du, decay.mul(FloatVector.fromArray(SPECIES, hT, o)));
                 hn.intoArray(hT, o);
                 acc = bc(c[bc + n]).fma(hn, acc);
@@ -218,10 +219,11 @@ final class VectorStateLoops extends ScalarStateLoops implements StateLoops.Vect
             int i = x0 + t * g.channels;
             FloatVector dt = FloatVector.fromArray(SPECIES, g.delta, i);
             FloatVector du = dt.mul(FloatVector.fromArray(SPECIES, g.u, i));
+            FloatVector dt2 = dt.mul(ScanExp.LOG2E);
             int bc = bc0 + t * states;
             for (int n = 0; n < states; n++) {
                 int o = n * LANES;
-                FloatVector decay = exp(dt.mul(FloatVector.fromArray(SPECIES, aT, ak + o)));
+                FloatVector decay = exp2(dt2.mul(FloatVector.fromArray(SPECIES, aT, ak + o)));
                 bc(g.b[bc + n]).fma(du, decay.mul(FloatVector.fromArray(SPECIES, h, o))).intoArray(h, o);
             }
         }
@@ -242,10 +244,11 @@ final class VectorStateLoops extends ScalarStateLoops implements StateLoops.Vect
             int bc = bc0 + t * states;
             FloatVector dt = FloatVector.fromArray(SPECIES, g.delta, i);
             FloatVector du = dt.mul(FloatVector.fromArray(SPECIES, g.u, i));
+            FloatVector dt2 = dt.mul(ScanExp.LOG2E);
             FloatVector gy = FloatVector.fromArray(SPECIES, g.gy, i);
             for (int n = 0; n < states; n++) {
                 int o = (tt * states + n) * LANES;
-                FloatVector decay = exp(dt.mul(FloatVector.fromArray(SPECIES, aT, ak + n * LANES)));
+                FloatVector decay = exp2(dt2.mul(FloatVector.fromArray(SPECIES, aT, ak + n * LANES)));
                 decay.intoArray(dec, o);
                 FloatVector carried = decay.mul(FloatVector.fromArray(SPECIES, h, n * LANES));
                 carried.intoArray(q, o);
@@ -297,21 +300,18 @@ final class VectorStateLoops extends ScalarStateLoops implements StateLoops.Vect
         gDe.intoArray(gD, 0);
     }
 
-    /** {@link ScanExp#exp}'s steps on a vector. */
-    private static FloatVector exp(FloatVector x) {
+    /** {@link ScanExp#exp2}'s steps on a vector. */
+    private static FloatVector exp2(FloatVector t) {
         // blends, not min/max: one instruction each on x86, and a NaN (no lane compares) stays NaN
-        x = x.blend(ScanExp.MIN, x.compare(VectorOperators.LT, ScanExp.MIN));
-        x = x.blend(ScanExp.MAX, x.compare(VectorOperators.GT, ScanExp.MAX));
-        FloatVector shifted = x.fma(ScanExp.LOG2E, ScanExp.ROUNDER);
-        FloatVector k = shifted.sub(ScanExp.ROUNDER);
-        FloatVector r = k.fma(bc(-ScanExp.LN2_HI), x);
-        r = k.fma(bc(-ScanExp.LN2_LO), r);
-        FloatVector p = r.fma(ScanExp.P0, ScanExp.P1).fma(r, bc(ScanExp.P2)).fma(r, bc(ScanExp.P3))
-                .fma(r, bc(ScanExp.P4)).fma(r, bc(ScanExp.P5));
-        FloatVector e = p.fma(r.mul(r), r).add(1f);
+        t = t.blend(ScanExp.MIN, t.compare(VectorOperators.LT, ScanExp.MIN));
+        t = t.blend(ScanExp.MAX, t.compare(VectorOperators.GT, ScanExp.MAX));
+        FloatVector shifted = t.add(ScanExp.ROUNDER);
+        FloatVector f = t.sub(shifted.sub(ScanExp.ROUNDER));
+        FloatVector p = f.fma(ScanExp.Q0, ScanExp.Q1).fma(f, bc(ScanExp.Q2)).fma(f, bc(ScanExp.Q3))
+                .fma(f, bc(ScanExp.Q4)).fma(f, bc(ScanExp.Q5)).fma(f, bc(1f));
         FloatVector twoToK = ((IntVector) shifted.reinterpretAsInts()).sub(ScanExp.EXPONENT_OFFSET)
                 .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return e.mul(twoToK);
+        return p.mul(twoToK);
     }
 
     /** The value in every lane (the Vector API's fma takes vectors or two scalars, not one of each). */
