@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Runs a CPU convolution whose input gradient will be needed on channel counts that fill oneDNN's channel blocks.
@@ -58,9 +59,13 @@ public final class FullChannelBlocks {
         return y.get(":, :{}", out);
     }
 
-    /** Whether a convolution needs padding: its input gradient is computed on a CPU and a channel block is partial. */
+    /**
+     * Whether a convolution needs padding: it runs on a CPU while autograd records (its input gradient may be
+     * computed) and a channel block is partial. Grad mode, not the input's {@code hasGradient()}: DJL answers false for
+     * every activation inside a network (only leaves count there), which left the padding off in all training.
+     */
     static boolean needed(NDArray x, NDArray weight, int in, int out, int groups) {
-        if (x.getDevice().getDeviceType() != Device.Type.CPU || !x.hasGradient()) {
+        if (x.getDevice().getDeviceType() != Device.Type.CPU || !(JniUtils.isGradMode() || x.hasGradient())) {
             return false;
         }
         Shape kernel = weight.getShape().slice(2);

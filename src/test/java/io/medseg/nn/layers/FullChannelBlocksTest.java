@@ -74,7 +74,7 @@ class FullChannelBlocksTest extends EngineTest {
     }
 
     @Test
-    void onlyConvolutionsWhoseInputGradientIsNeededArePadded() {
+    void convolutionsThatMayNeedTheirInputGradientArePadded() {
         NDArray x = manager.randomNormal(new Shape(2, 4, 8, 8));
         NDArray w3 = manager.zeros(new Shape(4, 4, 3, 3));
         NDArray w1 = manager.zeros(new Shape(4, 4, 1, 1));
@@ -86,6 +86,13 @@ class FullChannelBlocksTest extends EngineTest {
         x32.setRequiresGradient(true);
         assertFalse(FullChannelBlocks.needed(x32, manager.zeros(new Shape(48, 32, 3, 3)), 32, 48, 1), "full blocks");
         assertTrue(FullChannelBlocks.needed(x32, manager.zeros(new Shape(3, 32, 3, 3)), 32, 3, 1), "partial output");
+        // an activation inside a network: not a leaf, and DJL's hasGradient() says false for it while autograd records
+        NDArray weight = manager.randomNormal(new Shape(4, 4, 8, 8));
+        weight.setRequiresGradient(true);
+        try (GradientCollector gc = engine.newGradientCollector()) {
+            NDArray activation = weight.mul(2);
+            assertTrue(FullChannelBlocks.needed(activation, w3, 4, 4, 1), "activation while autograd records");
+        }
         assertEquals(16, FullChannelBlocks.roundUp(1));
         assertEquals(32, FullChannelBlocks.roundUp(17));
     }
