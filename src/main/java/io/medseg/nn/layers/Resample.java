@@ -46,7 +46,7 @@ public final class Resample {
         NDArray even = near.add(Functions.scale(left, 0.25));
         NDArray odd = near.add(Functions.scale(right, 0.25));
         Shape s = x.getShape();
-        long[] out = s.getShape();
+        long[] out = s.getShape().clone(); // getShape() hands out the shape's own array: x's, here
         out[axis] = 2 * n;
         return NDArrays.stack(new NDList(even, odd), axis + 1).reshape(new Shape(out));
     }

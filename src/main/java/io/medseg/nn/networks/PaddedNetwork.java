@@ -52,7 +52,7 @@ public final class PaddedNetwork extends AbstractBlock {
         NDArray p = x;
         for (int a = 0; a < spatial.length; a++) {
             if (padded[a] > spatial[a]) {
-                long[] zeros = p.getShape().getShape();
+                long[] zeros = p.getShape().getShape().clone(); // getShape() hands out the shape's own array
                 zeros[a + 2] = padded[a] - spatial[a];
                 p = p.concat(p.getManager().zeros(new Shape(zeros), p.getDataType()), a + 2);
             }
@@ -78,7 +78,7 @@ public final class PaddedNetwork extends AbstractBlock {
         Shape[] inner = network.getOutputShapes(new Shape[] { new Shape(s.get(0), s.get(1)).addAll(new Shape(padded)) });
         Shape[] out = new Shape[inner.length];
         for (int i = 0; i < inner.length; i++) {
-            long[] o = inner[i].getShape();
+            long[] o = inner[i].getShape().clone(); // the network may hand out shapes it keeps
             for (int a = 0; a < spatial.length; a++) {
                 long factor = padded[a] / o[a + 2];
                 o[a + 2] = (spatial[a] + factor - 1) / factor;

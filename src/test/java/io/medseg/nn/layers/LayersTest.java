@@ -89,6 +89,8 @@ class LayersTest extends EngineTest {
         NDArray x = random(2, 3, 5, 4);
         NDArray torch = x.getNDArrayInternal().interpolation(new long[] { 10, 8 }, 1, false);
         assertTrue(Resample.linear2x(x).sub(torch).abs().max().getDouble() < 1e-12);
+        assertEquals(new Shape(2, 3, 5, 4), x.getShape()); // the input's shape untouched: a second call works too
+        assertTrue(Resample.linear2x(x).sub(torch).abs().max().getDouble() < 1e-12);
         // 3D along one axis of length 3: [a, .75a+.25b, .25a+.75b, .75b+.25c, .25b+.75c, c]
         NDArray v = manager.create(new double[] { 1, 5, 2 }, new Shape(1, 1, 3, 1, 1));
         double[] up = Resample.linear2x(v).toDoubleArray();

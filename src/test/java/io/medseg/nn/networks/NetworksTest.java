@@ -8,6 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import io.medseg.MedSegException;
 import io.medseg.engine.EngineTest;
@@ -42,5 +43,35 @@ class NetworksTest extends EngineTest {
         assertThrows(MedSegException.class,
                 () -> Networks.defaultConfig(Architecture.LIGHTM_UNET, 3, 1, 2, new long[] { 64, 64 }));
         assertThrows(MedSegException.class, () -> Architecture.of("unet-9000"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Architecture.class)
+    void noBlockWritesIntoTheShapesItIsGiven(Architecture architecture) {
+        // DJL's Shape.getShape() hands out the shape's own array; a block that wrote into it changed its caller's
+        // shape (and a tensor's cached shape, when the Shape was the tensor's)
+        long[] patch = { 32, 32 };
+        NetworkConfig config = Networks.defaultConfig(architecture, 2, 1, 2, patch);
+        Block net = Networks.build(config, patch);
+        net.initialize(manager, DataType.FLOAT32, Networks.inputShape(config, patch));
+        java.util.List<Block> blocks = new java.util.ArrayList<>(java.util.List.of(net));
+        for (int i = 0; i < blocks.size(); i++) {
+            Block b = blocks.get(i);
+            b.getChildren().values().forEach(blocks::add);
+            Shape[] given = b.getInputShapes();
+            String before = dims(given);
+            b.getOutputShapes(given);
+            assertEquals(before, dims(given), b + ": getOutputShapes");
+            b.initialize(manager, DataType.FLOAT32, given);
+            assertEquals(before, dims(given), b + ": initialize");
+        }
+    }
+
+    private static String dims(Shape[] shapes) {
+        StringBuilder s = new StringBuilder();
+        for (Shape shape : shapes) {
+            s.append(java.util.Arrays.toString(shape.getShape()));
+        }
+        return s.toString();
     }
 }

@@ -33,11 +33,22 @@ class PaddedNetworkTest extends EngineTest {
         NetworkConfig config = Networks.defaultConfig(Architecture.RESIDUAL_UNET, 2, 1, 3, patch);
         PaddedNetwork net = Networks.buildPadded(config, patch);
         net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 20, 27));
-        NDList out = net.forward(new ParameterStore(manager, false), new NDList(manager.randomNormal(new Shape(1, 1, 20, 27))),
-                false);
+        NDArray x = manager.randomNormal(new Shape(1, 1, 20, 27));
+        NDList out = net.forward(new ParameterStore(manager, false), new NDList(x), false);
         assertEquals(new Shape(1, 3, 20, 27), out.get(0).getShape());
         assertEquals(new Shape(1, 3, 10, 14), out.get(1).getShape());
         assertEquals(new Shape(1, 3, 5, 7), out.get(2).getShape());
+        // padding and cropping leave the caller's arrays and shapes as they were (DJL's Shape.getShape() hands out
+        // the shape's own array: writing into it once changed the input's cached shape to its padding width)
+        assertEquals(new Shape(1, 1, 20, 27), x.getShape());
+        Shape[] twice = new Shape[2];
+        for (int i = 0; i < 2; i++) {
+            twice[i] = net.getOutputShapes(new Shape[] { new Shape(1, 1, 20, 27) })[1];
+        }
+        assertEquals(new Shape(1, 3, 10, 14), twice[0]);
+        assertEquals(twice[0], twice[1]);
+        assertEquals(new Shape(1, 3, 20, 27), net.forward(new ParameterStore(manager, false), new NDList(x), false)
+                .get(0).getShape());
     }
 
     @Test

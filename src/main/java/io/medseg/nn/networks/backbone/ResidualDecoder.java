@@ -123,7 +123,7 @@ public final class ResidualDecoder extends AbstractBlock {
         Shape x = inputShapes[stages];
         for (int i = 0; i < stages; i++) {
             Shape skip = inputShapes[stages - 1 - i];
-            long[] up = x.getShape();
+            long[] up = x.getShape().clone(); // not the caller's shape's own array
             for (int a = 0; a < upFactors[i].length; a++) {
                 up[a + 2] *= upFactors[i][a];
             }

@@ -116,7 +116,7 @@ public final class EncoderStage extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape s = inputShapes[0];
-        long[] out = s.getShape();
+        long[] out = s.getShape().clone(); // not the caller's shape's own array
         out[1] = channels;
         if (down != null) {
             for (int i = 2; i < out.length; i++) {

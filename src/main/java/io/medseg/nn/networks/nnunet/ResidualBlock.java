@@ -68,7 +68,7 @@ final class ResidualBlock extends AbstractBlock {
         conv2.initialize(manager, dataType, mid);
         if (skip != null) {
             Shape s = inputShapes[0];
-            long[] pooled = s.getShape();
+            long[] pooled = s.getShape().clone(); // not the caller's shape's own array
             for (int a = 0; pool != null && a < pool.length; a++) {
                 pooled[a + 2] = s.get(a + 2) / pool[a];
             }
