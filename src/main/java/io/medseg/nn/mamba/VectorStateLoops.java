@@ -4,7 +4,9 @@ import java.util.Arrays;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -168,11 +170,8 @@ final class VectorStateLoops extends ScalarStateLoops implements StateLoops.Vect
                 }
             }
             // the sub-block's gB and gC shares: per-lane sums over the range's groups, summed across lanes once
-            for (int j = 0; j < len * states; j++) {
-                int o = j * LANES;
-                w.sumB[t0 * states + j] += FloatVector.fromArray(SPECIES, sumB, o).reduceLanes(VectorOperators.ADD);
-                w.sumC[t0 * states + j] += FloatVector.fromArray(SPECIES, sumC, o).reduceLanes(VectorOperators.ADD);
-            }
+            addLaneSums(sumB, len * states, w.sumB, t0 * states);
+            addLaneSums(sumC, len * states, w.sumC, t0 * states);
         }
         for (int k = 0; k < groups; k++) {
             int e = e0 + k * LANES;
@@ -182,6 +181,57 @@ final class VectorStateLoops extends ScalarStateLoops implements StateLoops.Vect
                     g.gH0[hOff + n] = carry[k * nw + n * LANES + lane];
                 }
             }
+        }
+    }
+
+    /**
+     * Adds the lane sums of {@code count} vectors (at {@code perLane[j·LANES]}, overwritten) to {@code into[at + j]}.
+     * LANES vectors at a time fold pairwise into one whose lane j holds vector j's sum: at each step, lanes with bit h
+     * of their index clear keep the pair's first vector's sums of lanes l and l^h, lanes with it set the second's.
+     * That is LANES − 1 blend-blend-permute-add steps for LANES sums, where a reduction per vector (the JIT's
+     * {@code reduceLanes}, in lane order) is a chain of LANES − 1 dependent scalar adds each; the gB and gC sums of the
+     * backward pass took as long as one of its walks that way. Vectors after the last full set use reduceLanes.
+     */
+    private static void addLaneSums(float[] perLane, int count, float[] into, int at) {
+        int full = count - count % LANES;
+        for (int j0 = 0; j0 < full; j0 += LANES) {
+            int base = j0 * LANES;
+            for (int level = 0, h = LANES / 2; h >= 1; level++, h /= 2) {
+                VectorMask<Float> high = HIGH_HALF[level];
+                VectorShuffle<Float> swap = SWAP_HALVES[level];
+                for (int i = 0; i < h; i++) {
+                    FloatVector first = FloatVector.fromArray(SPECIES, perLane, base + i * LANES);
+                    FloatVector second = FloatVector.fromArray(SPECIES, perLane, base + (i + h) * LANES);
+                    first.blend(second, high).add(second.blend(first, high).rearrange(swap))
+                            .intoArray(perLane, base + i * LANES);
+                }
+            }
+            FloatVector.fromArray(SPECIES, into, at + j0).add(FloatVector.fromArray(SPECIES, perLane, base))
+                    .intoArray(into, at + j0);
+        }
+        for (int j = full; j < count; j++) {
+            into[at + j] += FloatVector.fromArray(SPECIES, perLane, j * LANES).reduceLanes(VectorOperators.ADD);
+        }
+    }
+
+    /** Folding steps of {@link #addLaneSums}: h = LANES/2, LANES/4, …, 1. */
+    private static final int FOLDS = Integer.numberOfTrailingZeros(LANES);
+    /** Per folding step: the lanes with bit h set. */
+    @SuppressWarnings("unchecked")
+    private static final VectorMask<Float>[] HIGH_HALF = new VectorMask[FOLDS];
+    /** Per folding step: lane l takes lane l^h. */
+    @SuppressWarnings("unchecked")
+    private static final VectorShuffle<Float>[] SWAP_HALVES = new VectorShuffle[FOLDS];
+
+    static {
+        for (int level = 0, h = LANES / 2; h >= 1; level++, h /= 2) {
+            final int bit = h;
+            long lanes = 0;
+            for (int l = 0; l < LANES; l++) {
+                lanes |= (l & bit) != 0 ? 1L << l : 0;
+            }
+            HIGH_HALF[level] = VectorMask.fromLong(SPECIES, lanes);
+            SWAP_HALVES[level] = VectorShuffle.fromOp(SPECIES, l -> l ^ bit);
         }
     }
 

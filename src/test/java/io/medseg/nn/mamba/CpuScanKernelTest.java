@@ -93,9 +93,12 @@ class CpuScanKernelTest extends EngineTest {
                 compareBlock(loops, inputs(length, DataType.FLOAT32, states), what);
             }
             // whole groups of channels on SIMD lanes (8 on AVX2, 16 on AVX-512) and the channels after the last group:
-            // the backward's 8 channel ranges of 17 channels each hold one or two groups and a rest
-            String what = loops.getClass().getSimpleName() + " L=" + length + " N=16, 136 channels";
-            compareBlock(loops, inputs(length, DataType.FLOAT32, 16, 136), what);
+            // the backward's 8 channel ranges of 17 channels each hold one or two groups and a rest; with 19 states
+            // the sums of gB and gC across lanes (L·N per range) end in a rest that is no multiple of the lanes
+            for (int states : new int[] { 16, 19 }) {
+                String what = loops.getClass().getSimpleName() + " L=" + length + " N=" + states + ", 136 channels";
+                compareBlock(loops, inputs(length, DataType.FLOAT32, states, 136), what);
+            }
         }
     }
 
