@@ -1,6 +1,8 @@
 package io.medseg.nn.mamba;
 
 import java.lang.ref.SoftReference;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
@@ -74,14 +76,15 @@ final class CpuScanKernel {
         int length = (int) s.get(1);
         int channels = (int) s.get(2);
         int states = (int) a.getShape().get(1);
-        float[] uu = read(u);
-        float[] dd = read(delta);
+        BlockArrays arrays = BlockArrays.current();
+        float[] uu = read(u, arrays, BlockArrays.U);
+        float[] dd = read(delta, arrays, BlockArrays.DELTA);
         float[] aa = read(a);
-        float[] bb = read(b);
-        float[] cc = read(c);
+        float[] bb = read(b, arrays, BlockArrays.B);
+        float[] cc = read(c, arrays, BlockArrays.C);
         float[] skip = read(d);
         float[] h = read(h0); // becomes the exit state
-        float[] y = new float[uu.length];
+        float[] y = arrays.take(BlockArrays.Y, Math.toIntExact(s.size()));
         int subs = StateLoops.subBlocks(length);
         float[] starts = new float[batch * channels * subs * states];
         int group = loops.channelGroup();
@@ -121,11 +124,18 @@ final class CpuScanKernel {
         int length = (int) s.get(1);
         int channels = (int) s.get(2);
         int states = (int) a.getShape().get(1);
-        ScanGradients g = new ScanGradients(batch, length, channels, states, read(u), read(delta), read(a), read(b),
-                read(c), read(d), read(h0), read(gy), exitGrad == null ? null : read(exitGrad),
-                starts == null ? null : read(starts));
-        float[] gB = new float[g.b.length];
-        float[] gC = new float[g.c.length];
+        BlockArrays arrays = BlockArrays.current();
+        int tokens = Math.toIntExact(s.size());
+        int selections = Math.toIntExact(b.getShape().size());
+        ScanGradients g = new ScanGradients(batch, length, channels, states, read(u, arrays, BlockArrays.U),
+                read(delta, arrays, BlockArrays.DELTA), read(a), read(b, arrays, BlockArrays.B),
+                read(c, arrays, BlockArrays.C), read(d), read(h0), read(gy, arrays, BlockArrays.GY),
+                exitGrad == null ? null : read(exitGrad), starts == null ? null : read(starts),
+                arrays.take(BlockArrays.GU, tokens), arrays.take(BlockArrays.GDELTA, tokens));
+        float[] gB = arrays.take(BlockArrays.GB, selections);
+        float[] gC = arrays.take(BlockArrays.GC, selections);
+        Arrays.fill(gB, 0, selections, 0);
+        Arrays.fill(gC, 0, selections, 0);
         int ranges = Math.max(1, Math.min(RANGES, channels / RANGE_CHANNELS));
         int tn = length * states;
         Workspace w = Workspace.take(ranges, tn, states);
@@ -190,9 +200,26 @@ final class CpuScanKernel {
         }
     }
 
-    /** The (FLOAT32) array's values in row-major order. */
+    /** The (FLOAT32) array's values in row-major order, in a new array. */
     private static float[] read(NDArray x) {
-        return x.toFloatArray();
+        return read(x, new float[Math.toIntExact(x.getShape().size())]);
+    }
+
+    /**
+     * The (FLOAT32) array's values in row-major order, in this thread's kept array {@code slot} (longer than the values
+     * when an earlier block was larger).
+     */
+    private static float[] read(NDArray x, BlockArrays arrays, int slot) {
+        return read(x, arrays.take(slot, Math.toIntExact(x.getShape().size())));
+    }
+
+    /**
+     * Copies the values into the start of v, once, from a view of the tensor's memory in native order (a contiguous
+     * copy first if it is strided); DJL's {@code toFloatArray} copies twice, through a fresh byte array.
+     */
+    private static float[] read(NDArray x, float[] v) {
+        x.toByteBuffer(true).asFloatBuffer().get(v, 0, Math.toIntExact(x.getShape().size()));
+        return v;
     }
 
     private static float[] narrow(double[] v) {
@@ -203,8 +230,19 @@ final class CpuScanKernel {
         return f;
     }
 
-    /** A new FLOAT32 array on {@code like}'s manager (so registered in the current scope) holding v. */
+    /**
+     * A new FLOAT32 array on {@code like}'s manager (so registered in the current scope) holding the first
+     * {@code shape.size()} values of v: an uninitialised tensor filled through a view of its memory (DJL's
+     * {@code create(float[])} fills a zero-filled direct buffer first).
+     */
     private static NDArray write(NDArray like, float[] v, Shape shape) {
-        return like.getManager().create(v, shape);
+        int size = Math.toIntExact(shape.size());
+        NDArray out = like.getManager().create(shape, DataType.FLOAT32);
+        if (!Device.Type.CPU.equals(out.getDevice().getDeviceType())) { // a manager on another device: copy over
+            out.close();
+            return like.getManager().create(FloatBuffer.wrap(v, 0, size), shape);
+        }
+        out.toByteBuffer(true).asFloatBuffer().put(v, 0, size);
+        return out;
     }
 }

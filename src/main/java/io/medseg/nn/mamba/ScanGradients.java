@@ -3,7 +3,9 @@ package io.medseg.nn.mamba;
 /**
  * One block of the CPU scan's backward pass as {@link CpuScanKernel} copies it out of the tensors (row-major: u, Δ, gy
  * (B, T, E); B, C (B, T, N); A (E, N); D (E); h0 and the exit gradient (B, E, N), the latter null for the last block),
- * and the gradient arrays the {@link StateLoops} fill: gU and gΔ (B, T, E), gA (E, N) and gD (E) summed in double,
+ * and the gradient arrays the {@link StateLoops} fill: gU and gΔ (B, T, E; every value written, so the arrays may be
+ * reused ones, as may u, Δ, B, C and gy, which can be longer than the block: index by its shape), gA (E, N) and gD (E)
+ * summed in double,
  * gH0 (B, E, N). gB and gC, sums over channels, are taken per channel range ({@link RangeBuffers}) and added by the
  * kernel in range order. {@link #starts}, when the block's forward kept them, are its states at every sub-block start.
  */
@@ -30,7 +32,7 @@ final class ScanGradients {
     final float[] gH0;
 
     ScanGradients(int batch, int length, int channels, int states, float[] u, float[] delta, float[] a, float[] b,
-            float[] c, float[] d, float[] h0, float[] gy, float[] exit, float[] starts) {
+            float[] c, float[] d, float[] h0, float[] gy, float[] exit, float[] starts, float[] gU, float[] gDelta) {
         this.batch = batch;
         this.length = length;
         this.channels = channels;
@@ -45,8 +47,8 @@ final class ScanGradients {
         this.gy = gy;
         this.exit = exit;
         this.starts = starts;
-        gU = new float[u.length];
-        gDelta = new float[u.length];
+        this.gU = gU;
+        this.gDelta = gDelta;
         gA = new double[a.length];
         gD = new double[d.length];
         gH0 = new float[h0.length];

@@ -44,7 +44,8 @@ import io.medseg.nn.checkpoint.ChunkedRecurrence;
  * training step with an active {@link CheckpointTape} the scan keeps only its inputs (already alive in the layer) plus
  * one (B, E, N) state per block, i.e. about B·L·E·N/T extra values; its backward pass replays the blocks in reverse,
  * one at a time, each holding about 12·B·T·E·N values. Without a tape (plain autograd) the whole scan is recorded:
- * O(B·L·E·N·log T). The CPU path holds only copies of a block's inputs and outputs, plus per channel range in the
+ * O(B·L·E·N·log T). The CPU path holds only copies of a block's inputs and outputs (the large ones in arrays kept per
+ * thread for the next block, {@link BlockArrays}), plus per channel range in the
  * backward pass 4·T·N values, and for its SIMD groups 4·64·N values per lane; between a training step's forward and
  * backward it keeps one state per 64 tokens, B·L·E·N/64 values.
  */
