@@ -4,15 +4,15 @@ import java.util.Arrays;
 
 /**
  * One channel range's buffers in the CPU scan's backward pass: its shares of gB and gC (T·N, zeroed per batch
- * element), the per-channel walks' decays and carried states (T·N each) and N-value carries, and scratch arrays the SIMD
- * loops size as they need ({@link #scratch}). Kept between blocks (see {@link CpuScanKernel}); every value is written
- * or zeroed before it is read, so reuse does not change results.
+ * element), the per-channel walks' decays and carried states (T·N each, made when first used) and N-value carries,
+ * and scratch arrays the SIMD loops size as they need ({@link #scratch}). Kept between blocks (see
+ * {@link CpuScanKernel}); every value is written or zeroed before it is read, so reuse does not change results.
  */
 final class RangeBuffers {
     final float[] sumB;
     final float[] sumC;
-    final float[] q;
-    final float[] dec;
+    private float[] q;
+    private float[] dec;
     final float[] r;
     final float[] hc;
     final float[] gAcc;
@@ -21,11 +21,28 @@ final class RangeBuffers {
     RangeBuffers(int tn, int states) {
         sumB = new float[tn];
         sumC = new float[tn];
-        q = new float[tn];
-        dec = new float[tn];
         r = new float[states];
         hc = new float[states];
         gAcc = new float[states];
+    }
+
+    /**
+     * The per-channel walks' carried states (T·N), made on first use: only the scalar loops take them (on SIMD lanes
+     * only for the channels after the last full group), so the SIMD path with whole groups never allocates them.
+     */
+    float[] q() {
+        if (q == null) {
+            q = new float[sumB.length];
+        }
+        return q;
+    }
+
+    /** The per-channel walks' decays (T·N), made on first use as {@link #q}. */
+    float[] dec() {
+        if (dec == null) {
+            dec = new float[sumB.length];
+        }
+        return dec;
     }
 
     int capacity() {

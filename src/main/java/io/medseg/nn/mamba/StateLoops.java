@@ -91,7 +91,7 @@ interface StateLoops {
             int i0 = g.tokens(bi) + e;
             // recompute the decays exp(Δ_t A) and exp(Δ_t A)·h_{t−1}; gC's share of this channel on the way
             recomputeChannel(g.a, aOff, g.delta, g.u, g.gy, i0, g.channels, g.length, g.b, g.selections(bi), g.h0,
-                    hOff, w.hc, w.q, w.dec, w.sumC, states);
+                    hOff, w.hc, w.q(), w.dec(), w.sumC, states);
             // walk backwards: r_t = C_t·gy_t + exp(Δ_{t+1}A)·r_{t+1}, starting from the exit gradient
             if (g.exit != null) {
                 System.arraycopy(g.exit, hOff, w.r, 0, states);
@@ -99,9 +99,9 @@ interface StateLoops {
                 Arrays.fill(w.r, 0);
             }
             g.gD[e] += backwardChannel(g.a, aOff, g.delta, g.u, g.gy, i0, g.channels, g.length, g.b, g.c,
-                    g.selections(bi), w.q, w.dec, w.r, w.gAcc, g.gA, w.sumB, g.d[e], g.gU, g.gDelta, states);
+                    g.selections(bi), w.q(), w.dec(), w.r, w.gAcc, g.gA, w.sumB, g.d[e], g.gU, g.gDelta, states);
             for (int n = 0; n < states; n++) {
-                g.gH0[hOff + n] = w.r[n] * w.dec[n];
+                g.gH0[hOff + n] = w.r[n] * w.dec()[n];
             }
         }
     }
