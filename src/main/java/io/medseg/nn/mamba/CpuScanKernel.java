@@ -76,7 +76,7 @@ final class CpuScanKernel {
         int length = (int) s.get(1);
         int channels = (int) s.get(2);
         int states = (int) a.getShape().get(1);
-        BlockArrays arrays = BlockArrays.current();
+        FloatSlots arrays = BlockArrays.current();
         float[] uu = read(u, arrays, BlockArrays.U);
         float[] dd = read(delta, arrays, BlockArrays.DELTA);
         float[] aa = read(a);
@@ -124,7 +124,7 @@ final class CpuScanKernel {
         int length = (int) s.get(1);
         int channels = (int) s.get(2);
         int states = (int) a.getShape().get(1);
-        BlockArrays arrays = BlockArrays.current();
+        FloatSlots arrays = BlockArrays.current();
         int tokens = Math.toIntExact(s.size());
         int selections = Math.toIntExact(b.getShape().size());
         ScanGradients g = new ScanGradients(batch, length, channels, states, read(u, arrays, BlockArrays.U),
@@ -209,7 +209,7 @@ final class CpuScanKernel {
      * The (FLOAT32) array's values in row-major order, in this thread's kept array {@code slot} (longer than the values
      * when an earlier block was larger).
      */
-    private static float[] read(NDArray x, BlockArrays arrays, int slot) {
+    private static float[] read(NDArray x, FloatSlots arrays, int slot) {
         return read(x, arrays.take(slot, Math.toIntExact(x.getShape().size())));
     }
 

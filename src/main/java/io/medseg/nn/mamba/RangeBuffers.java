@@ -11,12 +11,11 @@ import java.util.Arrays;
 final class RangeBuffers {
     final float[] sumB;
     final float[] sumC;
-    private float[] q;
-    private float[] dec;
     final float[] r;
     final float[] hc;
     final float[] gAcc;
-    private final float[][] scratch = new float[10][];
+    /** Slots 0-9 are the SIMD loops' scratch arrays; 10 and 11 the scalar loops' carried states and decays. */
+    private final FloatSlots scratch = new FloatSlots(12);
 
     RangeBuffers(int tn, int states) {
         sumB = new float[tn];
@@ -31,30 +30,21 @@ final class RangeBuffers {
      * only for the channels after the last full group), so the SIMD path with whole groups never allocates them.
      */
     float[] q() {
-        if (q == null) {
-            q = new float[sumB.length];
-        }
-        return q;
+        return scratch.take(10, sumB.length);
     }
 
     /** The per-channel walks' decays (T·N), made on first use as {@link #q}. */
     float[] dec() {
-        if (dec == null) {
-            dec = new float[sumB.length];
-        }
-        return dec;
+        return scratch.take(11, sumB.length);
     }
 
     int capacity() {
         return sumB.length;
     }
 
-    /** Scratch array {@code slot} with at least {@code size} values (contents undefined). */
+    /** The SIMD loops' scratch array {@code slot} (0-9) with at least {@code size} values (contents undefined). */
     float[] scratch(int slot, int size) {
-        if (scratch[slot] == null || scratch[slot].length < size) {
-            scratch[slot] = new float[size];
-        }
-        return scratch[slot];
+        return scratch.take(slot, size);
     }
 
     /** Zeroes the gB and gC shares for a new batch element. */
