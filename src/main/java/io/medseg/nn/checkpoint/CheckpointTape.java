@@ -197,14 +197,18 @@ public final class CheckpointTape {
         List<Kept> enclosingKept = KEEPING.get();
         JniUtils.setGradMode(false);
         KEEPING.set(kept);
-        // A segment recorded while an enclosing one is replayed computes its nested results itself; the enclosing
-        // replay's remaining kept results would no longer line up with its calls, so it stops reusing them.
-        REUSABLE.remove();
         try {
             outputs = applyInOwnScope(segment, detach(inputs, false));
         } finally {
             JniUtils.setGradMode(true);
             restore(KEEPING, enclosingKept);
+        }
+        if (!kept.isEmpty()) {
+            // A segment recorded while an enclosing one is replayed computed nested results itself (kept for its own
+            // replay) that the enclosing one's unrecorded forward kept too: the enclosing replay's remaining kept
+            // results no longer line up with its calls, so it stops reusing them. A segment without nested results
+            // (a kernel with its own gradients) leaves them in line.
+            REUSABLE.remove();
         }
         for (Kept k : kept) {
             // like the outputs: the enclosing scope closes them if no replay takes them over

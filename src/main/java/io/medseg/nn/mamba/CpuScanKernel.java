@@ -1,15 +1,15 @@
 package io.medseg.nn.mamba;
 
+import static io.medseg.nn.mamba.TensorCopies.read;
+import static io.medseg.nn.mamba.TensorCopies.write;
+
 import java.lang.ref.SoftReference;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -51,12 +51,7 @@ final class CpuScanKernel {
 
     /** Whether the kernel can take these arrays: all on the CPU and FLOAT32. */
     static boolean supports(NDArray... arrays) {
-        for (NDArray x : arrays) {
-            if (x.getDataType() != DataType.FLOAT32 || !Device.Type.CPU.equals(x.getDevice().getDeviceType())) {
-                return false;
-            }
-        }
-        return true;
+        return TensorCopies.onCpuInFloat(arrays);
     }
 
     /**
@@ -200,49 +195,11 @@ final class CpuScanKernel {
         }
     }
 
-    /** The (FLOAT32) array's values in row-major order, in a new array. */
-    private static float[] read(NDArray x) {
-        return read(x, new float[Math.toIntExact(x.getShape().size())]);
-    }
-
-    /**
-     * The (FLOAT32) array's values in row-major order, in this thread's kept array {@code slot} (longer than the values
-     * when an earlier block was larger).
-     */
-    private static float[] read(NDArray x, FloatSlots arrays, int slot) {
-        return read(x, arrays.take(slot, Math.toIntExact(x.getShape().size())));
-    }
-
-    /**
-     * Copies the values into the start of v, once, from a view of the tensor's memory in native order (a contiguous
-     * copy first if it is strided); DJL's {@code toFloatArray} copies twice, through a fresh byte array.
-     */
-    private static float[] read(NDArray x, float[] v) {
-        x.toByteBuffer(true).asFloatBuffer().get(v, 0, Math.toIntExact(x.getShape().size()));
-        return v;
-    }
-
     private static float[] narrow(double[] v) {
         float[] f = new float[v.length];
         for (int i = 0; i < f.length; i++) {
             f[i] = (float) v[i];
         }
         return f;
-    }
-
-    /**
-     * A new FLOAT32 array on {@code like}'s manager (so registered in the current scope) holding the first
-     * {@code shape.size()} values of v: an uninitialised tensor filled through a view of its memory (DJL's
-     * {@code create(float[])} fills a zero-filled direct buffer first).
-     */
-    private static NDArray write(NDArray like, float[] v, Shape shape) {
-        int size = Math.toIntExact(shape.size());
-        NDArray out = like.getManager().create(shape, DataType.FLOAT32);
-        if (!Device.Type.CPU.equals(out.getDevice().getDeviceType())) { // a manager on another device: copy over
-            out.close();
-            return like.getManager().create(FloatBuffer.wrap(v, 0, size), shape);
-        }
-        out.toByteBuffer(true).asFloatBuffer().put(v, 0, size);
-        return out;
     }
 }

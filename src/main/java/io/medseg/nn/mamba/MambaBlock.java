@@ -160,8 +160,8 @@ public final class MambaBlock extends AbstractBlock {
         NDArray inW = MixedPrecision.value(ps, inProj, x, training);
         NDArray xm = Linear.linear(x, rows(inW, 0, inner, x)).singletonOrThrow(); // (B, L, E)
         NDArray z = Linear.linear(x, rows(inW, inner, 2L * inner, x)).singletonOrThrow(); // (B, L, E)
-        NDArray u = Functions.silu(CausalDepthwiseConv1d.apply(xm, MixedPrecision.value(ps, conv.weight(), x, training),
-                MixedPrecision.value(ps, conv.bias(), x, training), CONV_KERNEL));
+        NDArray u = CausalConvSilu.apply(xm, MixedPrecision.value(ps, conv.weight(), x, training),
+                MixedPrecision.value(ps, conv.bias(), x, training), CONV_KERNEL);
         NDArray xW = MixedPrecision.value(ps, xProj, x, training);
         NDArray dtLow = Linear.linear(u, rows(xW, 0, dtRank, x)).singletonOrThrow(); // (B, L, R)
         NDArray bSel = Linear.linear(u, rows(xW, dtRank, dtRank + STATES, x)).singletonOrThrow(); // (B, L, N)

@@ -115,29 +115,10 @@ interface StateLoops {
     }
 
     /**
-     * The fastest loops this JVM runs: the vector ones when the {@code jdk.incubator.vector} module is loaded (the
-     * {@code medseg} launcher adds it, and so does the KNIME feature's install instruction in knime.ini) and its
-     * preferred float vectors have 4 lanes or more (SSE/AVX/AVX-512, NEON); the scalar ones otherwise. Both compute the
-     * same exponential ({@link ScanExp}), so they differ only in the summation order of the state sums.
+     * The fastest loops this JVM runs ({@link SimdLoops#best}). Both compute the same exponential ({@link ScanExp}), so
+     * they differ only in the summation order of the state sums.
      */
     static StateLoops best() {
-        if (!Boolean.getBoolean("medseg.scan.scalar") && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            try {
-                // by name, so that JVMs without the module never link the class
-                StateLoops loops = (StateLoops) Class.forName("io.medseg.nn.mamba.VectorStateLoops")
-                        .getDeclaredConstructor().newInstance();
-                if (((VectorWidth) loops).lanes() >= 4) {
-                    return loops;
-                }
-            } catch (ReflectiveOperationException | LinkageError e) {
-                // the module is there but cannot be linked from here (an OSGi class loader): use the scalar loops
-            }
-        }
-        return new ScalarStateLoops();
-    }
-
-    /** How many floats a vector implementation processes at once. */
-    interface VectorWidth {
-        int lanes();
+        return SimdLoops.best(StateLoops.class, "io.medseg.nn.mamba.VectorStateLoops", new ScalarStateLoops());
     }
 }

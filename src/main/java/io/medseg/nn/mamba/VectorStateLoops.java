@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * steps, so the same decays as the scalar loops); the channels after the last full group take the scalar loops this
  * class extends. Loaded only through {@link StateLoops#best}.
  */
-final class VectorStateLoops extends ScalarStateLoops implements StateLoops.VectorWidth {
+final class VectorStateLoops extends ScalarStateLoops implements SimdLoops.VectorWidth {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
 
@@ -351,7 +351,7 @@ final class VectorStateLoops extends ScalarStateLoops implements StateLoops.Vect
     }
 
     /** {@link ScanExp#exp2}'s steps on a vector. */
-    private static FloatVector exp2(FloatVector t) {
+    static FloatVector exp2(FloatVector t) {
         // blends, not min/max: one instruction each on x86, and a NaN (no lane compares) stays NaN
         t = t.blend(ScanExp.MIN, t.compare(VectorOperators.LT, ScanExp.MIN));
         t = t.blend(ScanExp.MAX, t.compare(VectorOperators.GT, ScanExp.MAX));

@@ -16,6 +16,7 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import io.medseg.nn.CausalDepthwiseConv1d;
+import io.medseg.nn.mamba.CausalConvSilu;
 import io.medseg.nn.Functions;
 
 /**
@@ -122,7 +123,8 @@ public final class ViLBlock extends AbstractBlock {
                 .split(2, 2);
         NDArray xm = branches.get(0);
         NDArray z = branches.get(1);
-        NDArray c = Functions.silu(conv.forward(ps, new NDList(xm), training).singletonOrThrow());
+        NDArray c = CausalConvSilu.apply(xm, MixedPrecision.value(ps, conv.weight(), x, training),
+                MixedPrecision.value(ps, conv.bias(), x, training), CONV_KERNEL);
         NDArray q = qProj.forward(ps, new NDList(c), training).singletonOrThrow();
         NDArray k = kProj.forward(ps, new NDList(c), training).singletonOrThrow();
         NDArray v = vProj.forward(ps, new NDList(xm), training).singletonOrThrow();

@@ -17,8 +17,9 @@ import io.medseg.engine.DjlEnvironment;
 
 /**
  * A checkpointed segment's replay takes the nested recurrences' results from its unrecorded forward instead of running
- * them again, with exactly the gradients of plain autograd; a nested checkpointed segment in between makes the replay
- * compute the rest itself.
+ * them again, with exactly the gradients of plain autograd; a nested checkpointed segment in between that runs a
+ * recurrence of its own makes the replay compute the rest itself, one without (a kernel with its own gradients) does
+ * not.
  */
 class ReplayReuseTest {
     private static final long LENGTH = 12;
@@ -40,15 +41,25 @@ class ReplayReuseTest {
         return ChunkedRecurrence.run(step, new NDList(x), new NDList(w), new NDList(h0), 1, 1, CHUNK);
     }
 
-    /** loss = sum(r * tanh(rec2(tanh(rec1(x W) [+ nested checkpointed square]) ))), as one checkpointed segment. */
+    /** What sits between the two recurrences: nothing, or a nested checkpointed segment with or without one. */
+    private enum Nested {
+        NONE, SQUARE, RECURRENCE
+    }
+
+    /**
+     * loss = sum(r * tanh(rec2(tanh(rec1(x W)) [+ nested checkpointed 0.1·square or 0.1·rec3]))), as one
+     * checkpointed segment.
+     */
     private static NDArray loss(NDArray x, NDArray wIn, NDArray w1, NDArray w2, NDArray r, boolean taped,
-            boolean nestedInBetween, AtomicInteger chunks) {
-        Segment inner = in -> new NDList(in.singletonOrThrow().square().mul(0.1));
+            Nested nested, AtomicInteger chunks) {
+        Segment inner = nested == Nested.SQUARE ? in -> new NDList(in.get(0).square().mul(0.1))
+                : in -> new NDList(recurrence(in.get(0), in.get(1), chunks).mul(0.1));
         Segment body = in -> {
             NDArray a = recurrence(in.get(0).matMul(in.get(1)), in.get(2), chunks).tanh();
-            if (nestedInBetween) {
-                a = a.add(taped ? CheckpointTape.checkpoint(inner, new NDList(a)).singletonOrThrow()
-                        : inner.apply(new NDList(a)).singletonOrThrow());
+            if (nested != Nested.NONE) {
+                NDList innerIn = new NDList(a, in.get(2));
+                a = a.add(taped ? CheckpointTape.checkpoint(inner, innerIn).singletonOrThrow()
+                        : inner.apply(innerIn).singletonOrThrow());
             }
             return new NDList(recurrence(a, in.get(3), chunks).tanh());
         };
@@ -57,7 +68,7 @@ class ReplayReuseTest {
         return out.mul(r).sum();
     }
 
-    private static void check(boolean nestedInBetween, int expectedTapedChunks) {
+    private static void check(Nested nested, int expectedTapedChunks) {
         Engine engine = DjlEnvironment.pytorch();
         try (NDManager m = engine.newBaseManager()) {
             engine.setRandomSeed(3);
@@ -66,7 +77,7 @@ class ReplayReuseTest {
             NDArray[] w = { m.randomNormal(new Shape(3, 3)), m.randomNormal(new Shape(3)), m.randomNormal(new Shape(3)) };
             AtomicInteger tapedChunks = new AtomicInteger();
             TapedVersusPlain.assertSameGradients(engine, w, (p, taped) -> loss(x, p[0], p[1], p[2], r, taped,
-                    nestedInBetween, taped ? tapedChunks : new AtomicInteger()), 0); // one taped step: no sized segments
+                    nested, taped ? tapedChunks : new AtomicInteger()), 0); // one taped step: no sized segments
             assertEquals(expectedTapedChunks, tapedChunks.get(), "chunks computed in the taped step");
         }
     }
@@ -74,12 +85,19 @@ class ReplayReuseTest {
     @Test
     void theReplayReusesTheRecurrencesOfTheUnrecordedForward() {
         // per recurrence: 3 chunks in the unrecorded forward + 3 replayed in its own backward; none in the replay
-        check(false, 2 * 2 * 3);
+        check(Nested.NONE, 2 * 2 * 3);
     }
 
     @Test
-    void aNestedCheckpointInBetweenMakesTheReplayComputeTheRest() {
-        // the first recurrence is reused (3 + 3); the second is computed again after the nested segment (3 + 3 + 3)
-        check(true, 6 + 9);
+    void aNestedCheckpointWithoutRecurrencesLeavesTheReuseInLine() {
+        check(Nested.SQUARE, 2 * 2 * 3);
+    }
+
+    @Test
+    void aNestedCheckpointWithARecurrenceMakesTheReplayComputeTheRest() {
+        // unrecorded forward: 3 recurrences (9). Replay: the first reused; the nested segment's unrecorded forward runs
+        // its recurrence (3), after which the second is computed again (3). Backward: each recurrence's 3 chunks (9),
+        // the nested one reused in its segment's own replay.
+        check(Nested.RECURRENCE, 9 + 3 + 3 + 9);
     }
 }

@@ -1,0 +1,62 @@
+package io.medseg.nn.mamba;
+
+import java.nio.FloatBuffer;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Copies between FLOAT32 CPU tensors and Java float arrays for the CPU kernels (the scan, the causal convolution), one
+ * copy each way: DJL's {@code toFloatArray} copies twice (through a fresh byte array) and {@code create(float[])} fills
+ * a zero-filled direct buffer first.
+ */
+final class TensorCopies {
+    private TensorCopies() {
+    }
+
+    /** Whether the kernels can take these arrays: all on the CPU and FLOAT32. */
+    static boolean onCpuInFloat(NDArray... arrays) {
+        for (NDArray x : arrays) {
+            if (x.getDataType() != DataType.FLOAT32 || !Device.Type.CPU.equals(x.getDevice().getDeviceType())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The array's values in row-major order, in a new array. */
+    static float[] read(NDArray x) {
+        return read(x, new float[Math.toIntExact(x.getShape().size())]);
+    }
+
+    /**
+     * The array's values in row-major order, in this thread's kept array {@code slot} (longer than the values when an
+     * earlier call was larger).
+     */
+    static float[] read(NDArray x, FloatSlots arrays, int slot) {
+        return read(x, arrays.take(slot, Math.toIntExact(x.getShape().size())));
+    }
+
+    /** Copies the values into the start of v, once, from a view of the tensor's memory (a contiguous copy if strided). */
+    static float[] read(NDArray x, float[] v) {
+        x.toByteBuffer(true).asFloatBuffer().get(v, 0, Math.toIntExact(x.getShape().size()));
+        return v;
+    }
+
+    /**
+     * A new FLOAT32 array on {@code like}'s manager (so registered in the current scope) holding the first
+     * {@code shape.size()} values of v: an uninitialised tensor filled through a view of its memory.
+     */
+    static NDArray write(NDArray like, float[] v, Shape shape) {
+        int size = Math.toIntExact(shape.size());
+        NDArray out = like.getManager().create(shape, DataType.FLOAT32);
+        if (!Device.Type.CPU.equals(out.getDevice().getDeviceType())) { // a manager on another device: copy over
+            out.close();
+            return like.getManager().create(FloatBuffer.wrap(v, 0, size), shape);
+        }
+        out.toByteBuffer(true).asFloatBuffer().put(v, 0, size);
+        return out;
+    }
+}
