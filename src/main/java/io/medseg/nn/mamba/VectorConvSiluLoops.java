@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * only through {@link ConvSiluLoops#best}.
  */
 final class VectorConvSiluLoops extends ConvSiluLoops {
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
-    private static final int LANES = SPECIES.length();
+    private static final VectorSpecies<Float> SPECIES = VectorStateLoops.SPECIES;
+    private static final int LANES = VectorStateLoops.LANES;
 
     @Override
     public int lanes() {

@@ -16,8 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  * class extends. Loaded only through {@link StateLoops#best}.
  */
 final class VectorStateLoops extends ScalarStateLoops implements SimdLoops.VectorWidth {
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
-    private static final int LANES = SPECIES.length();
+    /** The preferred float vectors, shared by the mamba package's SIMD loops. */
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    static final int LANES = SPECIES.length();
 
     @Override
     public int lanes() {
