@@ -375,7 +375,21 @@ public final class CheckpointTape {
      * B and C) is traversed once instead of once per input.
      */
     private static void push(NDList inputs, NDList grads) {
-        GradientSeed seed = GradientSeed.of(inputs, grads);
+        // Leaves (parameters, earlier segments' outputs) take their gradients by a backward pass from themselves, which
+        // adds to their .grad: in the joint seed each would cost an inner product and its backward a full-size product.
+        NDList inner = new NDList(inputs.size());
+        NDList innerGrads = new NDList(inputs.size());
+        for (int i = 0; i < Math.min(inputs.size(), grads.size()); i++) {
+            NDArray x = inputs.get(i);
+            NDArray g = grads.get(i);
+            if (g != null && JniUtils.requiresGrad((PtNDArray) x)) {
+                JniUtils.backward((PtNDArray) x, (PtNDArray) g, false, false);
+            } else {
+                inner.add(x);
+                innerGrads.add(g);
+            }
+        }
+        GradientSeed seed = GradientSeed.of(inner, innerGrads);
         if (seed == null) {
             return;
         }
