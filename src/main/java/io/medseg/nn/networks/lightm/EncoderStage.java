@@ -3,13 +3,11 @@ package io.medseg.nn.networks.lightm;
 import java.util.ArrayList;
 import java.util.List;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -22,16 +20,14 @@ import ai.djl.util.PairList;
  * Parameters: [RVM(C/2→C)] + blocks·ResMambaBlock(C).
  */
 public final class EncoderStage extends AbstractBlock {
-    private final int dims;
     private final int channels;
     private final RvmLayer down;
     private final List<ResMambaBlock> blocks = new ArrayList<>();
 
     private EncoderStage(Builder b) {
-        dims = b.dims;
         channels = b.channels;
         down = b.downsample ? addChildBlock("down", RvmLayer.builder().setChannels(channels / 2, channels)
-                .optCheckpoint(b.checkpoint).build()) : null;
+                .optMaxPool(true).optCheckpoint(b.checkpoint).build()) : null;
         for (int i = 0; i < b.blocks; i++) {
             blocks.add(addChildBlock("block" + i, ResMambaBlock.builder().setChannels(channels).optGroups(b.groups)
                     .optCheckpoint(b.checkpoint).build()));
@@ -98,19 +94,12 @@ public final class EncoderStage extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList x = inputs;
         if (down != null) {
-            NDArray y = down.forward(ps, x, training).singletonOrThrow();
-            x = new NDList(pool(y));
+            x = down.forward(ps, x, training); // the RVM layer ends with the max-pool
         }
         for (ResMambaBlock block : blocks) {
             x = block.forward(ps, x, training);
         }
         return x;
-    }
-
-    private NDArray pool(NDArray y) {
-        Shape two = new Shape(dims == 2 ? new long[] { 2, 2 } : new long[] { 2, 2, 2 });
-        Shape zero = new Shape(dims == 2 ? new long[] { 0, 0 } : new long[] { 0, 0, 0 });
-        return dims == 2 ? Pool.maxPool2d(y, two, two, zero, false) : Pool.maxPool3d(y, two, two, zero, false);
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.medseg.nn.checkpoint.CheckpointTape;
 import io.medseg.nn.layers.Linear;
 import io.medseg.nn.layers.Norm;
 import io.medseg.nn.mamba.MambaBlock;
+import io.medseg.nn.mamba.TokenMaxPool;
 
 /**
  * LightM-UNet's residual vision Mamba layer ({@code MambaLayer} in the released code), Cin→Cout:
@@ -45,6 +46,7 @@ public final class RvmLayer extends AbstractBlock {
     private final int in;
     private final int out;
     private final boolean checkpoint;
+    private final boolean maxPool;
     private final Norm norm;
     private final MambaBlock mamba;
     private final Parameter skipScale;
@@ -54,6 +56,7 @@ public final class RvmLayer extends AbstractBlock {
         in = b.in;
         out = b.out;
         checkpoint = b.checkpoint;
+        maxPool = b.maxPool;
         norm = addChildBlock("norm", Norm.layerNorm(in, true));
         mamba = addChildBlock("mamba", MambaBlock.builder().setModelDim(in).optCheckpoint(b.nestedMambaCheckpoint)
                 .build());
@@ -72,6 +75,7 @@ public final class RvmLayer extends AbstractBlock {
         private int out;
         private boolean checkpoint = true;
         private boolean nestedMambaCheckpoint;
+        private boolean maxPool;
 
         public Builder setChannels(int inChannels, int outChannels) {
             in = inChannels;
@@ -91,6 +95,15 @@ public final class RvmLayer extends AbstractBlock {
          */
         public Builder optNestedMambaCheckpoint(boolean on) {
             nestedMambaCheckpoint = on;
+            return this;
+        }
+
+        /**
+         * Whether the layer ends with the max-pool by 2 that follows it in a downsampling encoder stage (default
+         * false): pooled while the values are still tokens ({@link TokenMaxPool}), so the output is the pooled map.
+         */
+        public Builder optMaxPool(boolean on) {
+            maxPool = on;
             return this;
         }
 
@@ -131,14 +144,16 @@ public final class RvmLayer extends AbstractBlock {
         NDArray residual = mixed.add(tokens.mul(MixedPrecision.value(ps, skipScale, tokens, training)));
         NDArray projected = proj.forward(ps, norm.forward(ps, new NDList(residual), training), training)
                 .singletonOrThrow();
-        NDArray result = SequenceLayout.fromPatchTokens(projected, spatial);
+        NDArray result = maxPool ? TokenMaxPool.apply(projected, spatial)
+                : SequenceLayout.fromPatchTokens(projected, spatial);
         return lowPrecision ? result.toType(type, false) : result;
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape s = inputShapes[0];
-        return new Shape[] { new Shape(s.get(0), out).addAll(s.slice(2)) };
+        Shape spatial = s.slice(2);
+        return new Shape[] { new Shape(s.get(0), out).addAll(maxPool ? TokenMaxPool.halved(spatial) : spatial) };
     }
 
     @Override
