@@ -58,6 +58,8 @@ public final class CheckpointTape {
 
     private final List<Hole> holes = new ArrayList<>();
     private final long graphBudget;
+    /** Whether this tape records inside a segment (its kept graph or its replay), not the whole network. */
+    private final boolean inSegment;
     private long graphBytes;
 
     /**
@@ -81,10 +83,15 @@ public final class CheckpointTape {
      * recomputes the others; 0 recomputes every segment.
      */
     public CheckpointTape(long graphBudget) {
+        this(graphBudget, false);
+    }
+
+    private CheckpointTape(long graphBudget, boolean inSegment) {
         if (graphBudget < 0) {
             throw new IllegalArgumentException("graph budget must not be negative, got " + graphBudget);
         }
         this.graphBudget = graphBudget;
+        this.inSegment = inSegment;
     }
 
     /**
@@ -174,6 +181,17 @@ public final class CheckpointTape {
         return outputs;
     }
 
+    /**
+     * True while a tape records inside a checkpointed segment (while its graph is kept, or while it is replayed). A
+     * segment recorded there pushes its input gradients only back to that segment's inputs; recorded on the tape of
+     * the whole network, each push would run back through every layer before it (the graph is cut only at segment
+     * boundaries), so small kernels with their own gradients are worth taking only here.
+     */
+    public static boolean isRecordingInSegment() {
+        CheckpointTape tape = CURRENT.get();
+        return tape != null && tape.inSegment && JniUtils.isGradMode();
+    }
+
     /** True while a tape is recording, i.e. checkpointed segments will be recomputed in the backward pass. */
     public static boolean isRecording() {
         return CURRENT.get() != null && JniUtils.isGradMode();
@@ -181,7 +199,7 @@ public final class CheckpointTape {
 
     private NDList recordGraph(Segment segment, NDList inputs) {
         NDList leaves = detach(inputs, true);
-        CheckpointTape nested = new CheckpointTape(0);
+        CheckpointTape nested = new CheckpointTape(0, true);
         NDList computed;
         try (Scope active = nested.activate()) {
             computed = segment.apply(leaves);
@@ -328,7 +346,7 @@ public final class CheckpointTape {
         // The recomputation's activations and graph exist only inside this scope, one segment at a time.
         try (NDScope scope = new NDScope()) {
             NDList leaves = detach(hole.inputs, true);
-            CheckpointTape nested = new CheckpointTape(0);
+            CheckpointTape nested = new CheckpointTape(0, true);
             NDList recomputed;
             Iterator<Kept> enclosingReusable = REUSABLE.get();
             Iterator<Kept> kept = hole.kept.iterator();

@@ -16,12 +16,14 @@ import io.medseg.nn.checkpoint.ExplicitGradient;
 
 /**
  * SiLU of the causal depthwise convolution, silu(conv1d(x)), on (B, L, E) tokens, as Mamba and ViL apply it to the
- * in-projection's x branch. On the CPU in FLOAT32, in inference and under a recording {@link CheckpointTape}, it is
- * one pass of Java loops over the tokens in their own layout ({@link ConvSiluLoops}) with an analytic backward, as a
+ * in-projection's x branch. On the CPU in FLOAT32, in inference and inside a checkpointed segment of a recording
+ * {@link CheckpointTape} ({@link CheckpointTape#isRecordingInSegment}: Mamba blocks and RVM layers are such segments,
+ * ViL blocks are not, and on the network's own tape each gradient push would run back through all earlier layers),
+ * it is one pass of Java loops over the tokens in their own layout ({@link ConvSiluLoops}) with an analytic backward, as a
  * segment whose gradients the tape injects: PyTorch's way transposes the tokens, pads them by concatenation, runs a
  * grouped convolution, copies the result back into token order and applies a sigmoid and a product, each a pass over
  * B·L·E values with its own backward (measured on a 2-core AVX-512 Xeon: a third of a Mamba block's training step at
- * L = 16,384 outside the scan). Elsewhere (GPUs, other types, plain autograd) it is that tensor form.
+ * L = 16,384 outside the scan). Elsewhere (GPUs, other types, plain autograd, ViL training) it is that tensor form.
  *
  * <p>Work split: tasks of about {@link #TASK_VALUES} values (a batch element's run of tokens, all channels); the
  * weight and bias gradients are summed per task in float and over tasks in double, in task order, so the results do
@@ -43,7 +45,8 @@ public final class CausalConvSilu implements ExplicitGradient {
 
     /** silu(conv1d(x)) for x (B, L, E), weight (E, 1, k) and bias (E): the kernel where it applies, else tensors. */
     public static NDArray apply(NDArray x, NDArray weight, NDArray bias, int kernel) {
-        if (TensorCopies.onCpuInFloat(x, weight, bias) && (!JniUtils.isGradMode() || CheckpointTape.isRecording())) {
+        if (TensorCopies.onCpuInFloat(x, weight, bias)
+                && (!JniUtils.isGradMode() || CheckpointTape.isRecordingInSegment())) {
             return CheckpointTape.checkpoint(new CausalConvSilu(kernel, LOOPS), new NDList(x, weight, bias))
                     .singletonOrThrow();
         }

@@ -19,7 +19,7 @@ import io.medseg.nn.checkpoint.ExplicitGradient;
 /**
  * Max-pooling by 2 (kernel 2, stride 2, no padding, as {@code MaxPool2d/3d(2, 2)}) of a map given as its patch tokens
  * (B, L, C), the way LightM-UNet pools each downsampling RVM layer's output. On the CPU in FLOAT32, in inference and
- * under a recording {@link CheckpointTape}, it pools the tokens in their own layout with Java loops ({@link PoolLoops})
+ * inside a checkpointed segment of a recording {@link CheckpointTape} (the RVM layer), it pools the tokens in their own layout with Java loops ({@link PoolLoops})
  * and an analytic backward that recomputes the winners, as a segment whose gradients the tape injects: PyTorch's
  * max-pool first copies the map out of the token layout and then pools at about 12 ns per value on one core (a
  * 128x128 map of 64 channels: 12 ms, a 64³ one 210-230 ms, against 0.3 ms and 14 ms for adding two such maps).
@@ -43,7 +43,8 @@ public final class TokenMaxPool implements ExplicitGradient {
     /** The pooled map (B, C, *S/2) of the map (B, C, *S) whose patch tokens (B, L, C) are given. */
     public static NDArray apply(NDArray tokens, Shape spatial) {
         Shape half = halved(spatial);
-        if (TensorCopies.onCpuInFloat(tokens) && (!JniUtils.isGradMode() || CheckpointTape.isRecording())) {
+        if (TensorCopies.onCpuInFloat(tokens)
+                && (!JniUtils.isGradMode() || CheckpointTape.isRecordingInSegment())) {
             NDArray pooled = CheckpointTape.checkpoint(new TokenMaxPool(spatial, LOOPS), new NDList(tokens))
                     .singletonOrThrow();
             return SequenceLayout.fromPatchTokens(pooled, half);

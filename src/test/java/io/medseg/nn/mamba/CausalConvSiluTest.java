@@ -2,6 +2,7 @@ package io.medseg.nn.mamba;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -16,6 +17,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.medseg.engine.EngineTest;
 import io.medseg.nn.CausalDepthwiseConv1d;
@@ -106,8 +109,12 @@ class CausalConvSiluTest extends EngineTest {
         }
     }
 
+    /**
+     * Inside a checkpointed segment (its graph kept) the kernel runs, and the tape injects its gradients; on the tape
+     * of the whole network the tensor form runs instead (its pushes would run back through every earlier layer).
+     */
     @Test
-    void aRecordingTapeInjectsTheKernelsGradients() {
+    void insideASegmentTheTapeInjectsTheKernelsGradients() {
         NDList in = inputs(50, 24);
         NDArray g = manager.randomNormal(in.get(0).getShape());
         NDList expected = reference(in, g);
@@ -121,8 +128,14 @@ class CausalConvSiluTest extends EngineTest {
             CheckpointTape tape = new CheckpointTape();
             NDArray loss;
             try (CheckpointTape.Scope s = tape.activate()) {
-                // x·1 so that the kernel's input is inside the graph, as a projection's output is
-                NDArray y = CausalConvSilu.apply(Functions.scale(leaves.get(0), 1), leaves.get(1), leaves.get(2), KERNEL);
+                assertFalse(JniUtils.requiresGrad((PtNDArray) CausalConvSilu.apply(Functions.scale(leaves.get(0), 1),
+                        leaves.get(1), leaves.get(2), KERNEL)), "the tensor form on the network's tape");
+                NDArray y = CheckpointTape.checkpoint(seg -> {
+                    // x·1 so that the kernel's input is inside the graph, as a projection's output is
+                    NDArray out = CausalConvSilu.apply(Functions.scale(seg.get(0), 1), seg.get(1), seg.get(2), KERNEL);
+                    assertTrue(JniUtils.requiresGrad((PtNDArray) out), "the kernel: its output is a leaf of the tape");
+                    return new NDList(out);
+                }, leaves, 1).singletonOrThrow();
                 loss = y.mul(g).sum();
             }
             tape.backward(loss);

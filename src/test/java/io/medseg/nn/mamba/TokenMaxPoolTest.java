@@ -2,6 +2,7 @@ package io.medseg.nn.mamba;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +18,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.medseg.engine.EngineTest;
 import io.medseg.nn.Functions;
@@ -107,8 +110,9 @@ class TokenMaxPoolTest extends EngineTest {
         assertLikePyTorch(new Shape(6, 8), 19, true);
     }
 
+    /** Inside a checkpointed segment (its graph kept) the kernel runs, and the tape injects its gradient. */
     @Test
-    void aRecordingTapeInjectsTheKernelsGradient() {
+    void insideASegmentTheTapeInjectsTheKernelsGradient() {
         Shape spatial = new Shape(8, 6);
         NDArray x = tokens(spatial, 24);
         NDArray g = manager.randomNormal(new Shape(2, 24).addAll(TokenMaxPool.halved(spatial)));
@@ -119,8 +123,14 @@ class TokenMaxPoolTest extends EngineTest {
             CheckpointTape tape = new CheckpointTape();
             NDArray loss;
             try (CheckpointTape.Scope s = tape.activate()) {
-                // ·1 so that the pooled tokens are inside the graph, as a projection's output is
-                loss = TokenMaxPool.apply(Functions.scale(leaf, 1), spatial).mul(g).sum();
+                NDArray pooled = CheckpointTape.checkpoint(in -> {
+                    // ·1 so that the tokens are inside the graph, as a projection's output is
+                    NDArray out = TokenMaxPool.apply(Functions.scale(in.get(0), 1), spatial);
+                    String fn = JniUtils.getGradientFunctionNames((PtNDArray) out);
+                    assertFalse(fn.contains("MaxPool"), "the kernel, not PyTorch's max-pool: " + fn);
+                    return new NDList(out);
+                }, new NDList(leaf), 1).singletonOrThrow();
+                loss = pooled.mul(g).sum();
             }
             tape.backward(loss);
         }
