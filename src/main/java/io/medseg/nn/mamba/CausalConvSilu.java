@@ -3,12 +3,9 @@ package io.medseg.nn.mamba;
 import static io.medseg.nn.mamba.TensorCopies.read;
 import static io.medseg.nn.mamba.TensorCopies.write;
 
-import java.util.stream.IntStream;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import io.medseg.nn.CausalDepthwiseConv1d;
 import io.medseg.nn.Functions;
 import io.medseg.nn.checkpoint.CheckpointTape;
@@ -25,15 +22,12 @@ import io.medseg.nn.checkpoint.ExplicitGradient;
  * B·L·E values with its own backward (measured on a 2-core AVX-512 Xeon: a third of a Mamba block's training step at
  * L = 16,384 outside the scan). Elsewhere (GPUs, other types, plain autograd, ViL training) it is that tensor form.
  *
- * <p>Work split: tasks of about {@link #TASK_VALUES} values (a batch element's run of tokens, all channels); the
+ * <p>Work split: {@link BatchRuns} of tokens (all channels); the
  * weight and bias gradients are summed per task in float and over tasks in double, in task order, so the results do
  * not depend on scheduling. The backward recomputes the convolution from x instead of keeping it.
  */
 public final class CausalConvSilu implements ExplicitGradient {
     static final ConvSiluLoops LOOPS = ConvSiluLoops.best();
-    /** Values (tokens × channels) per parallel task: about 64 KB, so a task's rows stay in cache across its passes. */
-    static final int TASK_VALUES = 1 << 14;
-
     private final int kernel;
     private final ConvSiluLoops loops;
 
@@ -45,8 +39,7 @@ public final class CausalConvSilu implements ExplicitGradient {
 
     /** silu(conv1d(x)) for x (B, L, E), weight (E, 1, k) and bias (E): the kernel where it applies, else tensors. */
     public static NDArray apply(NDArray x, NDArray weight, NDArray bias, int kernel) {
-        if (TensorCopies.onCpuInFloat(x, weight, bias)
-                && (!JniUtils.isGradMode() || CheckpointTape.isRecordingInSegment())) {
+        if (TensorCopies.kernelTakes(x, weight, bias)) {
             return CheckpointTape.checkpoint(new CausalConvSilu(kernel, LOOPS), new NDList(x, weight, bias))
                     .singletonOrThrow();
         }
@@ -55,15 +48,18 @@ public final class CausalConvSilu implements ExplicitGradient {
 
     @Override
     public NDList apply(NDList inputs) {
-        Work k = new Work(inputs.get(0).getShape());
+        Shape shape = inputs.get(0).getShape();
+        int length = (int) shape.get(1);
+        int channels = (int) shape.get(2);
+        BatchRuns runs = new BatchRuns((int) shape.get(0), length, channels);
         FloatSlots arrays = BlockArrays.current();
         float[] x = read(inputs.get(0), arrays, BlockArrays.U);
-        float[] wT = transposedWeights(inputs.get(1), k.channels);
+        float[] wT = transposedWeights(inputs.get(1), channels);
         float[] bias = read(inputs.get(2));
-        float[] u = arrays.take(BlockArrays.Y, k.size);
-        k.run(task -> loops.forward(x, k.row(task), k.channels, k.t0(task), k.t1(task), 0, k.channels, wT, kernel,
-                bias, u));
-        return new NDList(write(inputs.get(0), u, k.shape));
+        float[] u = arrays.take(BlockArrays.Y, Math.toIntExact(shape.size()));
+        runs.run(t -> loops.forward(x, runs.batchIndex(t) * length * channels, channels, runs.from(t), runs.to(t), 0,
+                channels, wT, kernel, bias, u));
+        return new NDList(write(inputs.get(0), u, shape));
     }
 
     @Override
@@ -72,23 +68,27 @@ public final class CausalConvSilu implements ExplicitGradient {
         if (upstream == null) {
             return new NDList(null, null, null);
         }
-        Work k = new Work(inputs.get(0).getShape());
+        Shape shape = inputs.get(0).getShape();
+        int length = (int) shape.get(1);
+        int channels = (int) shape.get(2);
+        int size = Math.toIntExact(shape.size());
+        BatchRuns runs = new BatchRuns((int) shape.get(0), length, channels);
         FloatSlots arrays = BlockArrays.current();
         float[] x = read(inputs.get(0), arrays, BlockArrays.U);
-        float[] wT = transposedWeights(inputs.get(1), k.channels);
+        float[] wT = transposedWeights(inputs.get(1), channels);
         float[] bias = read(inputs.get(2));
         float[] gu = read(upstream, arrays, BlockArrays.GY);
-        float[] g = arrays.take(BlockArrays.GDELTA, k.size);
-        float[] gx = arrays.take(BlockArrays.GU, k.size);
-        float[][] gw = new float[k.tasks][kernel * k.channels];
-        float[][] gb = new float[k.tasks][k.channels];
-        k.run(task -> loops.backward(x, k.row(task), k.channels, k.t0(task), k.t1(task), 0, k.channels, wT, kernel,
-                bias, gu, g, gw[task], gb[task]));
-        k.run(task -> loops.inputGradient(g, k.row(task), k.channels, k.length, k.t0(task), k.t1(task), 0,
-                k.channels, wT, kernel, gx));
-        float[] gWeight = new float[kernel * k.channels]; // (E, 1, k)
-        float[] gBias = new float[k.channels];
-        for (int e = 0; e < k.channels; e++) {
+        float[] g = arrays.take(BlockArrays.GDELTA, size);
+        float[] gx = arrays.take(BlockArrays.GU, size);
+        float[][] gw = new float[runs.tasks][kernel * channels];
+        float[][] gb = new float[runs.tasks][channels];
+        runs.run(t -> loops.backward(x, runs.batchIndex(t) * length * channels, channels, runs.from(t), runs.to(t), 0,
+                channels, wT, kernel, bias, gu, g, gw[t], gb[t]));
+        runs.run(t -> loops.inputGradient(g, runs.batchIndex(t) * length * channels, channels, length, runs.from(t),
+                runs.to(t), 0, channels, wT, kernel, gx));
+        float[] gWeight = new float[kernel * channels]; // (E, 1, k)
+        float[] gBias = new float[channels];
+        for (int e = 0; e < channels; e++) {
             double sb = 0;
             for (float[] part : gb) {
                 sb += part[e];
@@ -97,13 +97,13 @@ public final class CausalConvSilu implements ExplicitGradient {
             for (int j = 0; j < kernel; j++) {
                 double sw = 0;
                 for (float[] part : gw) {
-                    sw += part[j * k.channels + e];
+                    sw += part[j * channels + e];
                 }
                 gWeight[e * kernel + j] = (float) sw;
             }
         }
         NDArray like = inputs.get(0);
-        return new NDList(write(like, gx, k.shape), write(like, gWeight, inputs.get(1).getShape()),
+        return new NDList(write(like, gx, shape), write(like, gWeight, inputs.get(1).getShape()),
                 write(like, gBias, inputs.get(2).getShape()));
     }
 
@@ -117,42 +117,5 @@ public final class CausalConvSilu implements ExplicitGradient {
             }
         }
         return wT;
-    }
-
-    /** A call's shape and its split into tasks: per batch element, runs of {@link #chunk} tokens. */
-    private static final class Work {
-        final Shape shape;
-        final int length;
-        final int channels;
-        final int size;
-        final int chunk;
-        final int chunks;
-        final int tasks;
-
-        Work(Shape shape) {
-            this.shape = shape;
-            length = (int) shape.get(1);
-            channels = (int) shape.get(2);
-            size = Math.toIntExact(shape.size());
-            chunk = Math.max(1, TASK_VALUES / channels);
-            chunks = (length + chunk - 1) / chunk;
-            tasks = (int) shape.get(0) * chunks;
-        }
-
-        int row(int task) {
-            return task / chunks * length * channels;
-        }
-
-        int t0(int task) {
-            return task % chunks * chunk;
-        }
-
-        int t1(int task) {
-            return Math.min(length, t0(task) + chunk);
-        }
-
-        void run(java.util.function.IntConsumer task) {
-            IntStream.range(0, tasks).parallel().forEach(task);
-        }
     }
 }

@@ -6,11 +6,14 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import io.medseg.nn.checkpoint.CheckpointTape;
 
 /**
- * Copies between FLOAT32 CPU tensors and Java float arrays for the CPU kernels (the scan, the causal convolution), one
- * copy each way: DJL's {@code toFloatArray} copies twice (through a fresh byte array) and {@code create(float[])} fills
- * a zero-filled direct buffer first.
+ * The tensor side of the CPU kernels (the scan, the causal convolution, the token max-pool): when a kernel with its own
+ * gradients takes its arrays, and copies between FLOAT32 CPU tensors and Java float arrays, one copy each way (DJL's
+ * {@code toFloatArray} copies twice, through a fresh byte array, and {@code create(float[])} fills a zero-filled
+ * direct buffer first).
  */
 final class TensorCopies {
     private TensorCopies() {
@@ -24,6 +27,15 @@ final class TensorCopies {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether a CPU kernel with its own gradients takes these arrays now: FLOAT32 on the CPU, in inference or inside a
+     * checkpointed segment of a recording tape ({@link CheckpointTape#isRecordingInSegment}: on the network's own
+     * tape each of its gradient pushes would run back through every earlier layer).
+     */
+    static boolean kernelTakes(NDArray... arrays) {
+        return onCpuInFloat(arrays) && (!JniUtils.isGradMode() || CheckpointTape.isRecordingInSegment());
     }
 
     /** The array's values in row-major order, in a new array. */

@@ -4,14 +4,11 @@ import static io.medseg.nn.mamba.TensorCopies.read;
 import static io.medseg.nn.mamba.TensorCopies.write;
 
 import java.util.Arrays;
-import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
-import ai.djl.pytorch.jni.JniUtils;
 import io.medseg.nn.SequenceLayout;
 import io.medseg.nn.checkpoint.CheckpointTape;
 import io.medseg.nn.checkpoint.ExplicitGradient;
@@ -28,9 +25,6 @@ import io.medseg.nn.checkpoint.ExplicitGradient;
  */
 public final class TokenMaxPool implements ExplicitGradient {
     static final PoolLoops LOOPS = PoolLoops.best();
-    /** Values per parallel task. */
-    static final int TASK_VALUES = 1 << 14;
-
     private final Shape spatial;
     private final PoolLoops loops;
 
@@ -43,8 +37,7 @@ public final class TokenMaxPool implements ExplicitGradient {
     /** The pooled map (B, C, *S/2) of the map (B, C, *S) whose patch tokens (B, L, C) are given. */
     public static NDArray apply(NDArray tokens, Shape spatial) {
         Shape half = halved(spatial);
-        if (TensorCopies.onCpuInFloat(tokens)
-                && (!JniUtils.isGradMode() || CheckpointTape.isRecordingInSegment())) {
+        if (TensorCopies.kernelTakes(tokens)) {
             NDArray pooled = CheckpointTape.checkpoint(new TokenMaxPool(spatial, LOOPS), new NDList(tokens))
                     .singletonOrThrow();
             return SequenceLayout.fromPatchTokens(pooled, half);
@@ -74,8 +67,8 @@ public final class TokenMaxPool implements ExplicitGradient {
         FloatSlots arrays = BlockArrays.current();
         float[] xx = read(x, arrays, BlockArrays.U);
         float[] y = arrays.take(BlockArrays.Y, k.batch * k.outTokens * k.channels);
-        k.run(t -> loops.forward(xx, k.xBase(t), k.window, k.positions, k.channels, k.o0(t), k.o1(t), 0, k.channels,
-                y, k.yBase(t)));
+        k.runs.run(t -> loops.forward(xx, k.xBase(t), k.window, k.positions, k.channels, k.runs.from(t), k.runs.to(t),
+                0, k.channels, y, k.yBase(t)));
         return new NDList(write(x, y, new Shape(k.batch, k.outTokens, k.channels)));
     }
 
@@ -95,12 +88,12 @@ public final class TokenMaxPool implements ExplicitGradient {
         if (k.outTokens * k.positions * k.batch * k.channels != size) {
             Arrays.fill(gx, 0, size, 0f); // odd axes: the last row of an odd axis is in no window
         }
-        k.run(t -> loops.backward(xx, k.xBase(t), k.window, k.positions, k.channels, k.o0(t), k.o1(t), 0, k.channels,
-                g, k.yBase(t), gx));
+        k.runs.run(t -> loops.backward(xx, k.xBase(t), k.window, k.positions, k.channels, k.runs.from(t), k.runs.to(t),
+                0, k.channels, g, k.yBase(t), gx));
         return new NDList(write(x, gx, x.getShape()));
     }
 
-    /** A call's shapes, window offsets and split into tasks: per batch element, runs of output tokens. */
+    /** A call's shapes, window offsets and split into tasks ({@link BatchRuns} of output tokens). */
     private static final class Work {
         final int batch;
         final int tokens;
@@ -108,8 +101,7 @@ public final class TokenMaxPool implements ExplicitGradient {
         final int outTokens;
         final int positions;
         final int[] window;
-        final int chunk;
-        final int chunks;
+        final BatchRuns runs;
 
         Work(Shape tokenShape, Shape spatial) {
             batch = (int) tokenShape.get(0);
@@ -141,28 +133,15 @@ public final class TokenMaxPool implements ExplicitGradient {
                     window[o * positions + j] = t * channels;
                 }
             }
-            chunk = Math.max(1, TASK_VALUES / (channels * positions));
-            chunks = (outTokens + chunk - 1) / chunk;
+            runs = new BatchRuns(batch, outTokens, channels * positions);
         }
 
         int xBase(int task) {
-            return task / chunks * tokens * channels;
+            return runs.batchIndex(task) * tokens * channels;
         }
 
         int yBase(int task) {
-            return task / chunks * outTokens * channels;
-        }
-
-        int o0(int task) {
-            return task % chunks * chunk;
-        }
-
-        int o1(int task) {
-            return Math.min(outTokens, o0(task) + chunk);
-        }
-
-        void run(IntConsumer task) {
-            IntStream.range(0, batch * chunks).parallel().forEach(task);
+            return runs.batchIndex(task) * outTokens * channels;
         }
     }
 }
