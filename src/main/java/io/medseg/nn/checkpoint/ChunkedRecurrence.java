@@ -32,7 +32,9 @@ import ai.djl.pytorch.jni.JniUtils;
  * states at sub-block starts), kept per chunk only when a backward pass will follow.
  *
  * <p>Inputs to {@link #apply}: the {@code sequenceCount} sequence inputs first, then the shared inputs, then the
- * initial state (possibly empty). Output: the concatenated chunk outputs.
+ * initial state (possibly empty). Output: the concatenated chunk outputs, and with {@link #runFrom} the exit state
+ * after them, so that a caller can continue the recurrence over a next part of the sequence (its gradient flows back
+ * into the last chunk).
  */
 public final class ChunkedRecurrence implements ExplicitGradient {
 
@@ -63,6 +65,7 @@ public final class ChunkedRecurrence implements ExplicitGradient {
     private final int outputAxis;
     private final long chunk;
     private final boolean keepStates;
+    private final boolean exitStateOutput;
     private final List<NDList> entryStates = new ArrayList<>();
     /** Per chunk, what a {@link DifferentiatedStep} returned after the exit state. */
     private final List<NDList> residuals = new ArrayList<>();
@@ -78,6 +81,11 @@ public final class ChunkedRecurrence implements ExplicitGradient {
      */
     public ChunkedRecurrence(Step step, int sequenceCount, int sharedCount, int sequenceAxis, int outputAxis, long chunk,
             boolean keepStates) {
+        this(step, sequenceCount, sharedCount, sequenceAxis, outputAxis, chunk, keepStates, false);
+    }
+
+    private ChunkedRecurrence(Step step, int sequenceCount, int sharedCount, int sequenceAxis, int outputAxis,
+            long chunk, boolean keepStates, boolean exitStateOutput) {
         if (chunk < 1) {
             throw new IllegalArgumentException("chunk length must be positive, got " + chunk);
         }
@@ -88,6 +96,7 @@ public final class ChunkedRecurrence implements ExplicitGradient {
         this.outputAxis = outputAxis;
         this.chunk = chunk;
         this.keepStates = keepStates;
+        this.exitStateOutput = exitStateOutput;
     }
 
     /**
@@ -96,23 +105,37 @@ public final class ChunkedRecurrence implements ExplicitGradient {
      */
     public static NDArray run(Step step, NDList sequences, NDList shared, NDList initialState, int sequenceAxis,
             int outputAxis, long chunk) {
+        return run(step, sequences, shared, initialState, sequenceAxis, outputAxis, chunk, false).singletonOrThrow();
+    }
+
+    /**
+     * As {@link #run}, returning the exit state after the output: the recurrence continued from {@code initialState}
+     * (for example the exit state of an earlier part of the sequence), differentiable with respect to both.
+     */
+    public static NDList runFrom(Step step, NDList sequences, NDList shared, NDList initialState, int sequenceAxis,
+            int outputAxis, long chunk) {
+        return run(step, sequences, shared, initialState, sequenceAxis, outputAxis, chunk, true);
+    }
+
+    private static NDList run(Step step, NDList sequences, NDList shared, NDList initialState, int sequenceAxis,
+            int outputAxis, long chunk, boolean exitStateOutput) {
         NDList inputs = new NDList(sequences);
         inputs.addAll(shared);
         inputs.addAll(initialState);
         // replaying an enclosing checkpointed segment: its unrecorded forward already ran this recurrence
         NDList reused = CheckpointTape.reuse(inputs);
         if (reused != null) {
-            return reused.singletonOrThrow();
+            return reused;
         }
         boolean keep = CheckpointTape.isKeeping(inputs.get(0));
-        ChunkedRecurrence r = new ChunkedRecurrence(step, sequences.size(), shared.size(), sequenceAxis, outputAxis, chunk,
-                CheckpointTape.isRecording() || keep);
+        ChunkedRecurrence r = new ChunkedRecurrence(step, sequences.size(), shared.size(), sequenceAxis, outputAxis,
+                chunk, CheckpointTape.isRecording() || keep, exitStateOutput);
         NDList outputs = CheckpointTape.checkpoint(r, inputs);
         if (keep) {
             // the enclosing segment's replay takes the outputs and the saved entry states instead of running it again
             CheckpointTape.keep(r, inputs, outputs, r::releaseStates);
         }
-        return outputs.singletonOrThrow();
+        return outputs;
     }
 
     /** Frees the saved entry states when no backward pass will use them. */
@@ -163,17 +186,22 @@ public final class ChunkedRecurrence implements ExplicitGradient {
             }
             ownsState = true;
         }
-        if (ownsState) {
-            state.close();
-        }
+        NDList result;
         if (outputs.size() == 1) {
             // it left the chunk's scope unregistered: hand it to the caller's scope like any computed result
             NDScope.register(outputs.get(0));
-            return new NDList(outputs.get(0));
+            result = new NDList(outputs.get(0));
+        } else {
+            result = new NDList(NDArrays.concat(outputs, outputAxis));
+            outputs.close();
         }
-        NDArray joined = NDArrays.concat(outputs, outputAxis);
-        outputs.close();
-        return new NDList(joined);
+        if (exitStateOutput) {
+            state.forEach(NDScope::register); // the last chunk's, unregistered from its scope like the outputs
+            result.addAll(state);
+        } else if (ownsState) {
+            state.close();
+        }
+        return result;
     }
 
     @Override
@@ -186,7 +214,9 @@ public final class ChunkedRecurrence implements ExplicitGradient {
         }
         int chunks = entryStates.size();
         NDList[] sliceGrads = new NDList[chunks];
-        NDList stateGrads = null; // gradient of the current chunk's exit state
+        // gradient of the current chunk's exit state: for the last chunk, the one given for the exit state output (a
+        // copy: the chunks' backward closes it)
+        NDList stateGrads = exitStateOutput ? exitGradientCopies(outputGradients) : null;
         NDList initialStateGrads = null;
         NDArray[] sharedGrads = new NDArray[sharedCount]; // accumulated by the explicit path
         for (int k = chunks - 1; k >= 0; k--) {
@@ -260,6 +290,21 @@ public final class ChunkedRecurrence implements ExplicitGradient {
             }
         }
         return grads;
+    }
+
+    /** Copies of the exit state's gradients (outputs 1…), or null when none reached the loss. */
+    private static NDList exitGradientCopies(NDList outputGradients) {
+        NDList exit = outputGradients.subNDList(1);
+        if (exit.stream().allMatch(g -> g == null)) {
+            return null;
+        }
+        NDList copies = new NDList(exit.size());
+        for (int i = 0; i < exit.size(); i++) {
+            NDArray g = exit.get(i);
+            copies.add(g != null ? g.duplicate() : null); // null: this part of the state did not reach the loss
+        }
+        NDScope.unregister(copies);
+        return copies;
     }
 
     /** One chunk's backward through its own gradient formula; returns the entry state's gradient. */

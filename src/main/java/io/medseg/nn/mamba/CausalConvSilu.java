@@ -30,11 +30,18 @@ public final class CausalConvSilu implements ExplicitGradient {
     static final ConvSiluLoops LOOPS = ConvSiluLoops.best();
     private final int kernel;
     private final ConvSiluLoops loops;
+    /** Where the output parts after the first start along L (none: one output). */
+    private final long[] partStarts;
 
     /** The kernel for taps of {@code kernel} with the given loops (tests compare the scalar and the SIMD ones). */
     CausalConvSilu(int kernel, ConvSiluLoops loops) {
+        this(kernel, loops, new long[0]);
+    }
+
+    private CausalConvSilu(int kernel, ConvSiluLoops loops, long[] partStarts) {
         this.kernel = kernel;
         this.loops = loops;
+        this.partStarts = partStarts;
     }
 
     /** silu(conv1d(x)) for x (B, L, E), weight (E, 1, k) and bias (E): the kernel where it applies, else tensors. */
@@ -44,6 +51,19 @@ public final class CausalConvSilu implements ExplicitGradient {
                     .singletonOrThrow();
         }
         return Functions.silu(CausalDepthwiseConv1d.apply(x, weight, bias, kernel));
+    }
+
+    /**
+     * {@link #apply(NDArray, NDArray, NDArray, int)} as consecutive parts of the sequence axis, starting at 0 and at
+     * each of {@code partStarts}: separate arrays, so that a consumer of one part (a Mamba block's scan of that part)
+     * pushes its gradient into that part alone rather than into a slice of the whole.
+     */
+    public static NDList applyParts(NDArray x, NDArray weight, NDArray bias, int kernel, long[] partStarts) {
+        if (TensorCopies.kernelTakes(x, weight, bias)) {
+            return CheckpointTape.checkpoint(new CausalConvSilu(kernel, LOOPS, partStarts.clone()),
+                    new NDList(x, weight, bias));
+        }
+        return apply(x, weight, bias, kernel).split(partStarts, 1);
     }
 
     @Override
@@ -59,25 +79,65 @@ public final class CausalConvSilu implements ExplicitGradient {
         float[] u = arrays.take(BlockArrays.Y, Math.toIntExact(shape.size()));
         runs.run(t -> loops.forward(x, runs.batchIndex(t) * length * channels, channels, runs.from(t), runs.to(t), 0,
                 channels, wT, kernel, bias, u));
-        return new NDList(write(inputs.get(0), u, shape));
+        if (partStarts.length == 0) {
+            return new NDList(write(inputs.get(0), u, shape));
+        }
+        NDList parts = new NDList(partStarts.length + 1);
+        for (int k = 0; k <= partStarts.length; k++) {
+            parts.add(TensorCopies.writeTokens(inputs.get(0), u, (int) shape.get(0), length, channels, partFrom(k),
+                    partTo(k, length)));
+        }
+        return parts;
+    }
+
+    private int partFrom(int k) {
+        return k == 0 ? 0 : (int) partStarts[k - 1];
+    }
+
+    private int partTo(int k, int length) {
+        return k == partStarts.length ? length : (int) partStarts[k];
+    }
+
+    /** The upstream gradient of the whole output as one array (zero for parts that reached no loss), or null. */
+    private float[] upstream(NDList outputGradients, Shape shape, FloatSlots arrays) {
+        if (outputGradients.stream().allMatch(g -> g == null)) {
+            return null;
+        }
+        if (partStarts.length == 0) {
+            return read(outputGradients.get(0), arrays, BlockArrays.GY);
+        }
+        int length = (int) shape.get(1);
+        int channels = (int) shape.get(2);
+        float[] gu = arrays.take(BlockArrays.GY, Math.toIntExact(shape.size()));
+        for (int k = 0; k <= partStarts.length; k++) {
+            NDArray g = outputGradients.get(k);
+            if (g != null) {
+                TensorCopies.readTokens(g, gu, length, channels, partFrom(k));
+            } else {
+                for (int b = 0; b < shape.get(0); b++) {
+                    java.util.Arrays.fill(gu, (b * length + partFrom(k)) * channels,
+                            (b * length + partTo(k, length)) * channels, 0f);
+                }
+            }
+        }
+        return gu;
     }
 
     @Override
     public NDList gradients(NDList inputs, NDList outputGradients) {
-        NDArray upstream = outputGradients.get(0);
-        if (upstream == null) {
+        Shape shape = inputs.get(0).getShape();
+        FloatSlots arrays = BlockArrays.current();
+        float[] gu = upstream(outputGradients, shape, arrays);
+        if (gu == null) {
             return new NDList(null, null, null);
         }
-        Shape shape = inputs.get(0).getShape();
         int length = (int) shape.get(1);
         int channels = (int) shape.get(2);
         int size = Math.toIntExact(shape.size());
         BatchRuns runs = new BatchRuns((int) shape.get(0), length, channels);
-        FloatSlots arrays = BlockArrays.current();
         float[] x = read(inputs.get(0), arrays, BlockArrays.U);
         float[] wT = transposedWeights(inputs.get(1), channels);
         float[] bias = read(inputs.get(2));
-        float[] gu = read(upstream, arrays, BlockArrays.GY);
         float[] g = arrays.take(BlockArrays.GDELTA, size);
         float[] gx = arrays.take(BlockArrays.GU, size);
         float[][] gw = new float[runs.tasks][kernel * channels];

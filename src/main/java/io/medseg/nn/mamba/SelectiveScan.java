@@ -85,13 +85,16 @@ public final class SelectiveScan {
 
     /** The production scan (blocked); see the class comment for its two paths and their memory. */
     public static NDArray scan(NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d) {
+        return scan(u, delta, a, b, c, d, productionBlock(u, delta, a, b, c, d));
+    }
+
+    /** The block length of the production scan for these arrays; see the class comment. */
+    private static int productionBlock(NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d) {
         // the CPU path runs a block's forward with grad mode off: in inference, or under a recording tape (which
         // switches it off for the unrecorded forward); with plain autograd the tensor path's memory bound applies
         boolean cpu = CpuScanKernel.supports(u, delta, a, b, c, d)
                 && (!JniUtils.isGradMode() || CheckpointTape.isRecording());
-        int block = cpu ? CPU_BLOCK_TOKENS
-                : blockTokens(u.getShape().get(0), u.getShape().get(2), a.getShape().get(1));
-        return scan(u, delta, a, b, c, d, block);
+        return cpu ? CPU_BLOCK_TOKENS : blockTokens(u.getShape().get(0), u.getShape().get(2), a.getShape().get(1));
     }
 
     /** The production scan with an explicit block length (tests vary it). */
@@ -105,10 +108,23 @@ public final class SelectiveScan {
      */
     static NDArray scan(NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d, int block,
             boolean cpuKernel) {
-        NDArray h0 = u.getManager().zeros(new Shape(u.getShape().get(0), u.getShape().get(2), a.getShape().get(1)),
-                u.getDataType());
         return ChunkedRecurrence.run(new BlockStep(cpuKernel), new NDList(u, delta, b, c), new NDList(a, d),
-                new NDList(h0), 1, 1, block);
+                new NDList(zeroState(u, a)), 1, 1, block);
+    }
+
+    /**
+     * The production scan continued from the state h0 (B, E, N) that an earlier part of the sequence left (null: the
+     * zero state of a sequence's start), and the state after the last token: (y, exit state), both differentiable.
+     * Scanning a sequence in consecutive parts this way gives the whole sequence's scan.
+     */
+    public static NDList scanFrom(NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d, NDArray h0) {
+        return ChunkedRecurrence.runFrom(new BlockStep(true), new NDList(u, delta, b, c), new NDList(a, d),
+                new NDList(h0 != null ? h0 : zeroState(u, a)), 1, 1, productionBlock(u, delta, a, b, c, d));
+    }
+
+    private static NDArray zeroState(NDArray u, NDArray a) {
+        return u.getManager().zeros(new Shape(u.getShape().get(0), u.getShape().get(2), a.getShape().get(1)),
+                u.getDataType());
     }
 
     /** One block's arguments as the recurrence hands them over: slices (u, Δ, B, C), shared (A, D), state h0. */

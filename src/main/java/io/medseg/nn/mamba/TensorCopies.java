@@ -71,4 +71,27 @@ final class TensorCopies {
         out.toByteBuffer(true).asFloatBuffer().put(v, 0, size);
         return out;
     }
+
+    /**
+     * Tokens [from, to) of every batch element of the (B, L, E) row-major values v, as a new (B, to − from, E) FLOAT32
+     * array on {@code like}'s manager (CPU).
+     */
+    static NDArray writeTokens(NDArray like, float[] v, int batch, int length, int channels, int from, int to) {
+        NDArray out = like.getManager().create(new Shape(batch, to - from, channels), DataType.FLOAT32);
+        FloatBuffer target = out.toByteBuffer(true).asFloatBuffer();
+        for (int b = 0; b < batch; b++) {
+            target.put(v, (b * length + from) * channels, (to - from) * channels);
+        }
+        return out;
+    }
+
+    /** The inverse of {@link #writeTokens}: a (B, to − from, E) array's values into tokens [from, to) of v. */
+    static void readTokens(NDArray part, float[] v, int length, int channels, int from) {
+        Shape s = part.getShape();
+        int tokens = (int) s.get(1);
+        FloatBuffer source = part.toByteBuffer(true).asFloatBuffer();
+        for (int b = 0; b < (int) s.get(0); b++) {
+            source.get(v, (b * length + from) * channels, tokens * channels);
+        }
+    }
 }

@@ -218,4 +218,55 @@ class MambaBlockTest extends EngineTest {
         assertTrue(gx1.sub(gx2).abs().max().getDouble() <= 1e-10 * gx1.abs().max().getDouble());
         assertSameParameterGradients(plain, taped, 1e-10);
     }
+
+    /**
+     * On the CPU a sequence longer than the block's part length runs in parts after its convolution (each part's scan
+     * continued from the previous part's exit state): the outputs and, with plain autograd and through a tape
+     * recomputing or keeping the block, the gradients of the whole sequence in one piece. Lengths: parts of 16 tokens
+     * and a short last one (51, 49), and whole parts (64). In float64 (tensor forms) and float32 (the CPU kernels).
+     */
+    @ParameterizedTest(name = "{0} tokens")
+    @ValueSource(ints = { 51, 49, 64 })
+    void partsOfALongSequenceGiveTheWholeSequencesResult(int length) {
+        int c = 8;
+        for (DataType type : new DataType[] { DataType.FLOAT64, DataType.FLOAT32 }) {
+            double tolerance = type == DataType.FLOAT64 ? 1e-10 : 2e-5;
+            NDArray x = manager.randomNormal(new Shape(2, length, c)).toType(type, false);
+            NDArray w = manager.randomNormal(new Shape(2, length, c)).toType(type, false);
+            for (long budget : new long[] { -1, 0, Long.MAX_VALUE }) { // -1: plain autograd
+                MambaBlock whole = MambaBlock.builder().setModelDim(c).build();
+                MambaBlock parts = MambaBlock.builder().setModelDim(c).optPartTokens(16).build();
+                whole.initialize(manager, type, new Shape(2, length, c));
+                parts.initialize(manager, type, new Shape(2, length, c));
+                for (int i = 0; i < whole.getParameters().size(); i++) {
+                    parts.getParameters().valueAt(i).getArray()
+                            .set(whole.getParameters().valueAt(i).getArray().toType(type, false).toByteBuffer());
+                }
+                String what = type + ", budget " + budget;
+                if (budget == -1) {
+                    NDArray y1 = whole.forward(new ParameterStore(manager, false), new NDList(x), false)
+                            .singletonOrThrow();
+                    NDArray y2 = parts.forward(new ParameterStore(manager, false), new NDList(x), false)
+                            .singletonOrThrow();
+                    assertClose(y2, y1, tolerance, what + ": outputs");
+                }
+                NDArray g1 = budget == -1 ? inputGradient(whole, x, w, false) : inputGradient(whole, x, w, true, budget);
+                NDArray g2 = budget == -1 ? inputGradient(parts, x, w, false) : inputGradient(parts, x, w, true, budget);
+                assertClose(g2, g1, tolerance, what + ": input gradient");
+                for (int i = 0; i < whole.getParameters().size(); i++) {
+                    assertClose(parts.getParameters().valueAt(i).getArray().getGradient(),
+                            whole.getParameters().valueAt(i).getArray().getGradient(), tolerance,
+                            what + ": gradient of " + whole.getParameters().keyAt(i));
+                }
+            }
+        }
+    }
+
+    private static void assertClose(NDArray actual, NDArray expected, double tolerance, String what) {
+        NDArray e = expected.toType(DataType.FLOAT64, false);
+        double scale = e.abs().max().getDouble();
+        assertTrue(scale > 0, what + ": all zero");
+        double err = actual.toType(DataType.FLOAT64, false).sub(e).abs().max().getDouble();
+        assertTrue(err <= tolerance * scale, what + ": relative error " + err / scale);
+    }
 }
