@@ -75,4 +75,30 @@ public abstract class EngineTest {
                     a.keyAt(i));
         }
     }
+
+    /** Asserts max |actual − expected| ≤ tolerance · max |expected| (in float64), expected not all zero. */
+    protected static void assertWithin(NDArray actual, NDArray expected, double tolerance, String what) {
+        org.junit.jupiter.api.Assertions.assertEquals(expected.getShape(), actual.getShape(), what);
+        NDArray e = expected.toType(ai.djl.ndarray.types.DataType.FLOAT64, false);
+        double scale = e.abs().max().getDouble();
+        org.junit.jupiter.api.Assertions.assertTrue(scale > 0, what + ": all zero");
+        double err = actual.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).sub(e).abs().max().getDouble();
+        org.junit.jupiter.api.Assertions.assertTrue(err <= tolerance * scale, what + ": relative error " + err / scale);
+    }
+
+    /** Copies every parameter value of one block into another of the same structure and type. */
+    protected static void copyParameters(Block from, Block to) {
+        for (int i = 0; i < from.getParameters().size(); i++) {
+            to.getParameters().valueAt(i).getArray().set(from.getParameters().valueAt(i).getArray().toByteBuffer());
+        }
+    }
+
+    /** Asserts that two blocks of the same structure hold the same parameter gradients (see {@link #assertWithin}). */
+    protected static void assertCloseParameterGradients(Block expected, Block actual, double tolerance, String what) {
+        for (int i = 0; i < expected.getParameters().size(); i++) {
+            assertWithin(actual.getParameters().valueAt(i).getArray().getGradient(),
+                    expected.getParameters().valueAt(i).getArray().getGradient(), tolerance,
+                    what + ": gradient of " + expected.getParameters().keyAt(i));
+        }
+    }
 }

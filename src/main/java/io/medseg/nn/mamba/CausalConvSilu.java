@@ -3,7 +3,10 @@ package io.medseg.nn.mamba;
 import static io.medseg.nn.mamba.TensorCopies.read;
 import static io.medseg.nn.mamba.TensorCopies.write;
 
+import java.util.Arrays;
+
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import io.medseg.nn.CausalDepthwiseConv1d;
@@ -30,116 +33,131 @@ public final class CausalConvSilu implements ExplicitGradient {
     static final ConvSiluLoops LOOPS = ConvSiluLoops.best();
     private final int kernel;
     private final ConvSiluLoops loops;
-    /** Where the output parts after the first start along L (none: one output). */
-    private final long[] partStarts;
 
     /** The kernel for taps of {@code kernel} with the given loops (tests compare the scalar and the SIMD ones). */
     CausalConvSilu(int kernel, ConvSiluLoops loops) {
-        this(kernel, loops, new long[0]);
-    }
-
-    private CausalConvSilu(int kernel, ConvSiluLoops loops, long[] partStarts) {
         this.kernel = kernel;
         this.loops = loops;
-        this.partStarts = partStarts;
     }
 
     /** silu(conv1d(x)) for x (B, L, E), weight (E, 1, k) and bias (E): the kernel where it applies, else tensors. */
     public static NDArray apply(NDArray x, NDArray weight, NDArray bias, int kernel) {
-        if (TensorCopies.kernelTakes(x, weight, bias)) {
-            return CheckpointTape.checkpoint(new CausalConvSilu(kernel, LOOPS), new NDList(x, weight, bias))
-                    .singletonOrThrow();
-        }
-        return Functions.silu(CausalDepthwiseConv1d.apply(x, weight, bias, kernel));
+        return applyParts(new NDList(x), weight, bias, kernel).singletonOrThrow();
     }
 
     /**
-     * {@link #apply(NDArray, NDArray, NDArray, int)} as consecutive parts of the sequence axis, starting at 0 and at
-     * each of {@code partStarts}: separate arrays, so that a consumer of one part (a Mamba block's scan of that part)
-     * pushes its gradient into that part alone rather than into a slice of the whole.
+     * {@link #apply(NDArray, NDArray, NDArray, int)} of a sequence given as consecutive parts (B, T_k, E) along L, and
+     * returned as such parts: separate arrays, so that each consumer of a part (a Mamba block's scan of that part)
+     * pushes its gradient into that part alone, and no (B, L, E) array of the whole sequence is needed.
      */
-    public static NDList applyParts(NDArray x, NDArray weight, NDArray bias, int kernel, long[] partStarts) {
-        if (TensorCopies.kernelTakes(x, weight, bias)) {
-            return CheckpointTape.checkpoint(new CausalConvSilu(kernel, LOOPS, partStarts.clone()),
-                    new NDList(x, weight, bias));
+    public static NDList applyParts(NDList parts, NDArray weight, NDArray bias, int kernel) {
+        NDList inputs = new NDList(parts);
+        inputs.add(weight);
+        inputs.add(bias);
+        if (TensorCopies.kernelTakes(inputs.toArray(new NDArray[0]))) {
+            return CheckpointTape.checkpoint(new CausalConvSilu(kernel, LOOPS), inputs);
         }
-        return apply(x, weight, bias, kernel).split(partStarts, 1);
+        NDArray x = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 1);
+        NDArray u = Functions.silu(CausalDepthwiseConv1d.apply(x, weight, bias, kernel));
+        return parts.size() == 1 ? new NDList(u) : u.split(Sequence.of(parts).starts(), 1);
+    }
+
+    /** The parts of a (B, L, E) sequence: where each starts along L, and the whole shape. */
+    private record Sequence(int batch, int length, int channels, int[] from) {
+        static Sequence of(NDList parts) {
+            int[] from = new int[parts.size() + 1];
+            for (int k = 0; k < parts.size(); k++) {
+                from[k + 1] = from[k] + (int) parts.get(k).getShape().get(1);
+            }
+            Shape s = parts.get(0).getShape();
+            return new Sequence((int) s.get(0), from[parts.size()], (int) s.get(2), from);
+        }
+
+        int parts() {
+            return from.length - 1;
+        }
+
+        int size() {
+            return batch * length * channels;
+        }
+
+        long[] starts() {
+            long[] starts = new long[parts() - 1];
+            for (int k = 1; k < parts(); k++) {
+                starts[k - 1] = from[k];
+            }
+            return starts;
+        }
+
+        /** The parts' values as one (B, L, E) array in slot {@code slot}; parts without values (null) as zeros. */
+        float[] gather(NDList parts, FloatSlots arrays, int slot) {
+            if (parts() == 1) {
+                return parts.get(0) == null ? null : read(parts.get(0), arrays, slot);
+            }
+            float[] v = arrays.take(slot, size());
+            for (int k = 0; k < parts(); k++) {
+                if (parts.get(k) != null) {
+                    TensorCopies.readTokens(parts.get(k), v, length, channels, from[k]);
+                } else {
+                    for (int b = 0; b < batch; b++) {
+                        Arrays.fill(v, (b * length + from[k]) * channels, (b * length + from[k + 1]) * channels, 0f);
+                    }
+                }
+            }
+            return v;
+        }
+
+        /** (B, L, E) values as the parts' arrays. */
+        NDList scatter(NDArray like, float[] v) {
+            NDList out = new NDList(parts());
+            for (int k = 0; k < parts(); k++) {
+                out.add(parts() == 1 ? write(like, v, new Shape(batch, length, channels))
+                        : TensorCopies.writeTokens(like, v, batch, length, channels, from[k], from[k + 1]));
+            }
+            return out;
+        }
     }
 
     @Override
     public NDList apply(NDList inputs) {
-        Shape shape = inputs.get(0).getShape();
-        int length = (int) shape.get(1);
-        int channels = (int) shape.get(2);
-        BatchRuns runs = new BatchRuns((int) shape.get(0), length, channels);
+        int parts = inputs.size() - 2;
+        NDList xs = inputs.subNDList(0, parts);
+        Sequence seq = Sequence.of(xs);
+        int length = seq.length;
+        int channels = seq.channels;
+        BatchRuns runs = new BatchRuns(seq.batch, length, channels);
         FloatSlots arrays = BlockArrays.current();
-        float[] x = read(inputs.get(0), arrays, BlockArrays.U);
-        float[] wT = transposedWeights(inputs.get(1), channels);
-        float[] bias = read(inputs.get(2));
-        float[] u = arrays.take(BlockArrays.Y, Math.toIntExact(shape.size()));
+        float[] x = seq.gather(xs, arrays, BlockArrays.U);
+        float[] wT = transposedWeights(inputs.get(parts), channels);
+        float[] bias = read(inputs.get(parts + 1));
+        float[] u = arrays.take(BlockArrays.Y, seq.size());
         runs.run(t -> loops.forward(x, runs.batchIndex(t) * length * channels, channels, runs.from(t), runs.to(t), 0,
                 channels, wT, kernel, bias, u));
-        if (partStarts.length == 0) {
-            return new NDList(write(inputs.get(0), u, shape));
-        }
-        NDList parts = new NDList(partStarts.length + 1);
-        for (int k = 0; k <= partStarts.length; k++) {
-            parts.add(TensorCopies.writeTokens(inputs.get(0), u, (int) shape.get(0), length, channels, partFrom(k),
-                    partTo(k, length)));
-        }
-        return parts;
-    }
-
-    private int partFrom(int k) {
-        return k == 0 ? 0 : (int) partStarts[k - 1];
-    }
-
-    private int partTo(int k, int length) {
-        return k == partStarts.length ? length : (int) partStarts[k];
-    }
-
-    /** The upstream gradient of the whole output as one array (zero for parts that reached no loss), or null. */
-    private float[] upstream(NDList outputGradients, Shape shape, FloatSlots arrays) {
-        if (outputGradients.stream().allMatch(g -> g == null)) {
-            return null;
-        }
-        if (partStarts.length == 0) {
-            return read(outputGradients.get(0), arrays, BlockArrays.GY);
-        }
-        int length = (int) shape.get(1);
-        int channels = (int) shape.get(2);
-        float[] gu = arrays.take(BlockArrays.GY, Math.toIntExact(shape.size()));
-        for (int k = 0; k <= partStarts.length; k++) {
-            NDArray g = outputGradients.get(k);
-            if (g != null) {
-                TensorCopies.readTokens(g, gu, length, channels, partFrom(k));
-            } else {
-                for (int b = 0; b < shape.get(0); b++) {
-                    java.util.Arrays.fill(gu, (b * length + partFrom(k)) * channels,
-                            (b * length + partTo(k, length)) * channels, 0f);
-                }
-            }
-        }
-        return gu;
+        return seq.scatter(inputs.get(0), u);
     }
 
     @Override
     public NDList gradients(NDList inputs, NDList outputGradients) {
-        Shape shape = inputs.get(0).getShape();
-        FloatSlots arrays = BlockArrays.current();
-        float[] gu = upstream(outputGradients, shape, arrays);
-        if (gu == null) {
-            return new NDList(null, null, null);
+        int parts = inputs.size() - 2;
+        NDList xs = inputs.subNDList(0, parts);
+        Sequence seq = Sequence.of(xs);
+        if (outputGradients.stream().allMatch(g -> g == null)) {
+            NDList none = new NDList();
+            for (int i = 0; i < inputs.size(); i++) {
+                none.add(null);
+            }
+            return none;
         }
-        int length = (int) shape.get(1);
-        int channels = (int) shape.get(2);
-        int size = Math.toIntExact(shape.size());
-        BatchRuns runs = new BatchRuns((int) shape.get(0), length, channels);
-        float[] x = read(inputs.get(0), arrays, BlockArrays.U);
-        float[] wT = transposedWeights(inputs.get(1), channels);
-        float[] bias = read(inputs.get(2));
-        float[] g = arrays.take(BlockArrays.GDELTA, size);
-        float[] gx = arrays.take(BlockArrays.GU, size);
+        int length = seq.length;
+        int channels = seq.channels;
+        FloatSlots arrays = BlockArrays.current();
+        float[] gu = seq.gather(outputGradients, arrays, BlockArrays.GY);
+        BatchRuns runs = new BatchRuns(seq.batch, length, channels);
+        float[] x = seq.gather(xs, arrays, BlockArrays.U);
+        float[] wT = transposedWeights(inputs.get(parts), channels);
+        float[] bias = read(inputs.get(parts + 1));
+        float[] g = arrays.take(BlockArrays.GDELTA, seq.size());
+        float[] gx = arrays.take(BlockArrays.GU, seq.size());
         float[][] gw = new float[runs.tasks][kernel * channels];
         float[][] gb = new float[runs.tasks][channels];
         runs.run(t -> loops.backward(x, runs.batchIndex(t) * length * channels, channels, runs.from(t), runs.to(t), 0,
@@ -163,8 +181,10 @@ public final class CausalConvSilu implements ExplicitGradient {
             }
         }
         NDArray like = inputs.get(0);
-        return new NDList(write(like, gx, shape), write(like, gWeight, inputs.get(1).getShape()),
-                write(like, gBias, inputs.get(2).getShape()));
+        NDList grads = seq.scatter(like, gx);
+        grads.add(write(like, gWeight, inputs.get(parts).getShape()));
+        grads.add(write(like, gBias, inputs.get(parts + 1).getShape()));
+        return grads;
     }
 
     /** The (E, 1, k) weights as (k, E). */

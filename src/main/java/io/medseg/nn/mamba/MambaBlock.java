@@ -39,16 +39,17 @@ import io.medseg.nn.checkpoint.CheckpointTape;
  * working set (see {@link SelectiveScan}); never the B·L·E·N states of the whole sequence.
  *
  * <p>Long sequences on the CPU. A sequence of more than {@code partTokens} tokens (by default the CPU scan's block,
- * 16,384; LightM-UNet's first level at 64³ has 262,144) runs in parts after the causal convolution, whose CPU kernel
- * convolves the whole sequence and hands it out as separate part arrays ({@link CausalConvSilu#applyParts}): per part
- * the projections, the gate and the scan, continued from the previous part's state ({@link SelectiveScan#scanFrom}),
- * so the result is the whole sequence's. A part's (B, T, E) tensors take 4 MB where the whole sequence's took 64 MB:
- * glibc maps every allocation over 32 MB afresh and the kernel clears its pages (a third of a 64³ LightM-UNet
- * training step went to clearing pages), and small ones stay in cache. Separate arrays, not slices of one, because
- * each part's scan pushes its input gradients on its own: into a slice, each push would build a gradient of the
- * whole sequence. Measured on a 2-core AVX-512 Xeon (alternating runs), LightM-UNet's 64³ training step took
- * 15.1-16.2 s against 17.0-18.5 s in one piece, with a peak of 2.2 against 4.1-4.2 GB. In inference each part's
- * intermediates are freed when the part ends.
+ * 16,384; LightM-UNet's first level at 64³ has 262,144) runs in parts ({@link #partStarts}): per part the
+ * projections, the gate and the scan, the scan continued from the previous part's state
+ * ({@link SelectiveScan#scanFrom}); the causal convolution's CPU kernel takes and returns the parts
+ * ({@link CausalConvSilu#applyParts}). The result is the whole sequence's. A part's (B, T, E) tensors take 4 MB where
+ * the whole sequence's took 64 MB: glibc maps every allocation over 32 MB afresh and the kernel clears its pages (a
+ * third of a 64³ LightM-UNet training step went to clearing pages), and small ones stay in cache. Separate arrays,
+ * not slices of one, because each part's scan pushes its input gradients on its own: into a slice, each push would
+ * build a gradient of the whole sequence. {@link #forwardParts} takes and returns the parts, so that a caller can keep
+ * its own work around the block in parts too (LightM-UNet's RVM layer does). Measured on a 2-core AVX-512 Xeon
+ * (alternating runs, median of 3 steps), LightM-UNet's 64³ training step took 11.7 s against 16.3-16.9 s in one
+ * piece, with a peak of 1.4 against 3.9-4.0 GB. In inference each part's intermediates are freed when the part ends.
  */
 public final class MambaBlock extends AbstractBlock {
     public static final int STATES = 16;
@@ -117,6 +118,11 @@ public final class MambaBlock extends AbstractBlock {
             return this;
         }
 
+        /** The part length this builder sets. */
+        public int partTokens() {
+            return partTokens;
+        }
+
         public MambaBlock build() {
             if (modelDim <= 0) {
                 throw new IllegalArgumentException("model dimension must be positive, got " + modelDim);
@@ -183,38 +189,51 @@ public final class MambaBlock extends AbstractBlock {
         DataType type = input.getDataType();
         boolean lowPrecision = MixedPrecision.isLow(type);
         NDArray x = lowPrecision ? input.toType(DataType.FLOAT32, false) : input;
-        Weights w = new Weights(ps, x, training);
-        NDArray xm = Linear.linear(x, w.inX).singletonOrThrow(); // (B, L, E)
-        NDArray z = Linear.linear(x, w.inZ).singletonOrThrow(); // (B, L, E)
-        long[] starts = x.getDevice().isGpu() ? new long[0] : partStarts(x.getShape().get(1));
-        NDArray out;
-        if (starts.length == 0) {
-            out = mix(w, CausalConvSilu.apply(xm, w.convWeight, w.convBias, CONV_KERNEL), z, null).output;
-        } else {
-            NDList us = CausalConvSilu.applyParts(xm, w.convWeight, w.convBias, CONV_KERNEL, starts);
-            NDList zs = z.split(starts, 1);
-            NDList outputs = new NDList(us.size());
-            NDArray state = null;
-            for (int k = 0; k < us.size(); k++) {
-                Mixed m = mixPart(w, us.get(k), zs.get(k), state);
-                outputs.add(m.output);
-                state = m.state;
-            }
-            out = NDArrays.concat(outputs, 1);
-        }
+        long[] starts = partStarts(x);
+        NDList outputs = mixParts(new Weights(ps, x, training), starts.length == 0 ? new NDList(x) : x.split(starts, 1));
+        NDArray out = outputs.size() == 1 ? outputs.get(0) : NDArrays.concat(outputs, 1);
         return lowPrecision ? out.toType(type, false) : out;
     }
 
     /**
-     * Where the parts of a sequence of {@code length} tokens start after the first: every {@link #partTokens} tokens
-     * (none for a sequence of at most that many).
+     * The block (without its own checkpoint) on a sequence given as consecutive parts (B, T_k, C) along L, in
+     * float32 or float64, as the parts of its output: for a caller that keeps the sequence in parts around the block
+     * (see {@link #partStarts}), so that no array of the whole sequence is made.
      */
-    private long[] partStarts(long length) {
-        long[] starts = new long[(int) ((length - 1) / partTokens)];
+    public NDList forwardParts(ParameterStore ps, NDList parts, boolean training) {
+        return mixParts(new Weights(ps, parts.get(0), training), parts);
+    }
+
+    /**
+     * Where tokens (B, L, C) are cut into parts after the first: on the CPU every {@link #partTokens} tokens (none for
+     * a sequence of at most that many); none on a GPU.
+     */
+    public long[] partStarts(NDArray tokens) {
+        long length = tokens.getShape().get(1);
+        long[] starts = new long[tokens.getDevice().isGpu() ? 0 : (int) ((length - 1) / partTokens)];
         for (int k = 0; k < starts.length; k++) {
             starts[k] = (k + 1L) * partTokens;
         }
         return starts;
+    }
+
+    /** The block on the sequence's parts: projections per part, the convolution over all, the rest per part. */
+    private NDList mixParts(Weights w, NDList xs) {
+        NDList xms = new NDList(xs.size());
+        NDList zs = new NDList(xs.size());
+        for (NDArray x : xs) {
+            xms.add(Linear.linear(x, w.inX).singletonOrThrow()); // (B, T, E)
+            zs.add(Linear.linear(x, w.inZ).singletonOrThrow()); // (B, T, E)
+        }
+        NDList us = CausalConvSilu.applyParts(xms, w.convWeight, w.convBias, CONV_KERNEL);
+        NDList outputs = new NDList(xs.size());
+        NDArray state = null;
+        for (int k = 0; k < xs.size(); k++) {
+            Mixed m = mixPart(w, us.get(k), zs.get(k), state);
+            outputs.add(m.output);
+            state = m.state;
+        }
+        return outputs;
     }
 
     /** {@link #mix} of one part; in inference in its own scope, so that a part's intermediates go when it ends. */

@@ -238,35 +238,20 @@ class MambaBlockTest extends EngineTest {
                 MambaBlock parts = MambaBlock.builder().setModelDim(c).optPartTokens(16).build();
                 whole.initialize(manager, type, new Shape(2, length, c));
                 parts.initialize(manager, type, new Shape(2, length, c));
-                for (int i = 0; i < whole.getParameters().size(); i++) {
-                    parts.getParameters().valueAt(i).getArray()
-                            .set(whole.getParameters().valueAt(i).getArray().toType(type, false).toByteBuffer());
-                }
+                copyParameters(whole, parts);
                 String what = type + ", budget " + budget;
                 if (budget == -1) {
                     NDArray y1 = whole.forward(new ParameterStore(manager, false), new NDList(x), false)
                             .singletonOrThrow();
                     NDArray y2 = parts.forward(new ParameterStore(manager, false), new NDList(x), false)
                             .singletonOrThrow();
-                    assertClose(y2, y1, tolerance, what + ": outputs");
+                    assertWithin(y2, y1, tolerance, what + ": outputs");
                 }
                 NDArray g1 = budget == -1 ? inputGradient(whole, x, w, false) : inputGradient(whole, x, w, true, budget);
                 NDArray g2 = budget == -1 ? inputGradient(parts, x, w, false) : inputGradient(parts, x, w, true, budget);
-                assertClose(g2, g1, tolerance, what + ": input gradient");
-                for (int i = 0; i < whole.getParameters().size(); i++) {
-                    assertClose(parts.getParameters().valueAt(i).getArray().getGradient(),
-                            whole.getParameters().valueAt(i).getArray().getGradient(), tolerance,
-                            what + ": gradient of " + whole.getParameters().keyAt(i));
-                }
+                assertWithin(g2, g1, tolerance, what + ": input gradient");
+                assertCloseParameterGradients(whole, parts, tolerance, what);
             }
         }
-    }
-
-    private static void assertClose(NDArray actual, NDArray expected, double tolerance, String what) {
-        NDArray e = expected.toType(DataType.FLOAT64, false);
-        double scale = e.abs().max().getDouble();
-        assertTrue(scale > 0, what + ": all zero");
-        double err = actual.toType(DataType.FLOAT64, false).sub(e).abs().max().getDouble();
-        assertTrue(err <= tolerance * scale, what + ": relative error " + err / scale);
     }
 }

@@ -2,6 +2,7 @@ package io.medseg.nn.networks.lightm;
 
 import io.medseg.nn.MixedPrecision;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -41,6 +42,10 @@ import io.medseg.nn.mamba.TokenMaxPool;
  * without its own checkpoint: nesting would run its forward a third time to save only this layer's transient working
  * set. Measured on the 2-core CPU, one training step of RVM(32→32) at L = 4,096 took 258–360 ms unnested and
  * 350–386 ms nested.
+ *
+ * <p>Long sequences on the CPU (more tokens than the Mamba block's part length, see {@link MambaBlock}) stay in the
+ * block's parts from the tokens to the projection: the norms, the skip and the projection run per part too, so no
+ * (B, L, ·) array of the whole sequence is made between the tokens and the projected output.
  */
 public final class RvmLayer extends AbstractBlock {
     private final int in;
@@ -59,7 +64,7 @@ public final class RvmLayer extends AbstractBlock {
         maxPool = b.maxPool;
         norm = addChildBlock("norm", Norm.layerNorm(in, true));
         mamba = addChildBlock("mamba", MambaBlock.builder().setModelDim(in).optCheckpoint(b.nestedMambaCheckpoint)
-                .build());
+                .optPartTokens(b.partTokens).build());
         skipScale = addParameter(Parameter.builder().setName("skip_scale").setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(1)).optInitializer(new ConstantInitializer(1f)).build());
         proj = addChildBlock("proj", new Linear(in, out, true));
@@ -76,6 +81,7 @@ public final class RvmLayer extends AbstractBlock {
         private boolean checkpoint = true;
         private boolean nestedMambaCheckpoint;
         private boolean maxPool;
+        private int partTokens = MambaBlock.builder().partTokens();
 
         public Builder setChannels(int inChannels, int outChannels) {
             in = inChannels;
@@ -104,6 +110,12 @@ public final class RvmLayer extends AbstractBlock {
          */
         public Builder optMaxPool(boolean on) {
             maxPool = on;
+            return this;
+        }
+
+        /** Tokens per part of a long sequence on the CPU ({@link MambaBlock.Builder#optPartTokens}). */
+        public Builder optPartTokens(int tokens) {
+            partTokens = tokens;
             return this;
         }
 
@@ -140,13 +152,37 @@ public final class RvmLayer extends AbstractBlock {
         NDArray input = lowPrecision ? map.toType(DataType.FLOAT32, false) : map;
         Shape spatial = SequenceLayout.spatialShape(input.getShape());
         NDArray tokens = SequenceLayout.toPatchTokens(input);
-        NDArray mixed = mamba.forward(ps, norm.forward(ps, new NDList(tokens), training), training).singletonOrThrow();
-        NDArray residual = mixed.add(tokens.mul(MixedPrecision.value(ps, skipScale, tokens, training)));
-        NDArray projected = proj.forward(ps, norm.forward(ps, new NDList(residual), training), training)
-                .singletonOrThrow();
+        NDArray skip = MixedPrecision.value(ps, skipScale, tokens, training);
+        long[] starts = mamba.partStarts(tokens);
+        NDArray projected;
+        if (starts.length == 0) {
+            NDArray mixed = mamba.forward(ps, norm.forward(ps, new NDList(tokens), training), training)
+                    .singletonOrThrow();
+            projected = project(ps, mixed, tokens, skip, training);
+        } else {
+            // a long sequence on the CPU: in the Mamba block's parts from the tokens on (see MambaBlock), so that
+            // the norms, the skip and the projection make no arrays of the whole sequence either
+            NDList parts = tokens.split(starts, 1);
+            NDList normed = new NDList(parts.size());
+            for (NDArray part : parts) {
+                normed.add(norm.forward(ps, new NDList(part), training).singletonOrThrow());
+            }
+            NDList mixed = mamba.forwardParts(ps, normed, training);
+            NDList projectedParts = new NDList(parts.size());
+            for (int k = 0; k < parts.size(); k++) {
+                projectedParts.add(project(ps, mixed.get(k), parts.get(k), skip, training));
+            }
+            projected = NDArrays.concat(projectedParts, 1);
+        }
         NDArray result = maxPool ? TokenMaxPool.apply(projected, spatial)
                 : SequenceLayout.fromPatchTokens(projected, spatial);
         return lowPrecision ? result.toType(type, false) : result;
+    }
+
+    /** Linear(LN(mixed + s·x)): the skip on the un-normalised tokens, then the shared norm and the projection. */
+    private NDArray project(ParameterStore ps, NDArray mixed, NDArray x, NDArray skip, boolean training) {
+        NDArray residual = mixed.add(x.mul(skip));
+        return proj.forward(ps, norm.forward(ps, new NDList(residual), training), training).singletonOrThrow();
     }
 
     @Override

@@ -101,4 +101,43 @@ class LightMRvmLayerTest extends EngineTest {
         assertTrue(gPlain.sub(gTaped).abs().max().getDouble() <= 1e-10 * gPlain.abs().max().getDouble());
         assertSameParameterGradients(plain, taped, 1e-10);
     }
+
+    /**
+     * On the CPU a layer over more tokens than its part length keeps them in parts from the tokens to the projection
+     * (norms, Mamba block, skip, projection per part): the outputs and the input and parameter gradients of the layer
+     * in one piece, with and without the closing max-pool, with plain autograd and through tapes that recompute or
+     * keep the layer; in float64 (tensor forms) and float32 (the CPU kernels). 60 tokens: parts of 16 and one of 12.
+     */
+    @Test
+    void partsOfALongSequenceGiveTheWholeLayersResult() {
+        Shape input = new Shape(2, 4, 6, 10);
+        for (boolean pool : new boolean[] { false, true }) {
+            for (DataType type : new DataType[] { DataType.FLOAT64, DataType.FLOAT32 }) {
+                double tolerance = type == DataType.FLOAT64 ? 1e-10 : 2e-5;
+                RvmLayer whole = RvmLayer.builder().setChannels(4, 6).optMaxPool(pool).build();
+                RvmLayer parts = RvmLayer.builder().setChannels(4, 6).optMaxPool(pool).optPartTokens(16).build();
+                whole.initialize(manager, type, input);
+                parts.initialize(manager, type, input);
+                copyParameters(whole, parts);
+                NDArray x = manager.randomNormal(0, 1, input, DataType.FLOAT64).toType(type, false);
+                Shape out = whole.getOutputShapes(new Shape[] { input })[0];
+                NDArray w = manager.randomNormal(0, 1, out, DataType.FLOAT64).toType(type, false);
+                String what = type + (pool ? ", pooled" : "");
+                assertWithin(parts.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow(),
+                        whole.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow(),
+                        tolerance, what + ": output");
+                for (long budget : new long[] { -1, 0, Long.MAX_VALUE }) { // -1: plain autograd
+                    for (RvmLayer l : List.of(whole, parts)) {
+                        for (var p : l.getParameters()) {
+                            p.getValue().getArray().getGradient().subi(p.getValue().getArray().getGradient());
+                        }
+                    }
+                    NDArray g1 = budget < 0 ? inputGradient(whole, x, w, false) : inputGradient(whole, x, w, true, budget);
+                    NDArray g2 = budget < 0 ? inputGradient(parts, x, w, false) : inputGradient(parts, x, w, true, budget);
+                    assertWithin(g2, g1, tolerance, what + ", budget " + budget + ": input gradient");
+                    assertCloseParameterGradients(whole, parts, tolerance, what + ", budget " + budget);
+                }
+            }
+        }
+    }
 }
