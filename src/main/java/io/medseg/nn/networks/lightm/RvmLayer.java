@@ -81,7 +81,7 @@ public final class RvmLayer extends AbstractBlock {
         private boolean checkpoint = true;
         private boolean nestedMambaCheckpoint;
         private boolean maxPool;
-        private int partTokens = MambaBlock.builder().partTokens();
+        private int partTokens = MambaBlock.DEFAULT_PART_TOKENS;
 
         public Builder setChannels(int inChannels, int outChannels) {
             in = inChannels;
