@@ -101,4 +101,15 @@ public abstract class EngineTest {
                     what + ": gradient of " + expected.getParameters().keyAt(i));
         }
     }
+
+    /** Copies of the arrays as leaves that record their gradients (in {@code type}, or their own type when null). */
+    protected static NDList leafCopies(NDList arrays, ai.djl.ndarray.types.DataType type) {
+        NDList leaves = new NDList(arrays.size());
+        for (NDArray a : arrays) {
+            NDArray leaf = type == null ? a.duplicate() : a.toType(type, true);
+            leaf.setRequiresGradient(true);
+            leaves.add(leaf);
+        }
+        return leaves;
+    }
 }

@@ -20,11 +20,6 @@ class ConvSiluLoops implements SimdLoops.VectorWidth {
         return SimdLoops.best(ConvSiluLoops.class, "io.medseg.nn.mamba.VectorConvSiluLoops", new ConvSiluLoops());
     }
 
-    @Override
-    public int lanes() {
-        return 1;
-    }
-
     /** u_t for tokens [t0, t1), channels [e0, e1). */
     void forward(float[] x, int row, int channels, int t0, int t1, int e0, int e1, float[] wT, int kernel,
             float[] bias, float[] u) {

@@ -14,11 +14,6 @@ class PoolLoops implements SimdLoops.VectorWidth {
         return SimdLoops.best(PoolLoops.class, "io.medseg.nn.mamba.VectorPoolLoops", new PoolLoops());
     }
 
-    @Override
-    public int lanes() {
-        return 1;
-    }
-
     /** y[o] = max over the window of output tokens [o0, o1), channels [e0, e1). */
     void forward(float[] x, int xBase, int[] window, int k, int channels, int o0, int o1, int e0, int e1,
             float[] y, int yBase) {

@@ -13,7 +13,10 @@ final class SimdLoops {
 
     /** How many floats a vector implementation processes at once. */
     interface VectorWidth {
-        int lanes();
+        /** Floats per operation: 1 for scalar loops. */
+        default int lanes() {
+            return 1;
+        }
     }
 
     /**

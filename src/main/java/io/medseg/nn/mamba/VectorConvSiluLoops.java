@@ -1,7 +1,9 @@
 package io.medseg.nn.mamba;
 
+import static io.medseg.nn.mamba.VectorStateLoops.LANES;
+import static io.medseg.nn.mamba.VectorStateLoops.SPECIES;
+
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link ConvSiluLoops} on SIMD lanes, a channel per lane (the channels of a token are contiguous): the same
@@ -9,9 +11,6 @@ import jdk.incubator.vector.VectorSpecies;
  * only through {@link ConvSiluLoops#best}.
  */
 final class VectorConvSiluLoops extends ConvSiluLoops {
-    private static final VectorSpecies<Float> SPECIES = VectorStateLoops.SPECIES;
-    private static final int LANES = VectorStateLoops.LANES;
-
     @Override
     public int lanes() {
         return LANES;

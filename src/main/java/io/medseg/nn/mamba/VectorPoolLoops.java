@@ -1,18 +1,17 @@
 package io.medseg.nn.mamba;
 
+import static io.medseg.nn.mamba.VectorStateLoops.LANES;
+import static io.medseg.nn.mamba.VectorStateLoops.SPECIES;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link PoolLoops} on SIMD lanes, a channel per lane (a token's channels are contiguous); the channels after the last
  * full group take the scalar loops. Loaded only through {@link PoolLoops#best}.
  */
 final class VectorPoolLoops extends PoolLoops {
-    private static final VectorSpecies<Float> SPECIES = VectorStateLoops.SPECIES;
-    private static final int LANES = VectorStateLoops.LANES;
-
     @Override
     public int lanes() {
         return LANES;

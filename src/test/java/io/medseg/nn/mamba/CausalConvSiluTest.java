@@ -1,13 +1,9 @@
 package io.medseg.nn.mamba;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import java.util.ArrayList;
-import java.util.List;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,23 +37,9 @@ class CausalConvSiluTest extends EngineTest {
         return new NDList(x, w, b);
     }
 
-    private static List<ConvSiluLoops> allLoops() {
-        List<ConvSiluLoops> loops = new ArrayList<>(List.of(new ConvSiluLoops()));
-        ConvSiluLoops best = ConvSiluLoops.best();
-        if (best.lanes() > 1) {
-            loops.add(best);
-        }
-        return loops;
-    }
-
     /** The fp64 tensor form's output and its input gradients for the upstream gradient g. */
     private NDList reference(NDList in, NDArray g) {
-        NDList leaves = new NDList();
-        for (NDArray a : in) {
-            NDArray l = a.toType(DataType.FLOAT64, false);
-            l.setRequiresGradient(true);
-            leaves.add(l);
-        }
+        NDList leaves = leafCopies(in, DataType.FLOAT64);
         NDArray y;
         try (GradientCollector gc = engine.newGradientCollector()) {
             y = Functions.silu(CausalDepthwiseConv1d.apply(leaves.get(0), leaves.get(1), leaves.get(2), KERNEL));
@@ -74,7 +56,7 @@ class CausalConvSiluTest extends EngineTest {
         NDList in = inputs(length, channels);
         NDArray g = manager.randomNormal(new Shape(2, length, channels));
         NDList expected = reference(in, g);
-        for (ConvSiluLoops loops : allLoops()) {
+        for (ConvSiluLoops loops : LoopVariants.of(new ConvSiluLoops(), ConvSiluLoops.best())) {
             CausalConvSilu kernel = new CausalConvSilu(KERNEL, loops);
             String name = loops.lanes() + " lanes";
             assertWithin(kernel.apply(in).singletonOrThrow(), expected.get(0), 1e-5, name + ": output");
@@ -111,12 +93,7 @@ class CausalConvSiluTest extends EngineTest {
         NDList in = inputs(50, 24);
         NDArray g = manager.randomNormal(in.get(0).getShape());
         NDList expected = reference(in, g);
-        NDList leaves = new NDList();
-        for (NDArray a : in) {
-            NDArray l = a.duplicate();
-            l.setRequiresGradient(true);
-            leaves.add(l);
-        }
+        NDList leaves = leafCopies(in, null);
         try (GradientCollector gc = engine.newGradientCollector()) {
             CheckpointTape tape = new CheckpointTape();
             NDArray loss;

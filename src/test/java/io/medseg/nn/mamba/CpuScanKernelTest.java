@@ -330,7 +330,7 @@ class CpuScanKernelTest extends EngineTest {
         NDList in = inputs(40, DataType.FLOAT64);
         NDArray weight = manager.randomNormal(new Shape(BATCH, 40, CHANNELS)).toType(DataType.FLOAT64, false);
         NDList reference = sequentialGradients(in, weight);
-        NDList leaves = leaves(in);
+        NDList leaves = leafCopies(in, null);
         try (GradientCollector gc = engine.newGradientCollector()) {
             NDArray y = SelectiveScan.scan(leaves.get(0), leaves.get(1), leaves.get(2), leaves.get(3), leaves.get(4),
                     leaves.get(5));
@@ -341,18 +341,8 @@ class CpuScanKernelTest extends EngineTest {
         }
     }
 
-    private NDList leaves(NDList in) {
-        NDList leaves = new NDList();
-        for (NDArray x : in) {
-            NDArray l = x.duplicate();
-            l.setRequiresGradient(true);
-            leaves.add(l);
-        }
-        return leaves;
-    }
-
     private NDList sequentialGradients(NDList in, NDArray weight) {
-        NDList leaves = leaves(in);
+        NDList leaves = leafCopies(in, null);
         try (GradientCollector gc = engine.newGradientCollector()) {
             NDArray y = SelectiveScan.sequential(leaves.get(0), leaves.get(1), leaves.get(2), leaves.get(3),
                     leaves.get(4), leaves.get(5));
@@ -362,7 +352,7 @@ class CpuScanKernelTest extends EngineTest {
     }
 
     private NDList tapedGradients(NDList in, NDArray weight, int block, boolean cpuKernel) {
-        NDList leaves = leaves(in);
+        NDList leaves = leafCopies(in, null);
         try (GradientCollector gc = engine.newGradientCollector()) {
             CheckpointTape tape = new CheckpointTape();
             NDArray loss;

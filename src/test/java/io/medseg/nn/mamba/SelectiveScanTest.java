@@ -8,7 +8,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
@@ -72,12 +71,7 @@ class SelectiveScanTest extends EngineTest {
 
     /** d(sum(y * weight))/d(inputs), by the sequential loop under autograd or by the blocked scan under a tape. */
     private NDList gradients(NDList in, NDArray weight, boolean production, int block) {
-        NDList leaves = new NDList();
-        for (NDArray x : in) {
-            NDArray l = x.duplicate();
-            l.setRequiresGradient(true);
-            leaves.add(l);
-        }
+        NDList leaves = leafCopies(in, null);
         try (GradientCollector gc = engine.newGradientCollector()) {
             if (production) {
                 CheckpointTape tape = new CheckpointTape();

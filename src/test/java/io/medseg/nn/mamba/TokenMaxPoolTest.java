@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,15 +31,6 @@ import io.medseg.nn.checkpoint.CheckpointTape;
  * through a recording tape.
  */
 class TokenMaxPoolTest extends EngineTest {
-
-    private static List<PoolLoops> allLoops() {
-        List<PoolLoops> loops = new ArrayList<>(List.of(new PoolLoops()));
-        PoolLoops best = PoolLoops.best();
-        if (best.lanes() > 1) {
-            loops.add(best);
-        }
-        return loops;
-    }
 
     /** Tokens (2, L, C) of small integers, so that windows hold ties. */
     private NDArray tokens(Shape spatial, int channels) {
@@ -76,7 +65,7 @@ class TokenMaxPoolTest extends EngineTest {
         NDArray g = manager.randomNormal(new Shape(2, channels).addAll(half));
         NDList expected = reference(x, spatial, g);
         NDArray gTokens = SequenceLayout.toPatchTokens(g);
-        for (PoolLoops loops : allLoops()) {
+        for (PoolLoops loops : LoopVariants.of(new PoolLoops(), PoolLoops.best())) {
             TokenMaxPool pool = new TokenMaxPool(spatial, loops);
             NDArray pooled = SequenceLayout.fromPatchTokens(pool.apply(new NDList(x)).singletonOrThrow(), half);
             String what = loops.lanes() + " lanes, " + spatial + " x " + channels;

@@ -30,12 +30,7 @@ class MlstmCellGradientTest extends EngineTest {
 
     /** Gradients of sum(h ⊙ R) with respect to the five inputs, from fresh leaf copies. */
     private NDList gradients(NDList inputs, NDArray weights, Function<NDList, NDArray> form, boolean tape) {
-        NDList leaves = new NDList();
-        for (NDArray a : inputs) {
-            NDArray leaf = a.duplicate();
-            leaf.setRequiresGradient(true);
-            leaves.add(leaf);
-        }
+        NDList leaves = leafCopies(inputs, null);
         try (GradientCollector gc = engine.newGradientCollector()) {
             if (tape) {
                 CheckpointTape t = new CheckpointTape();

@@ -10,16 +10,13 @@ import org.junit.jupiter.api.Test;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.medseg.engine.EngineTest;
 import io.medseg.nn.SequenceLayout;
-import io.medseg.nn.checkpoint.CheckpointTape;
 import io.medseg.nn.layers.Norm;
 import io.medseg.nn.networks.ModelSummary;
 
