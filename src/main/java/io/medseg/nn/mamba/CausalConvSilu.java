@@ -91,9 +91,6 @@ public final class CausalConvSilu implements ExplicitGradient {
 
         /** The parts' values as one (B, L, E) array in slot {@code slot}; parts without values (null) as zeros. */
         float[] gather(NDList parts, FloatSlots arrays, int slot) {
-            if (parts() == 1) {
-                return parts.get(0) == null ? null : read(parts.get(0), arrays, slot);
-            }
             float[] v = arrays.take(slot, size());
             for (int k = 0; k < parts(); k++) {
                 if (parts.get(k) != null) {
@@ -111,8 +108,7 @@ public final class CausalConvSilu implements ExplicitGradient {
         NDList scatter(NDArray like, float[] v) {
             NDList out = new NDList(parts());
             for (int k = 0; k < parts(); k++) {
-                out.add(parts() == 1 ? write(like, v, new Shape(batch, length, channels))
-                        : TensorCopies.writeTokens(like, v, batch, length, channels, from[k], from[k + 1]));
+                out.add(TensorCopies.writeTokens(like, v, batch, length, channels, from[k], from[k + 1]));
             }
             return out;
         }
