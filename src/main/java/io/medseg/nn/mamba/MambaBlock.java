@@ -304,6 +304,10 @@ public final class MambaBlock extends AbstractBlock {
         NDArray cSel = Linear.linear(u, w.toC).singletonOrThrow();
         NDArray delta = Functions.softplus(Linear.linear(dtLow, w.dtWeight, w.dtBias).singletonOrThrow());
         NDList scanned = SelectiveScan.scanFrom(u, delta, w.a, bSel, cSel, w.d, state);
+        // The gate stays tensor work. Fused into the CPU scan (mamba_ssm's selective_scan_fn with z) it was faster on
+        // the scan alone but no faster in a 128² LightM-UNet training step and slower at 64³ (2-core Xeon, alternating
+        // runs): copying z into the kernel twice and its gradient out, and pushing that gradient back through the
+        // tape as one more segment input, cost about what the gate's own tensor operations cost.
         NDArray out = Linear.linear(scanned.get(0).mul(Functions.silu(z)), w.out).singletonOrThrow();
         return new Mixed(out, scanned.get(1));
     }
