@@ -34,6 +34,11 @@ import io.medseg.nn.networks.Networks;
  * module, as KNIME starts one. All in child JVMs on one PyTorch thread, by CPU time (see {@link ChildMeasurement}; the
  * CPU scan's Java loops count with the time of every core they use); times with the launcher's allocator settings, the
  * peak memory in a separate child with the exact-peak setting, which slows large allocations.
+ *
+ * <p>Rounds: with more than one, the timing children run round after round, each round every chosen architecture once in
+ * turn, and the table shows the median over rounds. LightM-UNet's ratio to the residual UNet is then the median of the
+ * ratios within each round: both children of a round ran within minutes of each other, so a shared machine that drifts
+ * in speed between rounds (by up to 30% within minutes, measured on a 2-core VM) moves both alike.
  */
 public final class NetworkBenchmark {
     private static final int MATRIX = 2048;
@@ -43,18 +48,19 @@ public final class NetworkBenchmark {
     private final List<Architecture> models;
     private final List<Integer> dims;
     private final int batch;
+    private final int rounds;
 
-    /** Every architecture in 2D and 3D. */
-    public NetworkBenchmark(PrintWriter out, int repeats) {
-        this(out, repeats, List.of(Architecture.trainable()), List.of(2, 3), 1);
-    }
-
-    /** The given architectures at the given dimensionalities (2: 128², 3: 64³), with this many images per step. */
-    public NetworkBenchmark(PrintWriter out, int repeats, List<Architecture> models, List<Integer> dims, int batch) {
-        if (batch < 1) {
-            throw new IllegalArgumentException("batch must be positive, got " + batch);
+    /**
+     * The given architectures at the given dimensionalities (2: 128², 3: 64³), with this many images per step, timed in
+     * this many rounds (see the class comment).
+     */
+    public NetworkBenchmark(PrintWriter out, int repeats, List<Architecture> models, List<Integer> dims, int batch,
+            int rounds) {
+        if (batch < 1 || rounds < 1) {
+            throw new IllegalArgumentException("batch and rounds must be positive, got " + batch + " and " + rounds);
         }
         this.batch = batch;
+        this.rounds = rounds;
         this.out = out;
         this.repeats = repeats;
         this.models = List.copyOf(models);
@@ -64,8 +70,9 @@ public final class NetworkBenchmark {
     public void run() {
         Engine engine = DjlEnvironment.pytorch();
         double dense = ChildMeasurement.run(DenseRateProbe.class)[0];
-        out.printf(Locale.ROOT, "engine %s %s, cpu, 1 thread, batch %d, 1 channel -> 3 classes, fp32, median of %d%n",
-                engine.getEngineName(), engine.getVersion(), batch, repeats);
+        out.printf(Locale.ROOT, "engine %s %s, cpu, 1 thread, batch %d, 1 channel -> 3 classes, fp32, median of %d%s%n",
+                engine.getEngineName(), engine.getVersion(), batch, repeats,
+                rounds > 1 ? ", median over " + rounds + " alternating rounds" : "");
         out.printf(Locale.ROOT, "dense rate: %dx%d float matrix product at %.1f GMAC/s%n%n", MATRIX, MATRIX, dense / 1e9);
         out.printf(Locale.ROOT, "%-15s %-9s %12s %9s %10s %11s %11s %13s%n", "model", "patch", "params", "GMACs",
                 "fwd ms", "step ms", "step MB", "fwd MAC/s / dense");
@@ -74,20 +81,28 @@ public final class NetworkBenchmark {
             if (!dims.contains(patch.length)) {
                 continue;
             }
-            Map<Architecture, Double> steps = new EnumMap<>(Architecture.class);
+            // per architecture, per round: forward and step ms, with the allocator settings a user's run has
+            Map<Architecture, double[][]> times = new EnumMap<>(Architecture.class);
+            for (int r = 0; r < rounds; r++) {
+                for (Architecture a : models) {
+                    times.computeIfAbsent(a, k -> new double[rounds][])[r] = ChildMeasurement.runForTime(Probe.class,
+                            a.id(), join(patch), String.valueOf(repeats), String.valueOf(batch));
+                }
+            }
+            Map<Architecture, double[]> steps = new EnumMap<>(Architecture.class);
             for (Architecture a : models) {
                 NetworkConfig config = Networks.defaultConfig(a, patch.length, 1, 3, patch);
                 ModelSummary s = Networks.summary(config, patch);
-                // times with the allocator settings a user's run has; the peak in a child of its own
-                double[] m = ChildMeasurement.runForTime(Probe.class, a.id(), join(patch), String.valueOf(repeats),
-                        String.valueOf(batch));
+                double[] step = column(times.get(a), 1);
+                double forward = median(column(times.get(a), 0));
+                // the peak in a child of its own
                 double peak = ChildMeasurement.run(Probe.class, a.id(), join(patch), "1", String.valueOf(batch),
                         Probe.ONE_WARM_UP)[2];
-                steps.put(a, m[1]);
-                double achieved = batch * s.macs() / (m[0] / 1e3);
+                steps.put(a, step);
+                double achieved = batch * s.macs() / (forward / 1e3);
                 out.printf(Locale.ROOT, "%-15s %-9s %,12d %9.2f %10.0f %11.0f %11.1f %13.3f%n", a.id(),
-                        join(patch).replace(',', 'x'), s.parameters(), s.macs() / 1e9, m[0], m[1], peak / 1e6,
-                        achieved / dense);
+                        join(patch).replace(',', 'x'), s.parameters(), s.macs() / 1e9, forward, median(step),
+                        peak / 1e6, achieved / dense);
                 out.flush();
             }
             ratios.addAll(lightmRatios(patch, steps));
@@ -102,17 +117,21 @@ public final class NetworkBenchmark {
      * LightM-UNet's step over the residual UNet's, when both were measured, and over its own step in a JVM without
      * the Vector API module (the scan then runs scalar loops), when this JVM has the module.
      */
-    private List<String> lightmRatios(long[] patch, Map<Architecture, Double> steps) {
-        Double lightm = steps.get(Architecture.LIGHTM_UNET);
-        if (lightm == null) {
+    private List<String> lightmRatios(long[] patch, Map<Architecture, double[]> steps) {
+        double[] lightmSteps = steps.get(Architecture.LIGHTM_UNET);
+        if (lightmSteps == null) {
             return List.of();
         }
+        double lightm = median(lightmSteps);
         List<String> lines = new ArrayList<>();
         String where = join(patch).replace(',', 'x');
-        Double residual = steps.get(Architecture.RESIDUAL_UNET);
+        double[] residual = steps.get(Architecture.RESIDUAL_UNET);
         if (residual != null) {
-            lines.add(String.format(Locale.ROOT, "lightm-unet step / residual-unet step at %s: %.2fx", where,
-                    lightm / residual));
+            double[] perRound = ratios(lightmSteps, residual);
+            String each = Arrays.stream(perRound).mapToObj(x -> String.format(Locale.ROOT, "%.2fx", x))
+                    .reduce((x, y) -> x + ", " + y).orElse("");
+            lines.add(String.format(Locale.ROOT, "lightm-unet step / residual-unet step at %s: %.2fx%s", where,
+                    median(perRound), rounds > 1 ? " (median of the rounds' " + each + ")" : ""));
         }
         if (ChildMeasurement.VECTOR_MODULE_LOADED) {
             double scalar = ChildMeasurement.runForTime(false, Probe.class, Architecture.LIGHTM_UNET.id(),
@@ -121,6 +140,31 @@ public final class NetworkBenchmark {
                     + " the step with it", where, scalar, scalar / lightm));
         }
         return lines;
+    }
+
+    /** Value k of every round's measurement. */
+    private static double[] column(double[][] rounds, int k) {
+        return Arrays.stream(rounds).mapToDouble(m -> m[k]).toArray();
+    }
+
+    /** a[r] / b[r] for every round r. */
+    static double[] ratios(double[] a, double[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException("ratios of " + a.length + " and " + b.length + " rounds");
+        }
+        double[] q = new double[a.length];
+        for (int r = 0; r < a.length; r++) {
+            q[r] = a[r] / b[r];
+        }
+        return q;
+    }
+
+    /** The median (of an even count, the mean of the middle two). */
+    static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
     private static String join(long[] p) {

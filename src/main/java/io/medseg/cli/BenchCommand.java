@@ -1,6 +1,8 @@
 package io.medseg.cli;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.medseg.MedSegException;
 import io.medseg.bench.LoaderBenchmark;
@@ -55,19 +57,37 @@ final class BenchCommand extends MedSegCommand {
     @Option(names = "--batch", defaultValue = "1", description = "bench networks: images per step (default ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--rounds", defaultValue = "1", description = "bench networks: time every model this many times in "
+            + "turn and take medians, LightM-UNet's ratio as the median of each round's (robust to a machine whose "
+            + "speed drifts; default ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--size-3d", defaultValue = "32", description = "bench loader: edge of the 3D patch; 64 is the "
             + "real setting but its LightM-UNet training step takes minutes on CPU (default ${DEFAULT-VALUE}).")
     int size3d;
 
     @Override
     public Integer call() {
-        if (channels <= 0 || minLength <= 0 || maxLength < minLength || repeats <= 0 || batch <= 0 || size3d < 16) {
-            throw new MedSegException("bench: --channels, --min-length, --repeats and --batch must be positive, --max-length >= --min-length and --size-3d >= 16");
+        List<String> problems = new ArrayList<>();
+        for (var positive : Map.of("--channels", channels, "--min-length", minLength, "--repeats", repeats, "--batch",
+                batch, "--rounds", rounds).entrySet()) {
+            if (positive.getValue() <= 0) {
+                problems.add(positive.getKey() + " must be positive, got " + positive.getValue());
+            }
+        }
+        if (maxLength < minLength) {
+            problems.add("--max-length must be >= --min-length, got " + maxLength + " < " + minLength);
+        }
+        if (size3d < 16) {
+            problems.add("--size-3d must be >= 16, got " + size3d);
+        }
+        if (!problems.isEmpty()) {
+            throw new MedSegException("bench: " + String.join("; ", problems.stream().sorted().toList()));
         }
         switch (what) {
             case "mixers" -> new MixerBenchmark(out(), channels, minLength, maxLength, repeats).run();
             case "scan" -> new ScanBenchmark(out(), channels, minLength, maxLength, repeats).run();
-            case "networks" -> new NetworkBenchmark(out(), repeats, architectures(), networkDims(), batch).run();
+            case "networks" -> new NetworkBenchmark(out(), repeats, architectures(), networkDims(), batch, rounds).run();
             case "loader" -> new LoaderBenchmark(out(), repeats, size3d).run();
             case "sliding-window" -> new SlidingWindowBenchmark(out(), repeats).run();
             default -> throw new MedSegException("bench: unknown benchmark '" + what

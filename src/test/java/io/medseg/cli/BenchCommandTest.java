@@ -21,4 +21,13 @@ class BenchCommandTest {
         assertTrue(batch.err().contains("--batch must be positive") && batch.err().strip().lines().count() == 1,
                 batch.err());
     }
+
+    @Test
+    void everyBadSettingIsNamedInOneLine() {
+        CliRunner bad = CliRunner.run("bench", "networks", "--rounds", "0", "--batch", "-1", "--size-3d", "8");
+        assertEquals(1, bad.status(), bad.err());
+        assertTrue(bad.err().contains("--rounds must be positive, got 0") && bad.err().contains(
+                "--batch must be positive, got -1") && bad.err().contains("--size-3d must be >= 16, got 8")
+                && bad.err().strip().lines().count() == 1, bad.err());
+    }
 }
